@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Tina.Isolates;
+using Tina.Scheduling;
+using Tina.Time;
+
+namespace Tina;
+
+/// <summary>
+/// The boot spec: shards, isolate types and every capacity. Everything a runtime will ever use is sized from it at
+/// boot; <see cref="Validate"/> (run by <see cref="TinaRuntime.Create"/>) rejects an invalid field with a
+/// <see cref="TinaConfigurationException"/> naming the field, its value and the allowed range, before any thread
+/// starts.
+/// </summary>
+public sealed class TinaSpec
+{
+    /// <summary>Largest <see cref="ShardCount"/>.</summary>
+    public const int ShardCountMax = Handle.ShardMax + 1;
+
+    private readonly List<IsolateTypeSpec> _isolates = new();
+
+    /// <summary>Shards (one OS thread each), 1..255. Default: the processor count (at most 255).</summary>
+    public int ShardCount { get; set; } = Math.Min(Environment.ProcessorCount, ShardCountMax);
+
+    /// <summary>
+    /// CPU for each shard, or -1 to leave that shard unpinned. Null maps shard <c>i</c> to CPU
+    /// <c>i mod processor count</c>. Length must equal <see cref="ShardCount"/>; each CPU must be one this process may
+    /// run on.
+    /// </summary>
+    public IReadOnlyList<int>? CoreMap { get; set; }
+
+    /// <summary>Pin shard threads to their CPUs. Default true; turn off on shared hosts and in CI.</summary>
+    public bool PinThreads { get; set; } = true;
+
+    /// <summary>Message envelopes per shard (power of two, 64..16,777,216). Default 4,096. 1 % (at least 1) is a system reserve.</summary>
+    public int MessagePoolCapacity { get; set; } = 4096;
+
+    /// <summary>Envelopes per cross-shard ring, one ring per ordered shard pair (power of two, 16..1,048,576). Default 1,024.</summary>
+    public int RingCapacity { get; set; } = 1024;
+
+    /// <summary>Messages from outside the runtime queued per shard (power of two, 16..1,048,576). Default 1,024.</summary>
+    public int ExternalInboxCapacity { get; set; } = 1024;
+
+    /// <summary>Timers per shard, call timeouts included (1..16,777,216). Default 4,096.</summary>
+    public int TimerCapacity { get; set; } = 4096;
+
+    /// <summary>Timer wheel spokes (power of two, 16..1,048,576). Default 1,024.</summary>
+    public int TimerSpokeCount { get; set; } = 1024;
+
+    /// <summary>Timer granularity (100 µs..1 s). Default 1 ms. Timers and call timeouts round up to it.</summary>
+    public TimeSpan TimerResolution { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Handler invocations per budget-weight unit per tick (1..65,536). Default 256.</summary>
+    public int DispatchQuantum { get; set; } = 256;
+
+    /// <summary>
+    /// Empty ticks a shard polls before it parks (0..100,000,000). Default 2,000 (a few hundred microseconds).
+    /// 0 parks at once: right for CI and shared hosts. Parking costs a wake-up (tens to hundreds of µs on a VM).
+    /// </summary>
+    public int IdlePollTicks { get; set; } = 2000;
+
+    /// <summary>Log records buffered per shard per tick (power of two, 16..1,048,576). Default 1,024.</summary>
+    public int LogCapacity { get; set; } = 1024;
+
+    /// <summary>Least severe level written. Default Information.</summary>
+    public TinaLogLevel MinimumLogLevel { get; set; } = TinaLogLevel.Information;
+
+    /// <summary>Where log records go. Default: standard error.</summary>
+    public ITinaLogSink LogSink { get; set; } = ConsoleLogSink.Instance;
+
+    /// <summary>Shard buffers for payloads larger than a message (0..1,048,576 per shard). Default 64.</summary>
+    public int BufferCount { get; set; } = 64;
+
+    /// <summary>Bytes per shard buffer (power of two, 64..16,777,216). Default 4,096.</summary>
+    public int BufferSize { get; set; } = 4096;
+
+    /// <summary>The registered isolate types, in type-index order.</summary>
+    public IReadOnlyList<IsolateTypeSpec> Isolates => _isolates;
+
+    internal IMonotonicClock Clock { get; set; } = SystemMonotonicClock.Instance;
+
+    /// <summary>Registers an isolate type; its index in <see cref="Isolates"/> is its type index in handles.</summary>
+    /// <typeparam name="T">The isolate type.</typeparam>
+    /// <param name="slots">Isolates of this type per shard.</param>
+    /// <param name="mailboxCapacity">Queued user messages per isolate.</param>
+    /// <param name="budgetWeight">Share of the per-tick dispatch budget.</param>
+    /// <returns>The type's spec, for further settings.</returns>
+    public IsolateTypeSpec AddIsolate<T>(int slots = 64, int mailboxCapacity = 64, int budgetWeight = 1)
+        where T : IIsolate, new()
+    {
+        var spec = new IsolateTypeSpec(typeof(T), static (index, s) => new IsolateTable<T>(index, s))
+        {
+            Slots = slots,
+            MailboxCapacity = mailboxCapacity,
+            BudgetWeight = budgetWeight,
+        };
+        _isolates.Add(spec);
+        return spec;
+    }
+
+    /// <summary>Checks every field; throws <see cref="TinaConfigurationException"/> for the first invalid one.</summary>
+    public void Validate()
+    {
+        Range(nameof(ShardCount), ShardCount, 1, ShardCountMax);
+        ValidateCoreMap();
+        PowerOfTwo(nameof(MessagePoolCapacity), MessagePoolCapacity, 64, 1 << 24);
+        PowerOfTwo(nameof(RingCapacity), RingCapacity, 16, 1 << 20);
+        PowerOfTwo(nameof(ExternalInboxCapacity), ExternalInboxCapacity, 16, 1 << 20);
+        Range(nameof(TimerCapacity), TimerCapacity, 1, 1 << 24);
+        PowerOfTwo(nameof(TimerSpokeCount), TimerSpokeCount, 16, 1 << 20);
+        if (TimerResolution < TimeSpan.FromTicks(1000) || TimerResolution > TimeSpan.FromSeconds(1))
+        {
+            throw new TinaConfigurationException(
+                nameof(TimerResolution), TimerResolution.ToString("c", CultureInfo.InvariantCulture), "must be 100 µs..1 s");
+        }
+
+        Range(nameof(DispatchQuantum), DispatchQuantum, 1, 65536);
+        Range(nameof(IdlePollTicks), IdlePollTicks, 0, 100_000_000);
+        PowerOfTwo(nameof(LogCapacity), LogCapacity, 16, 1 << 20);
+        if (MinimumLogLevel > TinaLogLevel.None)
+        {
+            throw new TinaConfigurationException(nameof(MinimumLogLevel), MinimumLogLevel.ToString(), "must be Trace..None");
+        }
+
+        if (LogSink is null)
+        {
+            throw new TinaConfigurationException(nameof(LogSink), "null", "must be a sink");
+        }
+
+        Range(nameof(BufferCount), BufferCount, 0, 1 << 20);
+        PowerOfTwo(nameof(BufferSize), BufferSize, 64, 1 << 24);
+        ValidateIsolates();
+    }
+
+    private void ValidateCoreMap()
+    {
+        if (CoreMap is null)
+        {
+            return;
+        }
+
+        if (CoreMap.Count != ShardCount)
+        {
+            throw new TinaConfigurationException(
+                $"{nameof(CoreMap)}.Count", Format(CoreMap.Count), $"must equal ShardCount ({Format(ShardCount)})");
+        }
+
+        for (int i = 0; i < CoreMap.Count; i++)
+        {
+            int cpu = CoreMap[i];
+            if (cpu == -1)
+            {
+                continue;
+            }
+
+            if (!ThreadAffinity.IsAllowedCpu(cpu))
+            {
+                throw new TinaConfigurationException(
+                    $"{nameof(CoreMap)}[{Format(i)}]", Format(cpu),
+                    $"must be -1 (unpinned) or a CPU this process may run on ({ThreadAffinity.DescribeAllowedCpus()})");
+            }
+        }
+    }
+
+    private void ValidateIsolates()
+    {
+        if (_isolates.Count < 1 || _isolates.Count > Handle.TypeMax + 1)
+        {
+            throw new TinaConfigurationException(
+                $"{nameof(Isolates)}.Count", Format(_isolates.Count), $"must be 1..{Format(Handle.TypeMax + 1)} (register types with AddIsolate<T>)");
+        }
+
+        for (int i = 0; i < _isolates.Count; i++)
+        {
+            IsolateTypeSpec spec = _isolates[i];
+            string prefix = $"{nameof(Isolates)}[{Format(i)}]";
+            for (int j = 0; j < i; j++)
+            {
+                if (_isolates[j].IsolateType == spec.IsolateType)
+                {
+                    throw new TinaConfigurationException(
+                        prefix, spec.IsolateType.Name, $"is already registered as Isolates[{Format(j)}]; register each type once");
+                }
+            }
+
+            Range($"{prefix}.{nameof(IsolateTypeSpec.Slots)}", spec.Slots, 1, IsolateTypeSpec.SlotsMax);
+            Range($"{prefix}.{nameof(IsolateTypeSpec.MailboxCapacity)}", spec.MailboxCapacity, 1, IsolateTypeSpec.MailboxCapacityMax);
+            Range($"{prefix}.{nameof(IsolateTypeSpec.BudgetWeight)}", spec.BudgetWeight, 1, IsolateTypeSpec.BudgetWeightMax);
+            Range($"{prefix}.{nameof(IsolateTypeSpec.MaxOwedReplies)}", spec.MaxOwedReplies, 0, IsolateTypeSpec.MaxOwedRepliesMax);
+        }
+    }
+
+    private static void Range(string field, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            throw new TinaConfigurationException(field, Format(value), $"must be {Format(min)}..{Format(max)}");
+        }
+    }
+
+    private static void PowerOfTwo(string field, int value, int min, int max)
+    {
+        if (value < min || value > max || (value & (value - 1)) != 0)
+        {
+            throw new TinaConfigurationException(field, Format(value), $"must be a power of two in {Format(min)}..{Format(max)}");
+        }
+    }
+
+    private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

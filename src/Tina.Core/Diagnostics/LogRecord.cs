@@ -1,0 +1,44 @@
+namespace Tina;
+
+/// <summary>
+/// One shard log record as handed to an <see cref="ITinaLogSink"/>. The message is the string the caller passed
+/// (a literal, so logging allocates nothing); up to two numeric arguments travel beside it.
+/// </summary>
+public readonly struct LogRecord
+{
+    internal LogRecord(int shard, long tick, Handle isolate, TinaLogLevel level, string message, long argument0, long argument1)
+    {
+        Shard = shard;
+        Tick = tick;
+        Isolate = isolate;
+        Level = level;
+        Message = message;
+        Argument0 = argument0;
+        Argument1 = argument1;
+    }
+
+    /// <summary>The shard that wrote it.</summary>
+    public int Shard { get; }
+
+    /// <summary>The shard's tick counter when it was written.</summary>
+    public long Tick { get; }
+
+    /// <summary>The isolate that wrote it, or <see cref="Handle.None"/> for the runtime.</summary>
+    public Handle Isolate { get; }
+
+    /// <summary>Severity.</summary>
+    public TinaLogLevel Level { get; }
+
+    /// <summary>The message text.</summary>
+    public string Message { get; }
+
+    /// <summary>First numeric argument.</summary>
+    public long Argument0 { get; }
+
+    /// <summary>Second numeric argument.</summary>
+    public long Argument1 { get; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"[shard {Shard} tick {Tick}] {Level} {Isolate}: {Message} ({Argument0}, {Argument1})";
+}

@@ -1,0 +1,82 @@
+namespace Tina;
+
+/// <summary>Per-shard counters. Each is written only by its shard's thread and may be read from any thread.</summary>
+public enum ShardCounter
+{
+    /// <summary>Sends that returned Ok (local deliveries and remote enqueues).</summary>
+    MessagesSent,
+    /// <summary>Messages handed to a handler (user mail, calls, replies, timers, resumes, starts).</summary>
+    MessagesHandled,
+    /// <summary>Remote messages received from rings and placed in a mailbox.</summary>
+    MessagesReceivedRemote,
+    /// <summary>Sends refused because the target's mailbox was full.</summary>
+    SendMailboxFull,
+    /// <summary>Sends refused because the message pool had only its reserve left.</summary>
+    SendPoolExhausted,
+    /// <summary>Sends refused because the handle was stale or invalid.</summary>
+    SendStaleHandle,
+    /// <summary>Sends refused because the ring to the target shard was full.</summary>
+    SendRingFull,
+    /// <summary>Sends refused because the target shard was unavailable.</summary>
+    SendShardUnavailable,
+    /// <summary>Messages from other shards dropped here because the target mailbox was full.</summary>
+    InboundMailboxFull,
+    /// <summary>Messages from other shards dropped here because this shard's pool was exhausted.</summary>
+    InboundPoolExhausted,
+    /// <summary>Messages from other shards dropped here because the target handle was stale.</summary>
+    InboundStaleHandle,
+    /// <summary>Calls started.</summary>
+    CallsStarted,
+    /// <summary>Calls answered with a reply.</summary>
+    CallsReplied,
+    /// <summary>Calls that ended by timeout.</summary>
+    CallsTimedOut,
+    /// <summary>Calls failed without waiting for the timeout (request dropped, target gone).</summary>
+    CallsFailedFast,
+    /// <summary>Calls failed with NoReply because the callee neither replied nor deferred, or exited owing them.</summary>
+    CallsNoReply,
+    /// <summary>Calls failed explicitly by the callee.</summary>
+    CallsFailedByCallee,
+    /// <summary>Replies (or failures) that arrived after their call had ended, or twice: dropped.</summary>
+    RepliesLateDropped,
+    /// <summary>Replies that could not be sent to a remote caller because the ring was full.</summary>
+    RepliesRingFull,
+    /// <summary>Deferrals refused because the isolate already owed its maximum.</summary>
+    OwedRepliesFull,
+    /// <summary>Queued messages discarded because their isolate exited.</summary>
+    TeardownDrops,
+    /// <summary>Isolates spawned.</summary>
+    IsolatesSpawned,
+    /// <summary>Isolates that exited with outcome Ok.</summary>
+    IsolatesExitedOk,
+    /// <summary>Isolates that exited with outcome Error.</summary>
+    IsolatesCrashed,
+    /// <summary>Isolates that exited because their handler threw.</summary>
+    IsolatesPanicked,
+    /// <summary>Isolates cancelled.</summary>
+    IsolatesCancelled,
+    /// <summary>Spawns refused (no free slot, no pool slot for the start message, unknown type).</summary>
+    SpawnFailures,
+    /// <summary>User timers fired.</summary>
+    TimersFired,
+    /// <summary>Timer registrations refused because the timer table was full.</summary>
+    TimersExhausted,
+    /// <summary>Timer firings dropped because the owner's mailbox had no room even in its system headroom.</summary>
+    TimersDropped,
+    /// <summary>Shard ticks run.</summary>
+    Ticks,
+    /// <summary>Times the shard parked (blocked) after its poll budget of empty ticks.</summary>
+    Parks,
+    /// <summary>Log records dropped because the log ring was full.</summary>
+    LogDropped,
+    /// <summary>Messages posted from outside the runtime and refused because the external inbox was full.</summary>
+    ExternalInboxFull,
+    /// <summary>Shard buffers rented.</summary>
+    BuffersRented,
+    /// <summary>Buffer rents refused because the buffer pool was empty.</summary>
+    BuffersExhausted,
+    /// <summary>Buffers reclaimed because their owner exited without releasing them.</summary>
+    BuffersReclaimed,
+    /// <summary>Number of counters (not a counter).</summary>
+    Count,
+}

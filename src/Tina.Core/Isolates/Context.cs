@@ -1,0 +1,154 @@
+using System;
+using System.Runtime.CompilerServices;
+using Tina.Messaging;
+using Tina.Scheduling;
+
+namespace Tina;
+
+/// <summary>
+/// A handler's access to its shard for one invocation: send, call, reply, spawn, timers, buffers, logging.
+/// A <c>ref struct</c>, so it cannot be stored or used after the handler returns. Nothing here blocks, throws on a
+/// full resource, or allocates: capacity limits come back as result values.
+/// </summary>
+public ref struct Context
+{
+    private readonly Shard _shard;
+
+    internal Context(Shard shard) => _shard = shard;
+
+    /// <summary>The handle of the isolate being invoked.</summary>
+    public readonly Handle Self => _shard.CurrentHandle;
+
+    /// <summary>The shard this isolate runs on.</summary>
+    public readonly int ShardId => _shard.Id;
+
+    /// <summary>The number of shards in the runtime.</summary>
+    public readonly int ShardCount => _shard.Runtime.ShardCount;
+
+    /// <summary>The shard's clock at the start of this tick (monotonic; the simulator controls it).</summary>
+    public readonly TimeSpan Now => TimeSpan.FromTicks(_shard.NowNanoseconds / 100);
+
+    /// <summary>Sends a one-way message. Never blocks or throws; full mailboxes, pools and rings come back as results.</summary>
+    /// <typeparam name="T">An unmanaged payload of at most 96 bytes.</typeparam>
+    /// <param name="target">Any isolate, on any shard.</param>
+    /// <param name="message">The payload, copied into the envelope.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly SendResult Send<T>(Handle target, in T message)
+        where T : unmanaged =>
+        _shard.Send(_shard.CurrentHandle, target, in message, MessageKind.User, 0);
+
+    /// <summary>
+    /// Calls another isolate: return this effect, and the isolate suspends until a <see cref="MessageKind.Reply"/>
+    /// arrives with the reply, a failure or <see cref="CallStatus.Timeout"/>. Mail queued meanwhile waits.
+    /// </summary>
+    /// <param name="target">The callee.</param>
+    /// <param name="request">The request payload.</param>
+    /// <param name="timeout">Mandatory and finite: more than zero, at most one day.</param>
+    public readonly Effect Call<T>(Handle target, in T request, TimeSpan timeout)
+        where T : unmanaged
+    {
+        if (timeout <= TimeSpan.Zero || timeout > TimeSpan.FromDays(1))
+        {
+            ThrowHelper.ThrowInvalidOperation("A call timeout must be more than zero and at most one day.");
+        }
+
+        _shard.StageCall(target, in request, _shard.TicksFor(timeout));
+        return new Effect(EffectKind.Call);
+    }
+
+    /// <summary>Answers the call being handled and then waits for the next message.</summary>
+    public readonly Effect Reply<T>(in T reply)
+        where T : unmanaged
+    {
+        _shard.ReplyCurrent(in reply);
+        return new Effect(EffectKind.Reply);
+    }
+
+    /// <summary>Fails the call being handled (the caller sees <see cref="CallStatus.Failed"/>) and waits for the next message.</summary>
+    public readonly Effect FailReply()
+    {
+        _shard.FailCurrent();
+        return new Effect(EffectKind.Reply);
+    }
+
+    /// <summary>
+    /// Keeps the call being handled to answer later (for example after calling another isolate first). False when
+    /// the isolate already owes its maximum (<see cref="IsolateTypeSpec.MaxOwedReplies"/>); the caller then gets
+    /// <see cref="CallStatus.NoReply"/> when this handler returns.
+    /// </summary>
+    public readonly bool TryDeferReply(out ReplyToken token) => _shard.TryDeferCurrentCall(out token);
+
+    /// <summary>Answers a deferred call. <see cref="SendResult.StaleHandle"/> when the token was already answered.</summary>
+    public readonly SendResult Reply<T>(ReplyToken token, in T reply)
+        where T : unmanaged
+    {
+        if (!_shard.TryDischarge(token))
+        {
+            return SendResult.StaleHandle;
+        }
+
+        return _shard.SendReply(token.Caller, token.Correlation, in reply);
+    }
+
+    /// <summary>Fails a deferred call. <see cref="SendResult.StaleHandle"/> when the token was already answered.</summary>
+    public readonly SendResult FailReply(ReplyToken token)
+    {
+        if (!_shard.TryDischarge(token))
+        {
+            return SendResult.StaleHandle;
+        }
+
+        return _shard.SendFailure(token.Caller, token.Correlation, CallStatus.Failed);
+    }
+
+    /// <summary>Spawns an isolate on this shard.</summary>
+    public readonly SpawnResult Spawn<TIsolate>()
+        where TIsolate : IIsolate, new() =>
+        _shard.Spawn(_shard.Runtime.TypeIndexOf(typeof(TIsolate)), _shard.CurrentHandle, in NoStart.Value, hasStart: false);
+
+    /// <summary>Spawns an isolate on this shard; <paramref name="start"/> is its first message (kind Start).</summary>
+    public readonly SpawnResult Spawn<TIsolate, TStart>(in TStart start)
+        where TIsolate : IIsolate, new()
+        where TStart : unmanaged =>
+        _shard.Spawn(_shard.Runtime.TypeIndexOf(typeof(TIsolate)), _shard.CurrentHandle, in start, hasStart: true);
+
+    /// <summary>
+    /// Spawns an isolate on any shard. Locally this is <see cref="Spawn{TIsolate, TStart}(in TStart)"/>; for another
+    /// shard the request travels to that shard's spawner and the result is whether it was enqueued. The new isolate
+    /// sees this isolate as the start message's <see cref="Message.Source"/>, so it can check in.
+    /// </summary>
+    public readonly SendResult SpawnOn<TIsolate, TStart>(int shard, in TStart start)
+        where TIsolate : IIsolate, new()
+        where TStart : unmanaged =>
+        _shard.Runtime.SpawnOnFrom(_shard, shard, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in start);
+
+    /// <summary>Registers a one-shot timer; it fires as a <see cref="MessageKind.Timer"/> message carrying <paramref name="tag"/>.</summary>
+    /// <returns>The timer's id, or <see cref="TimerId.None"/> when the shard's timer table is full.</returns>
+    public readonly TimerId RegisterTimer(TimeSpan delay, long tag) =>
+        _shard.RegisterTimer(_shard.TicksFor(delay), tag);
+
+    /// <summary>Cancels a timer this isolate registered; false when it already fired or was cancelled.</summary>
+    public readonly bool CancelTimer(TimerId timer) => _shard.CancelTimer(timer);
+
+    /// <summary>Rents a shard buffer owned by this isolate; false when the shard's buffers are all in use.</summary>
+    public readonly bool TryRentBuffer(out BufferRef buffer) => _shard.TryRentBuffer(out buffer);
+
+    /// <summary>The bytes of a buffer this isolate owns, valid for this invocation; empty when it does not own it.</summary>
+    public readonly Span<byte> GetBuffer(BufferRef buffer) => _shard.GetBuffer(buffer);
+
+    /// <summary>
+    /// Makes <paramref name="newOwner"/> the owner of a buffer this isolate owns (send the reference in a message
+    /// after this). Only on the buffer's home shard; false otherwise or when this isolate is not the owner.
+    /// </summary>
+    public readonly bool TransferBuffer(BufferRef buffer, Handle newOwner) => _shard.TransferBuffer(buffer, newOwner);
+
+    /// <summary>Gives a buffer this isolate owns back to its home shard's pool.</summary>
+    public readonly bool ReleaseBuffer(BufferRef buffer) => _shard.ReleaseBuffer(buffer);
+
+    /// <summary>Writes a log record (the message should be a literal: nothing is formatted until the sink runs).</summary>
+    public readonly void Log(TinaLogLevel level, string message, long argument0 = 0, long argument1 = 0) =>
+        _shard.Log(level, _shard.CurrentHandle, message, argument0, argument1);
+
+    /// <summary>Asks the runtime to stop; <see cref="TinaRuntime.WaitForStopRequest(TimeSpan)"/> returns.</summary>
+    public readonly void RequestStop() => _shard.Runtime.RequestStop();
+}

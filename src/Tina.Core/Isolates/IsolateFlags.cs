@@ -1,0 +1,16 @@
+using System;
+
+namespace Tina.Isolates;
+
+/// <summary>Per-slot scheduling flags.</summary>
+[Flags]
+internal enum IsolateFlags : byte
+{
+    None = 0,
+    /// <summary>The slot index is in its type's run queue (at most once).</summary>
+    InRunQueue = 1,
+    /// <summary>The reply slot holds an undelivered call outcome; it is dispatched before any mail.</summary>
+    ReplyReady = 2,
+    /// <summary>The isolate yielded; it gets a Resume message before any mail.</summary>
+    ResumePending = 4,
+}

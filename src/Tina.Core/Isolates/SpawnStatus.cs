@@ -1,0 +1,14 @@
+namespace Tina;
+
+/// <summary>Why a spawn succeeded or failed.</summary>
+public enum SpawnStatus : byte
+{
+    /// <summary>Spawned.</summary>
+    Ok = 0,
+    /// <summary>Every slot of the type on that shard is live.</summary>
+    SlotsExhausted = 1,
+    /// <summary>No pool slot for the start message.</summary>
+    PoolExhausted = 2,
+    /// <summary>The isolate type is not registered in the boot spec.</summary>
+    UnknownType = 3,
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Tina.Messaging;
+
+namespace Tina;
+
+/// <summary>
+/// A 128-byte message envelope: a 32-byte header and a 96-byte inline payload holding one unmanaged struct.
+/// </summary>
+/// <remarks>
+/// Envelopes live in the shard's preallocated message pool, in cross-shard rings and in per-isolate reply slots;
+/// handlers see them by reference (<c>in Message</c>), valid for that invocation only. Reading a payload is a type
+/// tag compare and an unaligned load: no boxing, no allocation.
+/// Header layout: target (8), source (8), type tag (4), kind (1), status (1), payload length (2), correlation (4),
+/// auxiliary (4).
+/// </remarks>
+[StructLayout(LayoutKind.Sequential, Size = SizeBytes)]
+public struct Message
+{
+    /// <summary>Envelope size in bytes: two cache lines.</summary>
+    public const int SizeBytes = 128;
+
+    /// <summary>Largest payload in bytes.</summary>
+    public const int PayloadSizeMax = MessagePayload.SizeBytes;
+
+    internal Handle TargetHandle;
+    internal Handle SourceHandle;
+    internal uint TypeId;
+    internal MessageKind KindValue;
+    internal CallStatus StatusValue;
+    internal ushort PayloadLength;
+    internal uint Correlation;
+    internal uint Auxiliary;
+    internal MessagePayload Payload;
+
+    /// <summary>What this message is: a user message, a call, a reply to this isolate's call, a timer, ...</summary>
+    public readonly MessageKind Kind => KindValue;
+
+    /// <summary>The sending isolate, or <see cref="Handle.None"/> for runtime and external messages.</summary>
+    public readonly Handle Source => SourceHandle;
+
+    /// <summary>For <see cref="MessageKind.Reply"/>: how the call ended. <see cref="CallStatus.Ok"/> otherwise.</summary>
+    public readonly CallStatus Status => StatusValue;
+
+    /// <summary>For <see cref="MessageKind.Timer"/>: the tag given when the timer was registered.</summary>
+    public readonly long TimerTag => Kind == MessageKind.Timer ? ReadWord0() : 0;
+
+    /// <summary>The payload's type tag, 0 when there is no payload.</summary>
+    public readonly uint PayloadType => TypeId;
+
+    /// <summary>True when the payload is a <typeparamref name="T"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool Is<T>()
+        where T : unmanaged => TypeId == MessageType<T>.Id;
+
+    /// <summary>Reads the payload as a <typeparamref name="T"/> when it is one.</summary>
+    /// <param name="value">The payload, or default.</param>
+    /// <returns>True when the payload is a <typeparamref name="T"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool Is<T>(out T value)
+        where T : unmanaged
+    {
+        if (TypeId == MessageType<T>.Id)
+        {
+            value = Unsafe.ReadUnaligned<T>(ref Unsafe.As<MessagePayload, byte>(ref Unsafe.AsRef(in Payload)));
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>Reads the payload as a <typeparamref name="T"/>; throws when it is another type.</summary>
+    public readonly T As<T>()
+        where T : unmanaged
+    {
+        if (!Is(out T value))
+        {
+            ThrowHelper.ThrowWrongPayloadType(typeof(T), TypeId);
+        }
+
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetPayload<T>(in T value)
+        where T : unmanaged
+    {
+        TypeId = MessageType<T>.Id;
+        PayloadLength = (ushort)Unsafe.SizeOf<T>();
+        Unsafe.WriteUnaligned(ref Unsafe.As<MessagePayload, byte>(ref Payload), value);
+    }
+
+    internal void SetWord0(long word)
+    {
+        TypeId = 0;
+        PayloadLength = sizeof(long);
+        Payload[0] = (ulong)word;
+    }
+
+    internal readonly long ReadWord0() => (long)Payload[0];
+
+    /// <summary>Writes every header field; the payload is left to the caller.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void SetHeader(Handle target, Handle source, MessageKind kind, uint correlation)
+    {
+        TargetHandle = target;
+        SourceHandle = source;
+        KindValue = kind;
+        StatusValue = CallStatus.Ok;
+        Correlation = correlation;
+        Auxiliary = 0;
+    }
+
+    /// <summary>Summary for logs and debugging.</summary>
+    public override readonly string ToString() =>
+        $"{Kind} {MessageTypeRegistry.NameOf(TypeId)} from {Source} to {TargetHandle}" +
+        (Kind == MessageKind.Reply ? $" ({Status})" : string.Empty);
+}

@@ -1,0 +1,23 @@
+namespace Tina;
+
+/// <summary>What a <see cref="Message"/> is, as the runtime delivers it.</summary>
+public enum MessageKind : byte
+{
+    /// <summary>A one-way message sent with <see cref="Context.Send{T}(Handle, in T)"/>.</summary>
+    User = 0,
+    /// <summary>A request made with <see cref="Context.Call{T}(Handle, in T, System.TimeSpan)"/>; the handler owes a reply.</summary>
+    Call = 1,
+    /// <summary>The outcome of this isolate's own call: see <see cref="Message.Status"/>.</summary>
+    Reply = 2,
+    /// <summary>A timer registered by this isolate fired: see <see cref="Message.TimerTag"/>.</summary>
+    Timer = 3,
+    /// <summary>The isolate returned <see cref="Effect.Yield"/> and is being resumed; carries no payload.</summary>
+    Resume = 4,
+    /// <summary>The first message of an isolate spawned with a start message.</summary>
+    Start = 5,
+
+    /// <summary>Internal: a request to spawn an isolate on the receiving shard.</summary>
+    SpawnRequest = 16,
+    /// <summary>Internal: a buffer transferred across shards is handed back to its owner.</summary>
+    BufferRelease = 17,
+}

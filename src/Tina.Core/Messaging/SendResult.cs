@@ -1,0 +1,23 @@
+namespace Tina;
+
+/// <summary>
+/// The result of a send. Sends never throw, block or allocate: a full mailbox, pool or ring is a value here.
+/// </summary>
+public enum SendResult : byte
+{
+    /// <summary>
+    /// Delivered to a local mailbox, or enqueued on the ring to a remote shard (the receiving shard counts any
+    /// later drop, and fails a dropped call back to its caller).
+    /// </summary>
+    Ok = 0,
+    /// <summary>The target's mailbox is at capacity.</summary>
+    MailboxFull = 1,
+    /// <summary>The shard's message pool has no free slot outside its system reserve.</summary>
+    PoolExhausted = 2,
+    /// <summary>The handle is none, out of range, or names an isolate that has exited.</summary>
+    StaleHandle = 3,
+    /// <summary>The ring to the target's shard is full.</summary>
+    RingFull = 4,
+    /// <summary>The target's shard is stopped or quarantined.</summary>
+    ShardUnavailable = 5,
+}

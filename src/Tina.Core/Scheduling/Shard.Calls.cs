@@ -1,0 +1,291 @@
+using System.Runtime.CompilerServices;
+using Tina.Isolates;
+using Tina.Timers;
+
+namespace Tina.Scheduling;
+
+/// <remarks>
+/// Call/Reply. An isolate has at most one outstanding call (state WaitingForReply, correlation in its metadata,
+/// timeout timer armed). Call outcomes go to a per-isolate reply slot, never through the mailbox or the user pool
+/// region, so a full mailbox or pool cannot eat them; the slot is dispatched before any mail. An outcome is
+/// accepted only while the caller waits with that correlation; anything else is late or duplicate and is dropped
+/// and counted. Every call ends exactly once: reply, explicit failure, fast failure (request refused, callee gone,
+/// call not answered by its handler) or timeout.
+/// </remarks>
+internal sealed partial class Shard
+{
+    private bool _callStaged;            // a Context.Call built a request during the current invocation
+    private Message _stagedRequest;      // that request; target in its header
+    private long _stagedTimeoutTicks;    // its timeout in timer ticks
+
+    public void StageCall<T>(Handle target, in T request, long timeoutTicks)
+        where T : unmanaged
+    {
+        if (_callStaged)
+        {
+            ThrowHelper.ThrowInvalidOperation("A handler may make one call per invocation; return the Effect of the first.");
+        }
+
+        _callStaged = true;
+        _stagedRequest.SetHeader(target, _currentHandle, MessageKind.Call, 0);
+        _stagedRequest.SetPayload(in request);
+        _stagedTimeoutTicks = timeoutTicks;
+    }
+
+    /// <summary>Sends the staged request and suspends the caller, or fails the call at once.</summary>
+    private void StartCall(IsolateTable table, int slot, Handle self)
+    {
+        _callStaged = false;
+        ref IsolateMeta meta = ref table.Meta[slot];
+        uint correlation = NextCorrelation();
+        Counters.Increment(ShardCounter.CallsStarted);
+
+        TimerId timer = Timers.Register(_stagedTimeoutTicks, TimerKind.CallTimeout, self, correlation, ref meta.TimerHead);
+        if (timer.IsNone)
+        {
+            Counters.Increment(ShardCounter.TimersExhausted);
+            FailOwnCallNow(table, slot, self, correlation, CallStatus.PoolExhausted);
+            return;
+        }
+
+        _stagedRequest.Correlation = correlation;
+        SendResult sent = SendEnvelope(ref _stagedRequest);
+        if (sent != SendResult.Ok)
+        {
+            Timers.Cancel(timer, ref meta.TimerHead);
+            FailOwnCallNow(table, slot, self, correlation, ToCallStatus(sent));
+            return;
+        }
+
+        meta.State = IsolateState.WaitingForReply;
+        meta.PendingCorrelation = correlation;
+        meta.CallTimer = timer;
+    }
+
+    /// <summary>The request never left: the caller gets the failure as its next message.</summary>
+    private void FailOwnCallNow(IsolateTable table, int slot, Handle self, uint correlation, CallStatus status)
+    {
+        ref Message reply = ref table.ReplySlots[slot];
+        reply.SetHeader(self, _stagedRequest.TargetHandle, MessageKind.Reply, correlation);
+        reply.StatusValue = status;
+        reply.TypeId = 0;
+        reply.PayloadLength = 0;
+        table.Meta[slot].Flags |= IsolateFlags.ReplyReady;
+        table.Schedule(slot);
+        Counters.Increment(ShardCounter.CallsFailedFast);
+    }
+
+    private static CallStatus ToCallStatus(SendResult result) => result switch
+    {
+        SendResult.MailboxFull => CallStatus.MailboxFull,
+        SendResult.PoolExhausted => CallStatus.PoolExhausted,
+        SendResult.StaleHandle => CallStatus.StaleHandle,
+        SendResult.RingFull => CallStatus.RingFull,
+        SendResult.ShardUnavailable => CallStatus.ShardUnavailable,
+        _ => CallStatus.Failed,
+    };
+
+    /// <summary>Sends a successful reply carrying <paramref name="payload"/> to a waiting caller.</summary>
+    public SendResult SendReply<T>(Handle caller, uint correlation, in T payload)
+        where T : unmanaged
+    {
+        if (caller.Shard == Id)
+        {
+            Message reply = default;
+            reply.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
+            reply.SetPayload(in payload);
+            return AcceptReply(in reply) ? SendResult.Ok : SendResult.StaleHandle;
+        }
+
+        ref Message slot = ref ClaimRemoteSystem(caller.Shard);
+        if (Unsafe.IsNullRef(ref slot))
+        {
+            Counters.Increment(ShardCounter.RepliesRingFull);
+            return SendResult.RingFull;
+        }
+
+        slot.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
+        slot.SetPayload(in payload);
+        return SendResult.Ok;
+    }
+
+    /// <summary>Ends a caller's call with a failure status (no payload).</summary>
+    public SendResult SendFailure(Handle caller, uint correlation, CallStatus status)
+    {
+        CountFailure(status);
+        if (caller.Shard == Id)
+        {
+            Message reply = default;
+            reply.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
+            reply.StatusValue = status;
+            return AcceptReply(in reply) ? SendResult.Ok : SendResult.StaleHandle;
+        }
+
+        ref Message slot = ref ClaimRemoteSystem(caller.Shard);
+        if (Unsafe.IsNullRef(ref slot))
+        {
+            Counters.Increment(ShardCounter.RepliesRingFull);
+            return SendResult.RingFull;
+        }
+
+        slot.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
+        slot.StatusValue = status;
+        slot.TypeId = 0;
+        slot.PayloadLength = 0;
+        return SendResult.Ok;
+    }
+
+    private void CountFailure(CallStatus status)
+    {
+        switch (status)
+        {
+            case CallStatus.NoReply:
+                Counters.Increment(ShardCounter.CallsNoReply);
+                break;
+            case CallStatus.Failed:
+                Counters.Increment(ShardCounter.CallsFailedByCallee);
+                break;
+            default:
+                Counters.Increment(ShardCounter.CallsFailedFast);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Delivers a call outcome to a caller on this shard. Accepted only while the caller waits on that correlation;
+    /// otherwise it is late or duplicate and is dropped and counted.
+    /// </summary>
+    private bool AcceptReply(in Message reply)
+    {
+        if (!TryResolve(reply.TargetHandle, out IsolateTable table, out int slot))
+        {
+            Counters.Increment(ShardCounter.RepliesLateDropped);
+            return false;
+        }
+
+        ref IsolateMeta meta = ref table.Meta[slot];
+        if (meta.State != IsolateState.WaitingForReply || meta.PendingCorrelation != reply.Correlation)
+        {
+            Counters.Increment(ShardCounter.RepliesLateDropped);
+            return false;
+        }
+
+        Timers.Cancel(meta.CallTimer, ref meta.TimerHead);
+        meta.CallTimer = TimerId.None;
+        meta.PendingCorrelation = 0;
+        meta.State = IsolateState.Receiving;
+        table.ReplySlots[slot] = reply;
+        meta.Flags |= IsolateFlags.ReplyReady;
+        table.Schedule(slot);
+        if (reply.StatusValue == CallStatus.Ok)
+        {
+            Counters.Increment(ShardCounter.CallsReplied);
+        }
+
+        return true;
+    }
+
+    /// <summary>The caller's timeout fired: end the call with Timeout if it is still the one waiting.</summary>
+    private void OnCallTimeout(Handle owner, uint correlation)
+    {
+        if (!TryResolve(owner, out IsolateTable table, out int slot))
+        {
+            return;
+        }
+
+        ref IsolateMeta meta = ref table.Meta[slot];
+        if (meta.State != IsolateState.WaitingForReply || meta.PendingCorrelation != correlation)
+        {
+            return;
+        }
+
+        meta.CallTimer = TimerId.None;
+        meta.PendingCorrelation = 0;
+        meta.State = IsolateState.Receiving;
+        ref Message reply = ref table.ReplySlots[slot];
+        reply.SetHeader(owner, Handle.None, MessageKind.Reply, correlation);
+        reply.StatusValue = CallStatus.Timeout;
+        reply.TypeId = 0;
+        reply.PayloadLength = 0;
+        meta.Flags |= IsolateFlags.ReplyReady;
+        table.Schedule(slot);
+        Counters.Increment(ShardCounter.CallsTimedOut);
+    }
+
+    // ---- obligations of the isolate currently handling a call ----
+
+    /// <summary>Records the current call as owed later; false when the isolate owes its maximum already.</summary>
+    public bool TryDeferCurrentCall(out ReplyToken token)
+    {
+        if (_currentKind != MessageKind.Call || _currentCallResolved)
+        {
+            ThrowHelper.ThrowInvalidOperation("TryDeferReply is only valid while handling a call that is not yet answered.");
+        }
+
+        IsolateTable table = _types[_currentType];
+        ref IsolateMeta meta = ref table.Meta[_currentSlot];
+        if (meta.OwedCount >= table.OwedMax)
+        {
+            Counters.Increment(ShardCounter.OwedRepliesFull);
+            token = default;
+            return false;
+        }
+
+        token = new ReplyToken(_currentCaller, _currentCorrelation);
+        table.Owed[(_currentSlot * table.OwedMax) + meta.OwedCount] = token;
+        meta.OwedCount++;
+        _currentCallResolved = true;
+        return true;
+    }
+
+    /// <summary>Removes a token from the current isolate's owed list; false when it is not owed (answered already).</summary>
+    public bool TryDischarge(ReplyToken token)
+    {
+        IsolateTable table = _types[_currentType];
+        ref IsolateMeta meta = ref table.Meta[_currentSlot];
+        int baseIndex = _currentSlot * table.OwedMax;
+        for (int i = 0; i < meta.OwedCount; i++)
+        {
+            if (table.Owed[baseIndex + i] == token)
+            {
+                int last = meta.OwedCount - 1;
+                table.Owed[baseIndex + i] = table.Owed[baseIndex + last];
+                table.Owed[baseIndex + last] = default;
+                meta.OwedCount--;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Answers the current call; at most once per call.</summary>
+    public void ReplyCurrent<T>(in T payload)
+        where T : unmanaged
+    {
+        ResolveCurrent();
+        SendReply(_currentCaller, _currentCorrelation, in payload);
+    }
+
+    /// <summary>Fails the current call explicitly.</summary>
+    public void FailCurrent()
+    {
+        ResolveCurrent();
+        SendFailure(_currentCaller, _currentCorrelation, CallStatus.Failed);
+    }
+
+    private void ResolveCurrent()
+    {
+        if (_currentKind != MessageKind.Call)
+        {
+            ThrowHelper.ThrowInvalidOperation("Reply is only valid while handling a call (message.Kind == Call).");
+        }
+
+        if (_currentCallResolved)
+        {
+            ThrowHelper.ThrowInvalidOperation("This call has already been answered or deferred.");
+        }
+
+        _currentCallResolved = true;
+    }
+}

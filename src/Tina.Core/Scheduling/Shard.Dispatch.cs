@@ -1,0 +1,196 @@
+using System;
+using System.Runtime.CompilerServices;
+using Tina.Isolates;
+
+namespace Tina.Scheduling;
+
+/// <remarks>
+/// Dispatch. Each tick visits every isolate type once, starting from a rotating type; a type may run up to
+/// <c>BudgetWeight × DispatchQuantum</c> handler invocations, taking isolates from its FIFO run queue. One invocation
+/// handles one message; an isolate with more work goes to the back of its queue, so isolates of a type share their
+/// budget round-robin and no type or isolate starves. Order of what one invocation receives: a ready call outcome,
+/// then a pending Resume, then the oldest mail.
+/// </remarks>
+internal sealed partial class Shard
+{
+    private int _currentType = -1;        // type of the isolate being invoked, -1 outside an invocation
+    private int _currentSlot;             // its slot
+    private Handle _currentHandle;        // its handle
+    private MessageKind _currentKind;     // kind of the message it is handling
+    private Handle _currentCaller;        // for a call: the caller
+    private uint _currentCorrelation;     // for a call: the correlation
+    private bool _currentCallResolved;    // for a call: replied, deferred or failed
+
+    public Handle CurrentHandle => _currentHandle;
+
+    public bool InInvocation => _currentType >= 0;
+
+    private bool Dispatch()
+    {
+        bool dispatched = false;
+        int typeCount = _types.Length;
+        for (int k = 0; k < typeCount; k++)
+        {
+            int typeIndex = _typeRotation + k;
+            if (typeIndex >= typeCount)
+            {
+                typeIndex -= typeCount;
+            }
+
+            IsolateTable table = _types[typeIndex];
+            int budget = table.Weight * _dispatchQuantum;
+            while (budget > 0 && table.RunQueueCount > 0)
+            {
+                int slot = table.Dequeue();
+                if (RunOne(table, slot))
+                {
+                    budget--;
+                    dispatched = true;
+                }
+            }
+        }
+
+        _typeRotation = _typeRotation + 1 >= typeCount ? 0 : _typeRotation + 1;
+        return dispatched;
+    }
+
+    /// <summary>Invokes one isolate with its next message and applies the effect. False when it had nothing to run.</summary>
+    private bool RunOne(IsolateTable table, int slot)
+    {
+        ref IsolateMeta meta = ref table.Meta[slot];
+        if (meta.State != IsolateState.Receiving)
+        {
+            return false; // stale run-queue entry, or suspended on a call or I/O
+        }
+
+        int poolIndex = -1;
+        ref Message message = ref Unsafe.NullRef<Message>();
+        if ((meta.Flags & IsolateFlags.ReplyReady) != 0)
+        {
+            meta.Flags &= ~IsolateFlags.ReplyReady;
+            message = ref table.ReplySlots[slot];
+        }
+        else if ((meta.Flags & IsolateFlags.ResumePending) != 0)
+        {
+            meta.Flags &= ~IsolateFlags.ResumePending;
+            message = ref _resumeMessage;
+        }
+        else if (meta.MailboxCount > 0)
+        {
+            poolIndex = table.MailboxPop(slot);
+            message = ref Pool.Slots[poolIndex];
+        }
+        else
+        {
+            return false;
+        }
+
+        Handle self = Handle.Pack(Id, table.TypeIndex, slot, meta.Generation);
+        _currentType = table.TypeIndex;
+        _currentSlot = slot;
+        _currentHandle = self;
+        _currentKind = message.KindValue;
+        _currentCaller = message.SourceHandle;
+        _currentCorrelation = message.Correlation;
+        _currentCallResolved = false;
+        _runtime.Observer?.OnDispatch(Id, self, in message);
+
+        Effect effect;
+        Exception? failure = null;
+        var context = new Context(this);
+        try
+        {
+            effect = table.Invoke(slot, ref context, in message);
+        }
+#pragma warning disable CA1031 // let it crash: any exception ends this isolate only
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            failure = exception;
+            effect = Effect.Crash;
+        }
+
+        Counters.Increment(ShardCounter.MessagesHandled);
+        if (_currentKind == MessageKind.Call && !_currentCallResolved)
+        {
+            // Handled without reply, deferral or failure: the caller learns now, not at its timeout.
+            SendFailure(_currentCaller, _currentCorrelation, CallStatus.NoReply);
+        }
+
+        if (poolIndex >= 0)
+        {
+            Pool.Return(poolIndex);
+        }
+
+        if (failure is not null)
+        {
+            _callStaged = false;
+            Exit(table, slot, self, ExitOutcome.Panicked, 0, failure);
+        }
+        else
+        {
+            Apply(table, slot, self, effect);
+        }
+
+        _currentType = -1;
+        _currentHandle = Handle.None;
+        _currentKind = MessageKind.User;
+        return true;
+    }
+
+    /// <summary>Interprets the effect a handler returned.</summary>
+    private void Apply(IsolateTable table, int slot, Handle self, Effect effect)
+    {
+        _runtime.Observer?.OnEffect(Id, self, effect);
+        if (_callStaged && effect.Kind != EffectKind.Call)
+        {
+            _callStaged = false;
+            Exit(table, slot, self, ExitOutcome.Panicked, 0,
+                new InvalidOperationException("Context.Call staged a call but the handler did not return its Effect."));
+            return;
+        }
+
+        switch (effect.Kind)
+        {
+            case EffectKind.Receive:
+            case EffectKind.Reply:
+                ScheduleIfWork(table, slot);
+                break;
+            case EffectKind.Yield:
+                table.Meta[slot].Flags |= IsolateFlags.ResumePending;
+                table.Schedule(slot);
+                break;
+            case EffectKind.Call:
+                if (!_callStaged)
+                {
+                    Exit(table, slot, self, ExitOutcome.Panicked, 0,
+                        new InvalidOperationException("Effect kind Call returned without Context.Call."));
+                    return;
+                }
+
+                StartCall(table, slot, self);
+                break;
+            case EffectKind.Done:
+                Exit(table, slot, self, ExitOutcome.Ok, 0, null);
+                break;
+            case EffectKind.Crash:
+                Exit(table, slot, self, ExitOutcome.Error, effect.Reason, null);
+                break;
+            default:
+                Exit(table, slot, self, ExitOutcome.Panicked, 0,
+                    new NotSupportedException($"Effect {effect.Kind} is not supported by this shard (no I/O backend)."));
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScheduleIfWork(IsolateTable table, int slot)
+    {
+        ref IsolateMeta meta = ref table.Meta[slot];
+        if (meta.State == IsolateState.Receiving
+            && (meta.MailboxCount > 0 || (meta.Flags & (IsolateFlags.ReplyReady | IsolateFlags.ResumePending)) != 0))
+        {
+            table.Schedule(slot);
+        }
+    }
+}

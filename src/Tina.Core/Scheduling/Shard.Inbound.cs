@@ -1,0 +1,136 @@
+using Tina.Isolates;
+using Tina.Messaging;
+
+namespace Tina.Scheduling;
+
+/// <remarks>
+/// Inbound delivery. Each tick drains every inbound ring up to what its producer had published when the drain
+/// began (bounded by the ring capacity), starting from a rotating source, then the external inbox. A message
+/// that cannot be delivered is dropped here and counted by reason; a dropped call is failed back to its caller at
+/// once, so the caller does not wait for its timeout.
+/// </remarks>
+internal sealed partial class Shard
+{
+    private bool DrainInbound()
+    {
+        bool received = false;
+        int count = _inbound.Length;
+        for (int k = 0; k < count; k++)
+        {
+            int source = _inboundRotation + k;
+            if (source >= count)
+            {
+                source -= count;
+            }
+
+            SpscRing? ring = _inbound[source];
+            if (ring is null)
+            {
+                continue;
+            }
+
+            int available = ring.BeginRead();
+            if (available == 0)
+            {
+                continue;
+            }
+
+            for (int i = 0; i < available; i++)
+            {
+                DeliverInbound(ref ring.ReadAt(i));
+            }
+
+            ring.EndRead(available);
+            received = true;
+        }
+
+        _inboundRotation = _inboundRotation + 1 >= count ? 0 : _inboundRotation + 1;
+        return received;
+    }
+
+    private bool DrainExternal()
+    {
+        SpscRing ring = _external.Ring;
+        int available = ring.BeginRead();
+        if (available == 0)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < available; i++)
+        {
+            DeliverInbound(ref ring.ReadAt(i));
+        }
+
+        ring.EndRead(available);
+        return true;
+    }
+
+    /// <summary>Delivers one envelope that arrived from another shard or from outside.</summary>
+    private void DeliverInbound(ref Message envelope)
+    {
+        switch (envelope.KindValue)
+        {
+            case MessageKind.Reply:
+                AcceptReply(in envelope);
+                return;
+            case MessageKind.SpawnRequest:
+                SpawnFromRequest(ref envelope);
+                return;
+            case MessageKind.BufferRelease:
+                Buffers.AcceptRelease(in envelope);
+                return;
+            default:
+                DeliverToMailbox(ref envelope);
+                return;
+        }
+    }
+
+    private void DeliverToMailbox(ref Message envelope)
+    {
+        if (!TryResolve(envelope.TargetHandle, out IsolateTable table, out int slot))
+        {
+            Counters.Increment(ShardCounter.InboundStaleHandle);
+            FailDroppedCall(ref envelope, CallStatus.StaleHandle);
+            return;
+        }
+
+        ref IsolateMeta meta = ref table.Meta[slot];
+        if (meta.MailboxCount >= table.MailboxCapacity)
+        {
+            Counters.Increment(ShardCounter.InboundMailboxFull);
+            FailDroppedCall(ref envelope, CallStatus.MailboxFull);
+            return;
+        }
+
+        int index = Pool.TryRentUser();
+        if (index < 0)
+        {
+            Counters.Increment(ShardCounter.InboundPoolExhausted);
+            FailDroppedCall(ref envelope, CallStatus.PoolExhausted);
+            return;
+        }
+
+        Pool.Slots[index] = envelope;
+        table.MailboxPush(slot, index);
+        if (meta.State == IsolateState.Receiving)
+        {
+            table.Schedule(slot);
+        }
+
+        Counters.Increment(ShardCounter.MessagesReceivedRemote);
+    }
+
+    private void FailDroppedCall(ref Message envelope, CallStatus status)
+    {
+        if (envelope.KindValue != MessageKind.Call || envelope.SourceHandle.IsNone)
+        {
+            return;
+        }
+
+        Handle previous = _currentHandle;
+        _currentHandle = envelope.TargetHandle;
+        SendFailure(envelope.SourceHandle, envelope.Correlation, status);
+        _currentHandle = previous;
+    }
+}

@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using Tina.Isolates;
+using Tina.Messaging;
+
+namespace Tina.Scheduling;
+
+internal sealed partial class Shard
+{
+    /// <summary>
+    /// Sends a payload from an isolate of this shard (or from the runtime) to any isolate. Never throws, blocks or
+    /// allocates; the envelope is written in place (pool slot or ring slot), never copied twice.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public SendResult Send<T>(Handle source, Handle target, in T payload, MessageKind kind, uint correlation)
+        where T : unmanaged
+    {
+        if (target.Shard != Id)
+        {
+            return SendRemote(source, target, in payload, kind, correlation);
+        }
+
+        if (!TryResolve(target, out IsolateTable table, out int slot))
+        {
+            Counters.Increment(ShardCounter.SendStaleHandle);
+            return SendResult.StaleHandle;
+        }
+
+        ref IsolateMeta meta = ref table.Meta[slot];
+        if (meta.MailboxCount >= table.MailboxCapacity)
+        {
+            Counters.Increment(ShardCounter.SendMailboxFull);
+            return SendResult.MailboxFull;
+        }
+
+        int index = Pool.TryRentUser();
+        if (index < 0)
+        {
+            Counters.Increment(ShardCounter.SendPoolExhausted);
+            return SendResult.PoolExhausted;
+        }
+
+        ref Message envelope = ref Pool.Slots[index];
+        envelope.SetHeader(target, source, kind, correlation);
+        envelope.SetPayload(in payload);
+        table.MailboxPush(slot, index);
+        if (meta.State == IsolateState.Receiving)
+        {
+            table.Schedule(slot);
+        }
+
+        Counters.Increment(ShardCounter.MessagesSent);
+        return SendResult.Ok;
+    }
+
+    private SendResult SendRemote<T>(Handle source, Handle target, in T payload, MessageKind kind, uint correlation)
+        where T : unmanaged
+    {
+        ref Message envelope = ref ClaimRemote(target, out SendResult result);
+        if (Unsafe.IsNullRef(ref envelope))
+        {
+            return result;
+        }
+
+        envelope.SetHeader(target, source, kind, correlation);
+        envelope.SetPayload(in payload);
+        Counters.Increment(ShardCounter.MessagesSent);
+        return SendResult.Ok;
+    }
+
+    /// <summary>Copies a prepared envelope to its target (local mailbox or remote ring).</summary>
+    private SendResult SendEnvelope(ref Message prepared)
+    {
+        Handle target = prepared.TargetHandle;
+        if (target.Shard != Id)
+        {
+            ref Message slot = ref ClaimRemote(target, out SendResult result);
+            if (Unsafe.IsNullRef(ref slot))
+            {
+                return result;
+            }
+
+            slot = prepared;
+            Counters.Increment(ShardCounter.MessagesSent);
+            return SendResult.Ok;
+        }
+
+        if (!TryResolve(target, out IsolateTable table, out int targetSlot))
+        {
+            Counters.Increment(ShardCounter.SendStaleHandle);
+            return SendResult.StaleHandle;
+        }
+
+        ref IsolateMeta meta = ref table.Meta[targetSlot];
+        if (meta.MailboxCount >= table.MailboxCapacity)
+        {
+            Counters.Increment(ShardCounter.SendMailboxFull);
+            return SendResult.MailboxFull;
+        }
+
+        int index = Pool.TryRentUser();
+        if (index < 0)
+        {
+            Counters.Increment(ShardCounter.SendPoolExhausted);
+            return SendResult.PoolExhausted;
+        }
+
+        Pool.Slots[index] = prepared;
+        table.MailboxPush(targetSlot, index);
+        if (meta.State == IsolateState.Receiving)
+        {
+            table.Schedule(targetSlot);
+        }
+
+        Counters.Increment(ShardCounter.MessagesSent);
+        return SendResult.Ok;
+    }
+
+    /// <summary>Claims a slot in the ring to the target's shard, or returns a null ref and the refusal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Message ClaimRemote(Handle target, out SendResult result)
+    {
+        int shard = target.Shard;
+        if ((uint)shard >= (uint)_peers.Length || target.IsNone)
+        {
+            Counters.Increment(ShardCounter.SendStaleHandle);
+            result = SendResult.StaleHandle;
+            return ref Unsafe.NullRef<Message>();
+        }
+
+        if (_peers[shard].Status != ShardStatus.Running)
+        {
+            Counters.Increment(ShardCounter.SendShardUnavailable);
+            result = SendResult.ShardUnavailable;
+            return ref Unsafe.NullRef<Message>();
+        }
+
+        ref Message slot = ref _outbound[shard]!.TryClaim();
+        if (Unsafe.IsNullRef(ref slot))
+        {
+            Counters.Increment(ShardCounter.SendRingFull);
+            result = SendResult.RingFull;
+            return ref Unsafe.NullRef<Message>();
+        }
+
+        result = SendResult.Ok;
+        return ref slot;
+    }
+
+    /// <summary>Claims a ring slot for a system message (reply, failure, release) without counting it as a user send.</summary>
+    private ref Message ClaimRemoteSystem(int shard)
+    {
+        if ((uint)shard >= (uint)_peers.Length || shard == Id || _peers[shard].Status != ShardStatus.Running)
+        {
+            return ref Unsafe.NullRef<Message>();
+        }
+
+        return ref _outbound[shard]!.TryClaim();
+    }
+
+    /// <summary>Sends a prepared envelope (spawn requests) from the current isolate.</summary>
+    public SendResult SendPrepared(ref Message envelope)
+    {
+        ref Message slot = ref ClaimRemote(envelope.TargetHandle, out SendResult result);
+        if (Unsafe.IsNullRef(ref slot))
+        {
+            return result;
+        }
+
+        slot = envelope;
+        Counters.Increment(ShardCounter.MessagesSent);
+        return SendResult.Ok;
+    }
+}

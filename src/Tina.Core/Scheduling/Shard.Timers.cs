@@ -1,0 +1,75 @@
+using Tina.Isolates;
+using Tina.Timers;
+
+namespace Tina.Scheduling;
+
+/// <remarks>
+/// Timers. User timers fire as a Timer message to their owner, taking a pool slot from the system reserve and a
+/// mailbox entry from the system headroom, so a full mailbox or a drained pool does not lose them (if even the
+/// headroom is full the firing is dropped and counted). Call timeouts end the owner's call with Timeout. An exit
+/// cancels every timer its isolate owns.
+/// </remarks>
+internal sealed partial class Shard
+{
+    public TimerId RegisterTimer(long delayTicks, long tag)
+    {
+        IsolateTable table = _types[_currentType];
+        ref IsolateMeta meta = ref table.Meta[_currentSlot];
+        TimerId id = Timers.Register(delayTicks, TimerKind.User, _currentHandle, tag, ref meta.TimerHead);
+        if (id.IsNone)
+        {
+            Counters.Increment(ShardCounter.TimersExhausted);
+        }
+
+        return id;
+    }
+
+    public bool CancelTimer(TimerId id)
+    {
+        if (!Timers.IsPending(id) || Timers.OwnerOf(id) != _currentHandle)
+        {
+            return false;
+        }
+
+        IsolateTable table = _types[_currentType];
+        return Timers.Cancel(id, ref table.Meta[_currentSlot].TimerHead);
+    }
+
+    private void OnTimerFired(in TimerEntry entry)
+    {
+        if (entry.Kind == TimerKind.CallTimeout)
+        {
+            OnCallTimeout(entry.Owner, (uint)entry.Tag);
+            return;
+        }
+
+        if (!TryResolve(entry.Owner, out IsolateTable table, out int slot))
+        {
+            return;
+        }
+
+        int index = Pool.TryRentSystem();
+        if (index < 0)
+        {
+            Counters.Increment(ShardCounter.TimersDropped);
+            return;
+        }
+
+        ref Message envelope = ref Pool.Slots[index];
+        envelope.SetHeader(entry.Owner, Handle.None, MessageKind.Timer, 0);
+        envelope.SetWord0(entry.Tag);
+        if (!table.MailboxPush(slot, index))
+        {
+            Pool.Return(index);
+            Counters.Increment(ShardCounter.TimersDropped);
+            return;
+        }
+
+        if (table.Meta[slot].State == IsolateState.Receiving)
+        {
+            table.Schedule(slot);
+        }
+
+        Counters.Increment(ShardCounter.TimersFired);
+    }
+}

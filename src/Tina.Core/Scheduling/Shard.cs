@@ -1,0 +1,293 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Tina.Diagnostics;
+using Tina.Isolates;
+using Tina.Memory;
+using Tina.Messaging;
+using Tina.Time;
+using Tina.Timers;
+
+namespace Tina.Scheduling;
+
+/// <summary>
+/// One shard: the isolates, mailboxes, message pool, rings, timers and log it owns, and the tick that drives them.
+/// </summary>
+/// <remarks>
+/// <para>Ownership. Every field is read and written only by the shard's own thread (or, in simulation, by the one
+/// simulator thread while it runs this shard), except: the inbound rings' producer sides (the peer shards), the
+/// external inbox's producer side (outside threads), <see cref="Signal"/> and <see cref="Status"/>
+/// (documented where they are declared), and counters read through <see cref="ShardCounters"/>.</para>
+/// <para>The tick, in order: inbound rings and external inbox → I/O completions → dispatch grouped by isolate type
+/// with budget weights → flush I/O → publish outbound rings (and wake sleeping peers) → advance timers → drain the
+/// log. Every loop in it has a bound: ring capacities, the dispatch budget, the timer table.</para>
+/// <para>Split by role: this file holds state and the tick; <c>Shard.Send.cs</c> local and remote sends;
+/// <c>Shard.Calls.cs</c> calls, replies and obligations; <c>Shard.Dispatch.cs</c> dispatch and effects;
+/// <c>Shard.Lifecycle.cs</c> spawn and exit; <c>Shard.Inbound.cs</c> ring and inbox delivery;
+/// <c>Shard.Timers.cs</c> timer firing.</para>
+/// </remarks>
+internal sealed partial class Shard
+{
+    private readonly TinaRuntime _runtime;
+    private readonly IsolateTable[] _types;
+    private readonly SpscRing?[] _outbound;       // [target shard] rings this shard produces into; null for itself
+    private readonly SpscRing?[] _inbound;        // [source shard] rings this shard consumes; null for itself
+    private readonly ExternalInbox _external;
+    private readonly LogRing _log;
+    private readonly ITinaLogSink _logSink;
+    private readonly TinaLogLevel _minimumLogLevel;
+    private readonly IMonotonicClock _clock;
+    private readonly long _resolutionNanoseconds;
+    private readonly int _dispatchQuantum;
+    private Shard[] _peers = Array.Empty<Shard>();
+    private long _nowNanoseconds;        // clock reading at the start of the current tick
+    private long _tickCount;             // ticks run; also the heartbeat the watchdog reads
+    private uint _nextCorrelation;       // per-shard call correlation counter; wraps, skips 0
+    private int _typeRotation;           // first type dispatched this tick, rotated for fairness
+    private int _inboundRotation;        // first inbound ring drained this tick, rotated for fairness
+    private int _orphanTimerHead = -1;   // stands in for an owner's timer list when the owner is gone
+    private Message _resumeMessage;      // the Resume message handed to yielded isolates
+    private TimerSinkAdapter _timerSink;
+
+    public Shard(TinaRuntime runtime, int id, TinaSpec spec)
+    {
+        _runtime = runtime;
+        Id = id;
+        _clock = spec.Clock;
+        _resolutionNanoseconds = spec.TimerResolution.Ticks * 100;
+        _dispatchQuantum = spec.DispatchQuantum;
+        _types = new IsolateTable[spec.Isolates.Count];
+        for (int i = 0; i < _types.Length; i++)
+        {
+            _types[i] = spec.Isolates[i].CreateTable(i);
+        }
+
+        Pool = new MessagePool(spec.MessagePoolCapacity);
+        _outbound = new SpscRing?[spec.ShardCount];
+        _inbound = new SpscRing?[spec.ShardCount];
+        _external = new ExternalInbox(spec.ExternalInboxCapacity);
+        _log = new LogRing(spec.LogCapacity);
+        _logSink = spec.LogSink;
+        _minimumLogLevel = spec.MinimumLogLevel;
+        Counters = new ShardCounters();
+        Buffers = new BufferPool(id, spec.BufferCount, spec.BufferSize);
+        _nowNanoseconds = _clock.NowNanoseconds;
+        Timers = new TimerWheel(spec.TimerCapacity, spec.TimerSpokeCount, _nowNanoseconds / _resolutionNanoseconds);
+        _resumeMessage.KindValue = MessageKind.Resume;
+        _timerSink = new TimerSinkAdapter(this);
+        Signal = new ShardSignal();
+        Status = ShardStatus.Running;
+    }
+
+    public int Id { get; }
+
+    public MessagePool Pool { get; }
+
+    public TimerWheel Timers { get; }
+
+    public ShardCounters Counters { get; }
+
+    public BufferPool Buffers { get; }
+
+    /// <summary>Park/wake handshake; used by peers (wake) and by this shard's runner (park).</summary>
+    public ShardSignal Signal { get; }
+
+    /// <summary>Whether this shard accepts remote work. Written by the runtime, read by any sender (volatile).</summary>
+    public ShardStatus Status
+    {
+        get => (ShardStatus)System.Threading.Volatile.Read(ref _status);
+        set => System.Threading.Volatile.Write(ref _status, (int)value);
+    }
+
+    private int _status;
+
+    public TinaRuntime Runtime => _runtime;
+
+    public int TypeCount => _types.Length;
+
+    public IsolateTable TypeTable(int type) => _types[type];
+
+    public long NowNanoseconds => _nowNanoseconds;
+
+    public long TickCount => System.Threading.Volatile.Read(ref _tickCount);
+
+    public ExternalInbox External => _external;
+
+    /// <summary>Wires the ring matrix; called once at boot before any thread starts.</summary>
+    public void Connect(Shard[] peers, SpscRing?[] outbound, SpscRing?[] inbound)
+    {
+        _peers = peers;
+        AllocatePendingReleases(peers.Length, Buffers.Count);
+        Array.Copy(outbound, _outbound, outbound.Length);
+        Array.Copy(inbound, _inbound, inbound.Length);
+    }
+
+    /// <summary>Runs one tick. Returns true when it did work or has work left (so the caller should not park).</summary>
+    public bool RunTick()
+    {
+        _nowNanoseconds = _clock.NowNanoseconds;
+        System.Threading.Volatile.Write(ref _tickCount, _tickCount + 1);
+        Counters.Increment(ShardCounter.Ticks);
+
+        bool worked = DrainInbound();
+        worked |= DrainExternal();
+        // I/O completions would be collected here (Tina.Io).
+        worked |= Dispatch();
+        // I/O submissions would be flushed here (Tina.Io).
+        FlushOutbound();
+        worked |= AdvanceTimers();
+        if (_log.Count > 0)
+        {
+            _log.DrainTo(_logSink);
+        }
+
+        return worked || HasRunnable();
+    }
+
+    /// <summary>True when any isolate is queued to run.</summary>
+    public bool HasRunnable()
+    {
+        foreach (IsolateTable table in _types)
+        {
+            if (table.RunQueueCount > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// True when anything would give the next tick work: runnable isolates, published inbound envelopes, outside
+    /// posts or a due timer. Called by the runner after <see cref="ShardSignal.PrepareToPark"/>.
+    /// </summary>
+    public bool HasPendingWork()
+    {
+        if (HasRunnable() || _external.Ring.HasPublished())
+        {
+            return true;
+        }
+
+        foreach (SpscRing? ring in _inbound)
+        {
+            if (ring is not null && ring.HasPublished())
+            {
+                return true;
+            }
+        }
+
+        return Timers.NextDeadlineTick() <= _clock.NowNanoseconds / _resolutionNanoseconds;
+    }
+
+    /// <summary>Nanoseconds until the next timer deadline, or -1 when no timer is pending.</summary>
+    public long NanosecondsUntilNextTimer()
+    {
+        long deadline = Timers.NextDeadlineTick();
+        if (deadline == long.MaxValue)
+        {
+            return -1;
+        }
+
+        long due = deadline * _resolutionNanoseconds;
+        return Math.Max(0, due - _clock.NowNanoseconds);
+    }
+
+    /// <summary>Timer ticks for a duration, rounded up, at least 1.</summary>
+    public long TicksFor(TimeSpan duration)
+    {
+        long nanos = duration.Ticks * 100;
+        long ticks = (nanos + _resolutionNanoseconds - 1) / _resolutionNanoseconds;
+        return Math.Max(1, ticks);
+    }
+
+    private void FlushOutbound()
+    {
+        if (_pendingReleaseCount > 0)
+        {
+            RetryPendingReleases();
+        }
+
+        for (int target = 0; target < _outbound.Length; target++)
+        {
+            SpscRing? ring = _outbound[target];
+            if (ring is not null && ring.Publish())
+            {
+                _peers[target].Signal.Wake();
+            }
+        }
+    }
+
+    private bool AdvanceTimers()
+    {
+        long nowTick = _nowNanoseconds / _resolutionNanoseconds;
+        return Timers.Advance(nowTick, ref _timerSink) > 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint NextCorrelation()
+    {
+        uint next = _nextCorrelation + 1;
+        if (next == 0)
+        {
+            next = 1;
+        }
+
+        _nextCorrelation = next;
+        return next;
+    }
+
+    /// <summary>Appends a log record if its level passes the filter; counts a drop when the ring is full.</summary>
+    public void Log(TinaLogLevel level, Handle isolate, string message, long argument0, long argument1)
+    {
+        if (level < _minimumLogLevel || level == TinaLogLevel.None)
+        {
+            return;
+        }
+
+        if (!_log.TryAppend(new LogRecord(Id, _tickCount, isolate, level, message, argument0, argument1)))
+        {
+            Counters.Increment(ShardCounter.LogDropped);
+        }
+    }
+
+    /// <summary>Resolves a handle to its live slot on this shard.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryResolve(Handle handle, out IsolateTable table, out int slot)
+    {
+        int type = handle.Type;
+        slot = handle.Slot;
+        if ((uint)type >= (uint)_types.Length)
+        {
+            table = null!;
+            return false;
+        }
+
+        table = _types[type];
+        if ((uint)slot >= (uint)table.SlotCount)
+        {
+            return false;
+        }
+
+        ref IsolateMeta meta = ref table.Meta[slot];
+        return meta.State != IsolateState.Free && meta.Generation == handle.Generation;
+    }
+
+    /// <summary>True when the handle names a live isolate on this shard.</summary>
+    public bool IsAlive(Handle handle) => handle.Shard == Id && TryResolve(handle, out _, out _);
+
+    [Conditional("DEBUG")]
+    private void AssertOnShard(Handle handle) => Debug.Assert(handle.Shard == Id, "handle of another shard");
+
+    /// <summary>Adapts the timer wheel's callbacks to this shard without a delegate.</summary>
+    private struct TimerSinkAdapter : ITimerSink
+    {
+        private readonly Shard _shard;
+
+        public TimerSinkAdapter(Shard shard) => _shard = shard;
+
+        public readonly ref int OwnerHead(Handle owner) => ref _shard.TimerHeadOf(owner);
+
+        public readonly void Fire(in TimerEntry entry) => _shard.OnTimerFired(in entry);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Threading;
+
+namespace Tina.Scheduling;
+
+/// <summary>
+/// The production driver of one shard: a dedicated, optionally pinned OS thread that runs ticks, polls for a budget
+/// of empty ticks, then parks until a peer's send, an outside post or the next timer deadline wakes it.
+/// </summary>
+internal sealed class ShardRunner
+{
+    private readonly Shard _shard;
+    private readonly TinaRuntime _runtime;
+    private readonly int _cpu;
+    private readonly int _idlePollTicks;
+    private readonly Thread _thread;
+
+    public ShardRunner(Shard shard, TinaRuntime runtime, int cpu, int idlePollTicks)
+    {
+        _shard = shard;
+        _runtime = runtime;
+        _cpu = cpu;
+        _idlePollTicks = idlePollTicks;
+        _thread = new Thread(Run) { IsBackground = true, Name = $"tina-shard-{shard.Id}" };
+    }
+
+    public bool Pinned { get; private set; }
+
+    public void Start() => _thread.Start();
+
+    public bool Join(int timeoutMilliseconds) => _thread.Join(timeoutMilliseconds);
+
+    private void Run()
+    {
+        if (_cpu >= 0)
+        {
+            Pinned = ThreadAffinity.TryPinCurrentThread(_cpu, out int error);
+            if (!Pinned)
+            {
+                _shard.Log(TinaLogLevel.Warning, Handle.None, "could not pin shard thread (cpu, errno)", _cpu, error);
+            }
+        }
+
+        int idleTicks = 0;
+        while (!_runtime.IsStopping)
+        {
+            if (_shard.RunTick())
+            {
+                idleTicks = 0;
+                continue;
+            }
+
+            if (idleTicks < _idlePollTicks)
+            {
+                idleTicks++;
+                Thread.SpinWait(8);
+                continue;
+            }
+
+            Park();
+            idleTicks = 0;
+        }
+
+        _shard.Status = ShardStatus.Stopped;
+        _shard.RunTick(); // flush anything published during the last tick (logs, rings)
+    }
+
+    private void Park()
+    {
+        ShardSignal signal = _shard.Signal;
+        signal.PrepareToPark();
+        if (!_runtime.IsStopping && !_shard.HasPendingWork())
+        {
+            long nanoseconds = _shard.NanosecondsUntilNextTimer();
+            int timeout = nanoseconds < 0 ? Timeout.Infinite : (int)System.Math.Min(int.MaxValue, (nanoseconds + 999_999) / 1_000_000);
+            _shard.Counters.Increment(ShardCounter.Parks);
+            signal.Wait(timeout);
+        }
+
+        signal.EndPark();
+    }
+}

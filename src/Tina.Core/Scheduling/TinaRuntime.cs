@@ -1,0 +1,296 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Tina.Messaging;
+using Tina.Scheduling;
+
+namespace Tina;
+
+/// <summary>
+/// A running set of shards built from a <see cref="TinaSpec"/>. Create it, spawn the first isolates, start it,
+/// and stop it. Everything is allocated in <see cref="Create"/>; nothing on the message path allocates afterwards.
+/// </summary>
+/// <example>
+/// <code>
+/// var spec = new TinaSpec { ShardCount = 2 };
+/// spec.AddIsolate&lt;Counter&gt;(slots: 16);
+/// using var runtime = TinaRuntime.Create(spec);
+/// Handle counter = runtime.Spawn&lt;Counter&gt;(shard: 0).Handle;
+/// runtime.Start();
+/// runtime.Send(counter, new Add(5));
+/// </code>
+/// </example>
+public sealed class TinaRuntime : IDisposable
+{
+    private readonly Shard[] _shards;
+    private readonly ShardRunner?[] _runners;
+    private readonly Dictionary<Type, int> _typeIndex = new();
+    private readonly ManualResetEventSlim _stopRequested = new(false);
+    private readonly TinaSpec _spec;
+    private int _started;   // 0 created, 1 started; set once by Start
+    private int _stopping;  // 1 once Stop has begun; read by every shard loop
+
+    private TinaRuntime(TinaSpec spec)
+    {
+        _spec = spec;
+        int shardCount = spec.ShardCount;
+        for (int i = 0; i < spec.Isolates.Count; i++)
+        {
+            _typeIndex[spec.Isolates[i].IsolateType] = i;
+        }
+
+        _shards = new Shard[shardCount];
+        for (int i = 0; i < shardCount; i++)
+        {
+            _shards[i] = new Shard(this, i, spec);
+        }
+
+        // The ring matrix: one SPSC ring per ordered pair (i → j), produced by i and consumed by j.
+        var rings = new SpscRing?[shardCount, shardCount];
+        for (int i = 0; i < shardCount; i++)
+        {
+            for (int j = 0; j < shardCount; j++)
+            {
+                rings[i, j] = i == j ? null : new SpscRing(spec.RingCapacity);
+            }
+        }
+
+        for (int i = 0; i < shardCount; i++)
+        {
+            var outbound = new SpscRing?[shardCount];
+            var inbound = new SpscRing?[shardCount];
+            for (int j = 0; j < shardCount; j++)
+            {
+                outbound[j] = rings[i, j];
+                inbound[j] = rings[j, i];
+            }
+
+            _shards[i].Connect(_shards, outbound, inbound);
+        }
+
+        _runners = new ShardRunner?[shardCount];
+    }
+
+    /// <summary>Validates the spec and allocates every shard. Throws <see cref="TinaConfigurationException"/> on a bad field.</summary>
+    public static TinaRuntime Create(TinaSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        return new TinaRuntime(spec);
+    }
+
+    /// <summary>The number of shards.</summary>
+    public int ShardCount => _shards.Length;
+
+    /// <summary>True once <see cref="Start"/> has run.</summary>
+    public bool IsStarted => Volatile.Read(ref _started) != 0;
+
+    internal bool IsStopping => Volatile.Read(ref _stopping) != 0;
+
+    internal IRuntimeObserver? Observer { get; set; }
+
+    internal Shard ShardAt(int index) => _shards[index];
+
+    /// <summary>
+    /// Spawns an isolate before <see cref="Start"/> (the boot-time roots). After start, use
+    /// <see cref="PostSpawn{TIsolate, TStart}(int, in TStart)"/> or spawn from an isolate.
+    /// </summary>
+    public SpawnResult Spawn<TIsolate>(int shard)
+        where TIsolate : IIsolate, new() =>
+        Spawn<TIsolate, NoStart>(shard, default, hasStart: false);
+
+    /// <summary>Spawns an isolate before <see cref="Start"/> with a start message.</summary>
+    public SpawnResult Spawn<TIsolate, TStart>(int shard, in TStart start)
+        where TIsolate : IIsolate, new()
+        where TStart : unmanaged =>
+        Spawn<TIsolate, TStart>(shard, start, hasStart: true);
+
+    private SpawnResult Spawn<TIsolate, TStart>(int shard, in TStart start, bool hasStart)
+        where TIsolate : IIsolate, new()
+        where TStart : unmanaged
+    {
+        if (IsStarted)
+        {
+            throw new InvalidOperationException("Spawn before Start; afterwards use PostSpawn or spawn from an isolate.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, _shards.Length);
+        return _shards[shard].Spawn(TypeIndexOf(typeof(TIsolate)), Handle.None, in start, hasStart);
+    }
+
+    /// <summary>Starts one thread per shard (pinned per the core map unless pinning is off).</summary>
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("The runtime is already started.");
+        }
+
+        for (int i = 0; i < _shards.Length; i++)
+        {
+            int cpu = -1;
+            if (_spec.PinThreads && ThreadAffinity.IsSupported)
+            {
+                cpu = _spec.CoreMap is not null ? _spec.CoreMap[i] : ThreadAffinity.DefaultCpuFor(i);
+            }
+
+            _runners[i] = new ShardRunner(_shards[i], this, cpu, _spec.IdlePollTicks);
+        }
+
+        foreach (ShardRunner? runner in _runners)
+        {
+            runner!.Start();
+        }
+    }
+
+    /// <summary>
+    /// Sends a message from outside the runtime (any thread) through the target shard's external inbox.
+    /// <see cref="SendResult.Ok"/> means enqueued; a full inbox is <see cref="SendResult.RingFull"/>.
+    /// </summary>
+    public SendResult Send<T>(Handle target, in T message)
+        where T : unmanaged
+    {
+        int shard = target.Shard;
+        if (target.IsNone || (uint)shard >= (uint)_shards.Length)
+        {
+            return SendResult.StaleHandle;
+        }
+
+        Shard destination = _shards[shard];
+        if (destination.Status != ShardStatus.Running || IsStopping)
+        {
+            return SendResult.ShardUnavailable;
+        }
+
+        Message envelope = default;
+        envelope.SetHeader(target, Handle.None, MessageKind.User, 0);
+        envelope.SetPayload(in message);
+        return Post(destination, in envelope);
+    }
+
+    /// <summary>Spawns an isolate on a shard from outside the runtime, after start. Ok means the request was enqueued.</summary>
+    public SendResult PostSpawn<TIsolate, TStart>(int shard, in TStart start)
+        where TIsolate : IIsolate, new()
+        where TStart : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, _shards.Length);
+        Message envelope = BuildSpawnRequest(shard, TypeIndexOf(typeof(TIsolate)), Handle.None, in start);
+        return Post(_shards[shard], in envelope);
+    }
+
+    private static SendResult Post(Shard destination, in Message envelope)
+    {
+        if (!destination.External.TryPost(in envelope))
+        {
+            destination.Counters.Increment(ShardCounter.ExternalInboxFull);
+            return SendResult.RingFull;
+        }
+
+        destination.Signal.Wake();
+        return SendResult.Ok;
+    }
+
+    internal SendResult SpawnOnFrom<TStart>(Shard from, int shard, int typeIndex, in TStart start)
+        where TStart : unmanaged
+    {
+        if ((uint)shard >= (uint)_shards.Length)
+        {
+            return SendResult.StaleHandle;
+        }
+
+        if (shard == from.Id)
+        {
+            return from.Spawn(typeIndex, from.CurrentHandle, in start, hasStart: true).IsOk ? SendResult.Ok : SendResult.PoolExhausted;
+        }
+
+        Message envelope = BuildSpawnRequest(shard, typeIndex, from.CurrentHandle, in start);
+        return from.SendPrepared(ref envelope);
+    }
+
+    private static Message BuildSpawnRequest<TStart>(int shard, int typeIndex, Handle source, in TStart start)
+        where TStart : unmanaged
+    {
+        Message envelope = default;
+        // The target names the shard and type only (slot 0, generation 0): the receiving spawner picks the slot.
+        var target = new Handle(((ulong)(uint)shard << Handle.ShardShift) | ((ulong)(uint)typeIndex << Handle.TypeShift));
+        envelope.SetHeader(target, source, MessageKind.SpawnRequest, 0);
+        envelope.SetPayload(in start);
+        envelope.Auxiliary = 1; // has a start message
+        return envelope;
+    }
+
+    /// <summary>Index of a registered isolate type; throws for an unregistered one (a programming error).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int TypeIndexOf(Type isolateType)
+    {
+        if (!_typeIndex.TryGetValue(isolateType, out int index))
+        {
+            ThrowHelper.ThrowInvalidOperation($"Isolate type {isolateType.Name} is not registered in the boot spec (TinaSpec.AddIsolate).");
+        }
+
+        return index;
+    }
+
+    /// <summary>Asks the runtime to stop: <see cref="WaitForStopRequest"/> returns. Any thread.</summary>
+    public void RequestStop() => _stopRequested.Set();
+
+    /// <summary>Blocks until an isolate or another thread calls <see cref="RequestStop"/>, or the timeout passes.</summary>
+    public bool WaitForStopRequest(TimeSpan timeout) => _stopRequested.Wait(timeout);
+
+    /// <summary>Stops every shard thread and waits for them to exit. Idempotent.</summary>
+    /// <returns>True when every shard thread exited within <paramref name="timeout"/>.</returns>
+    public bool Stop(TimeSpan timeout)
+    {
+        Interlocked.Exchange(ref _stopping, 1);
+        _stopRequested.Set();
+        foreach (Shard shard in _shards)
+        {
+            shard.Signal.ForceWake();
+        }
+
+        bool allJoined = true;
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (ShardRunner? runner in _runners)
+        {
+            if (runner is null)
+            {
+                continue;
+            }
+
+            int remaining = (int)Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds);
+            allJoined &= runner.Join(remaining);
+        }
+
+        return allJoined;
+    }
+
+    /// <summary>A snapshot of one shard's counters.</summary>
+    public ShardStats GetStats(int shard)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, _shards.Length);
+        return new ShardStats(shard, _shards[shard].Counters);
+    }
+
+    /// <summary>Sums one counter over every shard.</summary>
+    public long Total(ShardCounter counter)
+    {
+        long total = 0;
+        foreach (Shard shard in _shards)
+        {
+            total += shard.Counters.Read(counter);
+        }
+
+        return total;
+    }
+
+    /// <summary>Stops the runtime (waiting up to 10 s) and releases its resources.</summary>
+    public void Dispose()
+    {
+        Stop(TimeSpan.FromSeconds(10));
+        _stopRequested.Dispose();
+    }
+}

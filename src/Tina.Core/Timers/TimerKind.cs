@@ -1,0 +1,11 @@
+namespace Tina.Timers;
+
+/// <summary>Why a timer entry exists.</summary>
+internal enum TimerKind : byte
+{
+    Free = 0,
+    /// <summary>Registered by an isolate; fires as a <see cref="MessageKind.Timer"/> message.</summary>
+    User = 1,
+    /// <summary>The timeout of an isolate's outstanding call.</summary>
+    CallTimeout = 2,
+}

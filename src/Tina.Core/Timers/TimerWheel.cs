@@ -1,0 +1,241 @@
+using System;
+using System.Diagnostics;
+
+namespace Tina.Timers;
+
+/// <summary>
+/// A shard's hashed timer wheel: a power-of-two number of spokes, each a doubly-linked list of entries from one
+/// preallocated table. Shard-thread only; no synchronisation.
+/// </summary>
+/// <remarks>
+/// Register, cancel and cancel-all-of-an-owner are O(1) per timer and allocate nothing. Deadlines are absolute wheel
+/// ticks (monotonic nanoseconds / resolution); a timer never fires before its deadline tick and fires on the first
+/// <see cref="Advance"/> at or after it. Entries in a spoke that belong to a later rotation stay put. Firings per
+/// advance are bounded by the table capacity; the callback may not register timers (the shard defers that work).
+/// </remarks>
+internal sealed class TimerWheel
+{
+    private readonly TimerEntry[] _entries;
+    private readonly int[] _spokeHeads;   // first entry per spoke, -1 = empty
+    private readonly long _spokeMask;
+    private int _freeHead;                // free entries linked through SpokeNext, -1 = none
+    private long _currentTick;            // last tick advanced to
+
+    public TimerWheel(int capacity, int spokeCount, long startTick)
+    {
+        Debug.Assert(capacity > 0 && spokeCount > 0 && (spokeCount & (spokeCount - 1)) == 0, "validated by the spec");
+        _entries = new TimerEntry[capacity];
+        _spokeHeads = new int[spokeCount];
+        _spokeHeads.AsSpan().Fill(-1);
+        _spokeMask = spokeCount - 1;
+        for (int i = 0; i < capacity; i++)
+        {
+            _entries[i].SpokeNext = i + 1 < capacity ? i + 1 : -1;
+            _entries[i].Generation = 1;
+        }
+
+        _freeHead = 0;
+        _currentTick = startTick;
+    }
+
+    public int Capacity => _entries.Length;
+
+    public int ActiveCount { get; private set; }
+
+    public long CurrentTick => _currentTick;
+
+    /// <summary>
+    /// Registers a timer firing <paramref name="delayTicks"/> (at least 1) after the current tick, linked into the
+    /// owner's list through <paramref name="ownerHead"/>. Returns <see cref="TimerId.None"/> when the table is full.
+    /// </summary>
+    public TimerId Register(long delayTicks, TimerKind kind, Handle owner, long tag, ref int ownerHead)
+    {
+        int index = _freeHead;
+        if (index < 0)
+        {
+            return TimerId.None;
+        }
+
+        ref TimerEntry entry = ref _entries[index];
+        _freeHead = entry.SpokeNext;
+        entry.DeadlineTick = _currentTick + Math.Max(1, delayTicks);
+        entry.Kind = kind;
+        entry.Owner = owner;
+        entry.Tag = tag;
+
+        int spoke = (int)(entry.DeadlineTick & _spokeMask);
+        entry.SpokePrev = -1;
+        entry.SpokeNext = _spokeHeads[spoke];
+        if (entry.SpokeNext >= 0)
+        {
+            _entries[entry.SpokeNext].SpokePrev = index;
+        }
+
+        _spokeHeads[spoke] = index;
+
+        entry.OwnerPrev = -1;
+        entry.OwnerNext = ownerHead;
+        if (ownerHead >= 0)
+        {
+            _entries[ownerHead].OwnerPrev = index;
+        }
+
+        ownerHead = index;
+        ActiveCount++;
+        return new TimerId(index, entry.Generation);
+    }
+
+    /// <summary>True when <paramref name="id"/> names a pending timer.</summary>
+    public bool IsPending(TimerId id) =>
+        !id.IsNone && (uint)id.Index < (uint)_entries.Length
+        && _entries[id.Index].Generation == id.Generation && _entries[id.Index].Kind != TimerKind.Free;
+
+    /// <summary>The owner recorded in a pending timer.</summary>
+    public Handle OwnerOf(TimerId id) => _entries[id.Index].Owner;
+
+    /// <summary>Cancels a pending timer; false when it already fired, was cancelled, or never existed.</summary>
+    public bool Cancel(TimerId id, ref int ownerHead)
+    {
+        if (!IsPending(id))
+        {
+            return false;
+        }
+
+        Remove(id.Index, ref ownerHead);
+        return true;
+    }
+
+    /// <summary>Cancels every timer in an owner's list.</summary>
+    public int CancelAll(ref int ownerHead)
+    {
+        int cancelled = 0;
+        while (ownerHead >= 0)
+        {
+            Remove(ownerHead, ref ownerHead);
+            cancelled++;
+        }
+
+        return cancelled;
+    }
+
+    /// <summary>
+    /// Moves to <paramref name="nowTick"/>, firing every entry whose deadline is at or before it. The sink receives a
+    /// copy of each entry after it has been freed, and supplies the owner's list head so the entry can be unlinked.
+    /// </summary>
+    public int Advance<TSink>(long nowTick, ref TSink sink)
+        where TSink : struct, ITimerSink
+    {
+        if (nowTick <= _currentTick)
+        {
+            return 0;
+        }
+
+        if (ActiveCount == 0)
+        {
+            _currentTick = nowTick;
+            return 0;
+        }
+
+        long steps = Math.Min(nowTick - _currentTick, _spokeHeads.Length);
+        int fired = 0;
+        for (long step = 1; step <= steps; step++)
+        {
+            int spoke = (int)((_currentTick + step) & _spokeMask);
+            int index = _spokeHeads[spoke];
+            while (index >= 0)
+            {
+                ref TimerEntry entry = ref _entries[index];
+                int next = entry.SpokeNext;
+                if (entry.DeadlineTick <= nowTick)
+                {
+                    TimerEntry copy = entry;
+                    Remove(index, ref sink.OwnerHead(copy.Owner));
+                    sink.Fire(in copy);
+                    fired++;
+                }
+
+                index = next;
+            }
+        }
+
+        _currentTick = nowTick;
+        return fired;
+    }
+
+    /// <summary>The earliest pending deadline tick, or <see cref="long.MaxValue"/> when none is pending.</summary>
+    public long NextDeadlineTick()
+    {
+        if (ActiveCount == 0)
+        {
+            return long.MaxValue;
+        }
+
+        long rotationEnd = _currentTick + _spokeHeads.Length;
+        for (long tick = _currentTick + 1; tick <= rotationEnd; tick++)
+        {
+            long best = long.MaxValue;
+            for (int index = _spokeHeads[tick & _spokeMask]; index >= 0; index = _entries[index].SpokeNext)
+            {
+                best = Math.Min(best, _entries[index].DeadlineTick);
+            }
+
+            if (best <= tick)
+            {
+                return best;
+            }
+        }
+
+        // Everything pending is at least a rotation away: take the minimum over all spokes.
+        long min = long.MaxValue;
+        foreach (int head in _spokeHeads)
+        {
+            for (int index = head; index >= 0; index = _entries[index].SpokeNext)
+            {
+                min = Math.Min(min, _entries[index].DeadlineTick);
+            }
+        }
+
+        return min;
+    }
+
+    private void Remove(int index, ref int ownerHead)
+    {
+        ref TimerEntry entry = ref _entries[index];
+        Debug.Assert(entry.Kind != TimerKind.Free, "removing a free timer entry");
+
+        if (entry.SpokePrev >= 0)
+        {
+            _entries[entry.SpokePrev].SpokeNext = entry.SpokeNext;
+        }
+        else
+        {
+            _spokeHeads[entry.DeadlineTick & _spokeMask] = entry.SpokeNext;
+        }
+
+        if (entry.SpokeNext >= 0)
+        {
+            _entries[entry.SpokeNext].SpokePrev = entry.SpokePrev;
+        }
+
+        if (entry.OwnerPrev >= 0)
+        {
+            _entries[entry.OwnerPrev].OwnerNext = entry.OwnerNext;
+        }
+        else
+        {
+            ownerHead = entry.OwnerNext;
+        }
+
+        if (entry.OwnerNext >= 0)
+        {
+            _entries[entry.OwnerNext].OwnerPrev = entry.OwnerPrev;
+        }
+
+        entry.Kind = TimerKind.Free;
+        entry.Owner = Handle.None;
+        entry.Generation = entry.Generation == uint.MaxValue ? 1 : entry.Generation + 1;
+        entry.SpokeNext = _freeHead;
+        _freeHead = index;
+        ActiveCount--;
+    }
+}
