@@ -234,6 +234,66 @@ public sealed class TinaRuntime : IDisposable
         return index;
     }
 
+    /// <summary>
+    /// Runs one tick of every shard on the calling thread, in <paramref name="order"/> (shard indices) or in index
+    /// order. The deterministic driver for tests and the simulator; invalid once threads are started.
+    /// </summary>
+    /// <returns>True when any shard did work or has work left.</returns>
+    internal bool RunRound(ReadOnlySpan<int> order = default)
+    {
+        if (IsStarted)
+        {
+            ThrowHelper.ThrowInvalidOperation("RunRound drives an unstarted runtime on the caller's thread.");
+        }
+
+        bool worked = false;
+        if (order.IsEmpty)
+        {
+            foreach (Shard shard in _shards)
+            {
+                worked |= shard.RunTick();
+            }
+        }
+        else
+        {
+            foreach (int index in order)
+            {
+                worked |= _shards[index].RunTick();
+            }
+        }
+
+        return worked;
+    }
+
+    /// <summary>Runs rounds until no shard has work (or <paramref name="maxRounds"/>); returns the rounds run.</summary>
+    internal int RunUntilIdle(int maxRounds = 1_000_000)
+    {
+        int rounds = 0;
+        while (rounds < maxRounds)
+        {
+            rounds++;
+            if (!RunRound() && !AnyPendingWork())
+            {
+                break;
+            }
+        }
+
+        return rounds;
+    }
+
+    private bool AnyPendingWork()
+    {
+        foreach (Shard shard in _shards)
+        {
+            if (shard.HasPendingWork())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Asks the runtime to stop: <see cref="WaitForStopRequest"/> returns. Any thread.</summary>
     public void RequestStop() => _stopRequested.Set();
 

@@ -1,0 +1,25 @@
+namespace Tina.Io;
+
+/// <summary>
+/// Framework-level I/O failures. They live in their own enum, apart from OS error numbers and byte counts, so the
+/// three can never be confused (the Odin original's negative framework codes collided with −errno).
+/// </summary>
+public enum IoErrorKind : byte
+{
+    /// <summary>No error: the result carries a byte count.</summary>
+    None = 0,
+    /// <summary>The operating system reported an error; see <see cref="IoResult.OsError"/>.</summary>
+    Os = 1,
+    /// <summary>No buffer was free in the shard's I/O pool.</summary>
+    BuffersExhausted = 2,
+    /// <summary>The connection handle is stale (closed and reused).</summary>
+    StaleConnection = 3,
+    /// <summary>The submission queue had no room this tick.</summary>
+    SubmissionFull = 4,
+    /// <summary>The operation's timeout fired first.</summary>
+    TimedOut = 5,
+    /// <summary>The operation was cancelled (close with the operation in flight).</summary>
+    Cancelled = 6,
+    /// <summary>The connection table is full.</summary>
+    ConnectionTableFull = 7,
+}
