@@ -40,7 +40,7 @@ internal sealed partial class Shard
         uint correlation = NextCorrelation();
         Counters.Increment(ShardCounter.CallsStarted);
 
-        TimerId timer = Timers.Register(_stagedTimeoutTicks, TimerKind.CallTimeout, self, correlation, ref meta.TimerHead);
+        TimerId timer = Timers.Register(_stagedTimeoutTicks, TimerKind.CallTimeout, self, correlation, ref meta.TimerHead, CurrentTimerTick);
         if (timer.IsNone)
         {
             Counters.Increment(ShardCounter.TimersExhausted);

@@ -47,8 +47,11 @@ internal sealed class TimerWheel
     /// <summary>
     /// Registers a timer firing <paramref name="delayTicks"/> (at least 1) after the current tick, linked into the
     /// owner's list through <paramref name="ownerHead"/>. Returns <see cref="TimerId.None"/> when the table is full.
+    /// <paramref name="nowTick"/> is the caller's current tick: the wheel may not have advanced to it yet (it advances
+    /// at the end of each shard tick, and a parked shard wakes far ahead), and a deadline counted from the wheel's
+    /// older tick would fire early.
     /// </summary>
-    public TimerId Register(long delayTicks, TimerKind kind, Handle owner, long tag, ref int ownerHead)
+    public TimerId Register(long delayTicks, TimerKind kind, Handle owner, long tag, ref int ownerHead, long nowTick = long.MinValue)
     {
         int index = _freeHead;
         if (index < 0)
@@ -58,7 +61,7 @@ internal sealed class TimerWheel
 
         ref TimerEntry entry = ref _entries[index];
         _freeHead = entry.SpokeNext;
-        entry.DeadlineTick = _currentTick + Math.Max(1, delayTicks);
+        entry.DeadlineTick = Math.Max(_currentTick, nowTick) + Math.Max(1, delayTicks);
         entry.Kind = kind;
         entry.Owner = owner;
         entry.Tag = tag;
