@@ -11,4 +11,6 @@ public enum SpawnStatus : byte
     PoolExhausted = 2,
     /// <summary>The isolate type is not registered in the boot spec.</summary>
     UnknownType = 3,
+    /// <summary>The isolate failed to start (a simulated init failure, or a failed start under supervision).</summary>
+    InitFailed = 4,
 }

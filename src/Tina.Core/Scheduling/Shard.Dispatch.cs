@@ -100,6 +100,11 @@ internal sealed partial class Shard
         var context = new Context(this);
         try
         {
+            if (_runtime.Faults is { } faults && faults.FailHandler(Id, self))
+            {
+                throw new InjectedFaultException();
+            }
+
             effect = table.Invoke(slot, ref context, in message);
         }
 #pragma warning disable CA1031 // let it crash: any exception ends this isolate only

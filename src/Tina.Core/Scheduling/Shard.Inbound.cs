@@ -96,7 +96,8 @@ internal sealed partial class Shard
         }
 
         ref IsolateMeta meta = ref table.Meta[slot];
-        if (meta.MailboxCount >= table.MailboxCapacity)
+        if (meta.MailboxCount >= table.MailboxCapacity
+            || (_runtime.Faults is { } faults && faults.RefuseMailbox(Id, envelope.TargetHandle)))
         {
             Counters.Increment(ShardCounter.InboundMailboxFull);
             FailDroppedCall(ref envelope, CallStatus.MailboxFull);

@@ -21,6 +21,12 @@ internal sealed partial class Shard
             return new SpawnResult(Handle.None, SpawnStatus.UnknownType);
         }
 
+        if (_runtime.Faults is { } faults && faults.FailSpawn(Id, typeIndex))
+        {
+            Counters.Increment(ShardCounter.SpawnFailures);
+            return new SpawnResult(Handle.None, SpawnStatus.InitFailed);
+        }
+
         IsolateTable table = _types[typeIndex];
         int slot = table.TryAllocate();
         if (slot < 0)
@@ -58,6 +64,12 @@ internal sealed partial class Shard
     {
         int typeIndex = request.TargetHandle.Type;
         if ((uint)typeIndex >= (uint)_types.Length)
+        {
+            Counters.Increment(ShardCounter.SpawnFailures);
+            return;
+        }
+
+        if (_runtime.Faults is { } faults && faults.FailSpawn(Id, typeIndex))
         {
             Counters.Increment(ShardCounter.SpawnFailures);
             return;

@@ -26,7 +26,7 @@ internal sealed partial class Shard
         }
 
         ref IsolateMeta meta = ref table.Meta[slot];
-        if (meta.MailboxCount >= table.MailboxCapacity)
+        if (meta.MailboxCount >= table.MailboxCapacity || (_runtime.Faults is { } faults && faults.RefuseMailbox(Id, target)))
         {
             Counters.Increment(ShardCounter.SendMailboxFull);
             return SendResult.MailboxFull;
@@ -91,7 +91,7 @@ internal sealed partial class Shard
         }
 
         ref IsolateMeta meta = ref table.Meta[targetSlot];
-        if (meta.MailboxCount >= table.MailboxCapacity)
+        if (meta.MailboxCount >= table.MailboxCapacity || (_runtime.Faults is { } faults && faults.RefuseMailbox(Id, target)))
         {
             Counters.Increment(ShardCounter.SendMailboxFull);
             return SendResult.MailboxFull;
@@ -127,14 +127,17 @@ internal sealed partial class Shard
             return ref Unsafe.NullRef<Message>();
         }
 
-        if (_peers[shard].Status != ShardStatus.Running)
+        IFaultInjector? faults = _runtime.Faults;
+        if (_peers[shard].Status != ShardStatus.Running || (faults is not null && faults.Partitioned(Id, shard)))
         {
             Counters.Increment(ShardCounter.SendShardUnavailable);
             result = SendResult.ShardUnavailable;
             return ref Unsafe.NullRef<Message>();
         }
 
-        ref Message slot = ref _outbound[shard]!.TryClaim();
+        ref Message slot = ref (faults is not null && faults.RefuseRing(Id, shard))
+            ? ref Unsafe.NullRef<Message>()
+            : ref _outbound[shard]!.TryClaim();
         if (Unsafe.IsNullRef(ref slot))
         {
             Counters.Increment(ShardCounter.SendRingFull);

@@ -90,6 +90,8 @@ public sealed class TinaRuntime : IDisposable
 
     internal IRuntimeObserver? Observer { get; set; }
 
+    internal IFaultInjector? Faults { get; set; }
+
     internal Shard ShardAt(int index) => _shards[index];
 
     /// <summary>
