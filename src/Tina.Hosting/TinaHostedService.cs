@@ -28,14 +28,15 @@ internal sealed partial class TinaHostedService : IHostedService
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        bool joined = _runtime.Stop(cancellationToken.CanBeCanceled ? s_stopTimeoutDefault : s_stopTimeoutDefault);
-        LogStopped(_logger, joined);
+        // The graceful three-phase shutdown, within the host's own shutdown timeout.
+        ShutdownReport report = _runtime.Shutdown(s_stopTimeoutDefault);
+        LogStopped(_logger, report.IsolatesDrained, report.IsolatesForced, report.MessagesDropped, report.Elapsed.TotalMilliseconds, report.ThreadsJoined);
         return Task.CompletedTask;
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Tina started {ShardCount} shards")]
     private static partial void LogStarted(ILogger logger, int shardCount);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Tina stopped (all shard threads joined: {Joined})")]
-    private static partial void LogStopped(ILogger logger, bool joined);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Tina stopped: {Drained} isolates drained, {Forced} forced, {Dropped} messages dropped in {ElapsedMs} ms (threads joined: {Joined})")]
+    private static partial void LogStopped(ILogger logger, long drained, long forced, long dropped, double elapsedMs, bool joined);
 }

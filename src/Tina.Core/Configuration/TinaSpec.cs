@@ -75,6 +75,30 @@ public sealed class TinaSpec
     /// <summary>Bytes per shard buffer (power of two, 64..16,777,216). Default 4,096.</summary>
     public int BufferSize { get; set; } = 4096;
 
+    /// <summary>
+    /// The supervision tree every shard starts with (and rebuilds from), or null for none. Its static children start
+    /// in order when the runtime starts; isolates spawned outside the tree are unsupervised.
+    /// </summary>
+    public SupervisorSpec? Supervision { get; set; }
+
+    /// <summary>Shard rebuilds allowed within <see cref="ShardRebuildWindow"/> before the shard is quarantined (0..1,000). Default 3.</summary>
+    public int ShardRebuildMax { get; set; } = 3;
+
+    /// <summary>The shard rebuild window (1 ms..1 day). Default 30 s.</summary>
+    public TimeSpan ShardRebuildWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Watches per shard (0..1,048,576). Default 1,024.</summary>
+    public int WatchCapacity { get; set; } = 1024;
+
+    /// <summary>How long a cancelled isolate may drain before it is torn down (1 ms..1 hour). Default 1 s.</summary>
+    public TimeSpan CancelDrainBudget { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the watchdog checks shard heartbeats (zero turns it off; else 10 ms..1 min). Default 500 ms.</summary>
+    public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A running shard whose heartbeat has not advanced for this long is stalled (10 ms..1 hour). Default 2 s.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The registered isolate types, in type-index order.</summary>
     public IReadOnlyList<IsolateTypeSpec> Isolates => _isolates;
 
@@ -131,6 +155,73 @@ public sealed class TinaSpec
         Range(nameof(BufferCount), BufferCount, 0, 1 << 20);
         PowerOfTwo(nameof(BufferSize), BufferSize, 64, 1 << 24);
         ValidateIsolates();
+        Range(nameof(ShardRebuildMax), ShardRebuildMax, 0, 1000);
+        Duration(nameof(ShardRebuildWindow), ShardRebuildWindow, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+        Range(nameof(WatchCapacity), WatchCapacity, 0, 1 << 20);
+        Duration(nameof(CancelDrainBudget), CancelDrainBudget, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
+        if (WatchdogInterval != TimeSpan.Zero)
+        {
+            Duration(nameof(WatchdogInterval), WatchdogInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        }
+
+        Duration(nameof(StallTimeout), StallTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
+        if (Supervision is not null)
+        {
+            var names = new List<string>();
+            ValidateSupervisor(Supervision, nameof(Supervision), names);
+        }
+    }
+
+    private void ValidateSupervisor(SupervisorSpec group, string path, List<string> names)
+    {
+        if (names.Contains(group.Name))
+        {
+            throw new TinaConfigurationException($"{path}.Name", group.Name, "must be unique in the supervision tree");
+        }
+
+        names.Add(group.Name);
+        Range($"{path}.{nameof(SupervisorSpec.MaxRestarts)}", group.MaxRestarts, 0, SupervisorSpec.MaxRestartsMax);
+        Duration($"{path}.{nameof(SupervisorSpec.RestartWindow)}", group.RestartWindow, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+        Range($"{path}.{nameof(SupervisorSpec.MaxDynamicChildren)}", group.MaxDynamicChildren, 0, IsolateTypeSpec.SlotsMax);
+        if (group.MaxDynamicChildren > 0 && group.Strategy != SupervisionStrategy.OneForOne)
+        {
+            throw new TinaConfigurationException(
+                $"{path}.{nameof(SupervisorSpec.MaxDynamicChildren)}", Format(group.MaxDynamicChildren),
+                "must be 0 unless the strategy is OneForOne (dynamic children are restarted one for one)");
+        }
+
+        for (int i = 0; i < group.Children.Count; i++)
+        {
+            ChildSpec child = group.Children[i];
+            string childPath = $"{path}.Children[{Format(i)}]";
+            if (child.Group is not null)
+            {
+                ValidateSupervisor(child.Group, $"{childPath}.Group", names);
+                continue;
+            }
+
+            bool registered = false;
+            foreach (IsolateTypeSpec type in _isolates)
+            {
+                registered |= type.IsolateType == child.IsolateType;
+            }
+
+            if (!registered)
+            {
+                throw new TinaConfigurationException(
+                    childPath, child.IsolateType!.Name, "must be an isolate type registered with AddIsolate");
+            }
+        }
+    }
+
+    private static void Duration(string field, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            throw new TinaConfigurationException(
+                field, value.ToString("c", CultureInfo.InvariantCulture),
+                $"must be {min.ToString("c", CultureInfo.InvariantCulture)}..{max.ToString("c", CultureInfo.InvariantCulture)}");
+        }
     }
 
     private void ValidateCoreMap()

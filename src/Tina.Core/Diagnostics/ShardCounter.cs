@@ -77,6 +77,22 @@ public enum ShardCounter
     BuffersExhausted,
     /// <summary>Buffers reclaimed because their owner exited without releasing them.</summary>
     BuffersReclaimed,
+    /// <summary>Restarts performed by supervisors.</summary>
+    SupervisorRestarts,
+    /// <summary>Supervisors that exhausted their restart budget and escalated.</summary>
+    SupervisorEscalations,
+    /// <summary>Shard rebuilds after the root supervisor escalated.</summary>
+    ShardRebuilds,
+    /// <summary>Times the shard was quarantined.</summary>
+    ShardQuarantines,
+    /// <summary>Messages that reached this shard while it was quarantined and were dropped (calls failed back).</summary>
+    QuarantineDrops,
+    /// <summary>Cancelled isolates torn down because they did not finish within their drain budget.</summary>
+    IsolatesForced,
+    /// <summary>Down messages delivered or sent.</summary>
+    DownsSent,
+    /// <summary>Watches refused because the watch table was full.</summary>
+    WatchesExhausted,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

@@ -122,6 +122,40 @@ public ref struct Context
         where TStart : unmanaged =>
         _shard.Runtime.SpawnOnFrom(_shard, shard, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in start);
 
+    /// <summary>
+    /// Spawns a dynamic child into the named one-for-one supervisor group on this shard; it is restarted by
+    /// <paramref name="restart"/> with the same start message. A full group is <see cref="SpawnStatus.GroupFull"/>.
+    /// </summary>
+    public readonly SpawnResult SpawnChild<TIsolate, TStart>(string group, in TStart start, RestartType restart = RestartType.Permanent)
+        where TIsolate : IIsolate, new()
+        where TStart : unmanaged =>
+        _shard.SpawnChild(group, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in start, hasStart: true, restart);
+
+    /// <summary>Spawns a dynamic child (no start message) into the named one-for-one supervisor group on this shard.</summary>
+    public readonly SpawnResult SpawnChild<TIsolate>(string group, RestartType restart = RestartType.Permanent)
+        where TIsolate : IIsolate, new() =>
+        _shard.SpawnChild(group, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in NoStart.Value, hasStart: false, restart);
+
+    /// <summary>
+    /// Watches any isolate, local or remote: when it exits this isolate gets one <see cref="MessageKind.Down"/>
+    /// message (payload <see cref="Down"/>); a stale handle answers Down at once. False when the watch table is full
+    /// (or the ring to a remote shard is).
+    /// </summary>
+    public readonly bool Watch(Handle target) => _shard.Watch(target);
+
+    /// <summary>
+    /// Cancels an isolate this isolate spawned: it gets a <see cref="MessageKind.Cancel"/> message before its other
+    /// mail and <see cref="TinaSpec.CancelDrainBudget"/> to finish, then ends with outcome Cancelled (torn down if it
+    /// is still running at the deadline). <see cref="SendResult.StaleHandle"/> when it is gone or not this isolate's child.
+    /// </summary>
+    public readonly SendResult Cancel(Handle child, int reason = 0) => _shard.CancelChild(child, reason);
+
+    /// <summary>
+    /// Cancels a supervisor group on this shard and everything under it, deepest first; its children are not
+    /// restarted. False when no group has that name.
+    /// </summary>
+    public readonly bool CancelGroup(string group, int reason = 0) => _shard.CancelGroup(group, reason);
+
     /// <summary>Registers a one-shot timer; it fires as a <see cref="MessageKind.Timer"/> message carrying <paramref name="tag"/>.</summary>
     /// <returns>The timer's id, or <see cref="TimerId.None"/> when the shard's timer table is full.</returns>
     public readonly TimerId RegisterTimer(TimeSpan delay, long tag) =>

@@ -13,4 +13,10 @@ internal enum IsolateFlags : byte
     ReplyReady = 2,
     /// <summary>The isolate yielded; it gets a Resume message before any mail.</summary>
     ResumePending = 4,
+    /// <summary>The isolate has been cancelled (or told to shut down) and is draining under a deadline.</summary>
+    Cancelling = 8,
+    /// <summary>The cancellation came from shutdown (a Done then counts as drained, outcome Ok).</summary>
+    ShuttingDown = 16,
+    /// <summary>The Cancel/Shutdown notice has not been handed to the isolate yet; it goes before any mail.</summary>
+    CancelNotice = 32,
 }

@@ -13,5 +13,9 @@ internal struct IsolateMeta
     public TimerId CallTimer;        // timeout timer of the outstanding call
     public int TimerHead;            // first timer this isolate owns, -1 = none
     public int NextFree;             // free-list link while Free
-    public Handle Parent;            // the isolate that spawned it (None for roots)
+    public Handle Parent;            // the isolate that spawned it (None for roots and supervised children)
+    public int SupervisorNode;       // the supervisor node that owns it, -1 = unsupervised
+    public int ChildIndex;           // its slot in that supervisor's children
+    public int WatchHead;            // first watch entry on this isolate, -1 = none
+    public int CancelReason;         // reason code while cancelling
 }

@@ -47,6 +47,8 @@ internal abstract class IsolateTable
         {
             Meta[slot].Generation = 1;
             Meta[slot].TimerHead = -1;
+            Meta[slot].WatchHead = -1;
+            Meta[slot].SupervisorNode = -1;
             Meta[slot].NextFree = slot + 1 < SlotCount ? slot + 1 : -1;
         }
 
@@ -111,6 +113,9 @@ internal abstract class IsolateTable
         meta.OwedCount = 0;
         meta.PendingCorrelation = 0;
         meta.CallTimer = TimerId.None;
+        meta.SupervisorNode = -1;
+        meta.ChildIndex = 0;
+        meta.CancelReason = 0;
         meta.Flags &= IsolateFlags.InRunQueue; // a stale run-queue entry may still be queued; keep its flag
         LiveCount++;
         Construct(slot);
@@ -122,7 +127,7 @@ internal abstract class IsolateTable
     {
         ref IsolateMeta meta = ref Meta[slot];
         Debug.Assert(meta.State != IsolateState.Free, "double release");
-        Debug.Assert(meta.MailboxCount == 0 && meta.OwedCount == 0 && meta.TimerHead < 0, "released with work attached");
+        Debug.Assert(meta.MailboxCount == 0 && meta.OwedCount == 0 && meta.TimerHead < 0 && meta.WatchHead < 0, "released with work attached");
         Destroy(slot);
         meta.State = IsolateState.Free;
         meta.Generation = Handle.NextGeneration(meta.Generation);

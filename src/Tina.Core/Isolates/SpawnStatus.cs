@@ -13,4 +13,10 @@ public enum SpawnStatus : byte
     UnknownType = 3,
     /// <summary>The isolate failed to start (a simulated init failure, or a failed start under supervision).</summary>
     InitFailed = 4,
+    /// <summary>The supervisor group already holds its maximum of dynamic children.</summary>
+    GroupFull = 5,
+    /// <summary>No supervisor group has that name.</summary>
+    UnknownGroup = 6,
+    /// <summary>The runtime is shutting down or the shard is quarantined.</summary>
+    NotAccepting = 7,
 }

@@ -15,9 +15,19 @@ public enum MessageKind : byte
     Resume = 4,
     /// <summary>The first message of an isolate spawned with a start message.</summary>
     Start = 5,
+    /// <summary>The isolate is being cancelled (payload <see cref="CancelReason"/>): finish or hand off, then return Done.</summary>
+    Cancel = 6,
+    /// <summary>The runtime is shutting down (payload <see cref="CancelReason"/>): finish, then return Done.</summary>
+    Shutdown = 7,
+    /// <summary>A watched isolate exited (payload <see cref="Down"/>).</summary>
+    Down = 8,
 
     /// <summary>Internal: a request to spawn an isolate on the receiving shard.</summary>
     SpawnRequest = 16,
     /// <summary>Internal: a buffer transferred across shards is handed back to its owner.</summary>
     BufferRelease = 17,
+    /// <summary>Internal: register a watch on an isolate of the receiving shard.</summary>
+    WatchRequest = 18,
+    /// <summary>Internal: a parent on another shard cancels its child.</summary>
+    CancelRequest = 19,
 }

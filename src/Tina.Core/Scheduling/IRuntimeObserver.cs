@@ -14,4 +14,9 @@ internal interface IRuntimeObserver
     void OnSpawn(int shard, Handle isolate, Handle parent);
 
     void OnExit(int shard, Handle isolate, ExitOutcome outcome, int reason);
+
+    /// <summary>A cancelled supervisor group finished: every child has exited.</summary>
+    void OnGroupExit(int shard, int group)
+    {
+    }
 }

@@ -70,6 +70,11 @@ internal sealed partial class Shard
             meta.Flags &= ~IsolateFlags.ReplyReady;
             message = ref table.ReplySlots[slot];
         }
+        else if ((meta.Flags & IsolateFlags.CancelNotice) != 0)
+        {
+            meta.Flags &= ~IsolateFlags.CancelNotice;
+            message = ref BuildNotice(ref meta, Handle.Pack(Id, table.TypeIndex, slot, meta.Generation));
+        }
         else if ((meta.Flags & IsolateFlags.ResumePending) != 0)
         {
             meta.Flags &= ~IsolateFlags.ResumePending;
@@ -193,7 +198,7 @@ internal sealed partial class Shard
     {
         ref IsolateMeta meta = ref table.Meta[slot];
         if (meta.State == IsolateState.Receiving
-            && (meta.MailboxCount > 0 || (meta.Flags & (IsolateFlags.ReplyReady | IsolateFlags.ResumePending)) != 0))
+            && (meta.MailboxCount > 0 || (meta.Flags & (IsolateFlags.ReplyReady | IsolateFlags.ResumePending | IsolateFlags.CancelNotice)) != 0))
         {
             table.Schedule(slot);
         }

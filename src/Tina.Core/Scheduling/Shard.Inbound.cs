@@ -69,8 +69,23 @@ internal sealed partial class Shard
     /// <summary>Delivers one envelope that arrived from another shard or from outside.</summary>
     private void DeliverInbound(ref Message envelope)
     {
+        if (Status == ShardStatus.Quarantined)
+        {
+            DropWhileQuarantined(ref envelope);
+            return;
+        }
+
         switch (envelope.KindValue)
         {
+            case MessageKind.WatchRequest:
+                AddWatch(envelope.TargetHandle, envelope.SourceHandle);
+                return;
+            case MessageKind.CancelRequest:
+                CancelIfParent(envelope.TargetHandle, envelope.SourceHandle, (int)envelope.ReadWord0());
+                return;
+            case MessageKind.Down:
+                DeliverSystemEnvelope(ref envelope);
+                return;
             case MessageKind.Reply:
                 AcceptReply(in envelope);
                 return;
@@ -120,6 +135,27 @@ internal sealed partial class Shard
         }
 
         Counters.Increment(ShardCounter.MessagesReceivedRemote);
+    }
+
+    /// <summary>A quarantined shard dispatches nothing: calls fail back at once, everything else is dropped and counted.</summary>
+    private void DropWhileQuarantined(ref Message envelope)
+    {
+        switch (envelope.KindValue)
+        {
+            case MessageKind.Reply:
+                Counters.Increment(ShardCounter.RepliesLateDropped);
+                return;
+            case MessageKind.BufferRelease:
+                Buffers.AcceptRelease(in envelope);
+                return;
+            case MessageKind.WatchRequest:
+                SendDown(envelope.SourceHandle, new Down(envelope.TargetHandle, ExitOutcome.Cancelled, 0, WasStale: true));
+                return;
+            default:
+                Counters.Increment(ShardCounter.QuarantineDrops);
+                FailDroppedCall(ref envelope, CallStatus.ShardUnavailable);
+                return;
+        }
     }
 
     private void FailDroppedCall(ref Message envelope, CallStatus status)

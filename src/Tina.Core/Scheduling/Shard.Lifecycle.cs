@@ -1,13 +1,16 @@
 using System;
 using Tina.Isolates;
+using Tina.Messaging;
+using Tina.Supervision;
 
 namespace Tina.Scheduling;
 
 /// <remarks>
 /// Spawn and exit. A spawn takes a free slot of the type (LIFO), constructs a fresh instance and, when there is a
-/// start message, queues it first. An exit — Done, Crash, an exception — tears down that isolate only: owed replies
-/// and queued calls fail their callers with NoReply at once, queued mail is dropped and counted, its timers are
-/// cancelled, its buffers reclaimed, and the slot's generation is bumped so every old handle is stale.
+/// start message, queues it first. An exit — Done, Crash, an exception, a cancellation — tears down that isolate
+/// only: owed replies and queued calls fail their callers at once, queued mail is dropped and counted, its timers are
+/// cancelled, its buffers reclaimed, its watchers told, and the slot's generation is bumped so every old handle is
+/// stale. Then its supervisor, if any, decides what happens next.
 /// </remarks>
 internal sealed partial class Shard
 {
@@ -15,10 +18,31 @@ internal sealed partial class Shard
     public SpawnResult Spawn<TStart>(int typeIndex, Handle parent, in TStart start, bool hasStart)
         where TStart : unmanaged
     {
+        Message envelope = default;
+        if (hasStart)
+        {
+            envelope.SetPayload(in start);
+        }
+
+        return SpawnEnvelope(typeIndex, parent, in envelope, hasStart, supervisorNode: -1, childIndex: 0);
+    }
+
+    /// <summary>
+    /// The one spawn path: user spawns, remote spawn requests and supervisor (re)starts. The start envelope's payload
+    /// (and type tag) become the Start message when <paramref name="hasStart"/>.
+    /// </summary>
+    private SpawnResult SpawnEnvelope(int typeIndex, Handle parent, in Message start, bool hasStart, int supervisorNode, int childIndex)
+    {
         if ((uint)typeIndex >= (uint)_types.Length)
         {
             Counters.Increment(ShardCounter.SpawnFailures);
             return new SpawnResult(Handle.None, SpawnStatus.UnknownType);
+        }
+
+        if (!AcceptsNewWork)
+        {
+            Counters.Increment(ShardCounter.SpawnFailures);
+            return new SpawnResult(Handle.None, SpawnStatus.NotAccepting);
         }
 
         if (_runtime.Faults is { } faults && faults.FailSpawn(Id, typeIndex))
@@ -36,7 +60,10 @@ internal sealed partial class Shard
         }
 
         Handle handle = table.HandleOf(Id, slot);
-        table.Meta[slot].Parent = parent;
+        ref IsolateMeta meta = ref table.Meta[slot];
+        meta.Parent = parent;
+        meta.SupervisorNode = supervisorNode;
+        meta.ChildIndex = childIndex;
         if (hasStart)
         {
             int index = Pool.TryRentUser();
@@ -48,8 +75,8 @@ internal sealed partial class Shard
             }
 
             ref Message envelope = ref Pool.Slots[index];
+            envelope = start;
             envelope.SetHeader(handle, parent, MessageKind.Start, 0);
-            envelope.SetPayload(in start);
             table.MailboxPush(slot, index);
             table.Schedule(slot);
         }
@@ -60,60 +87,39 @@ internal sealed partial class Shard
     }
 
     /// <summary>Spawns from a request envelope (another shard's SpawnOn): the payload becomes the start message.</summary>
-    private void SpawnFromRequest(ref Message request)
-    {
-        int typeIndex = request.TargetHandle.Type;
-        if ((uint)typeIndex >= (uint)_types.Length)
-        {
-            Counters.Increment(ShardCounter.SpawnFailures);
-            return;
-        }
+    private void SpawnFromRequest(ref Message request) =>
+        SpawnEnvelope(request.TargetHandle.Type, request.SourceHandle, in request, request.Auxiliary != 0, supervisorNode: -1, childIndex: 0);
 
-        if (_runtime.Faults is { } faults && faults.FailSpawn(Id, typeIndex))
-        {
-            Counters.Increment(ShardCounter.SpawnFailures);
-            return;
-        }
-
-        IsolateTable table = _types[typeIndex];
-        int slot = table.TryAllocate();
-        if (slot < 0)
-        {
-            Counters.Increment(ShardCounter.SpawnFailures);
-            return;
-        }
-
-        Handle handle = table.HandleOf(Id, slot);
-        table.Meta[slot].Parent = request.SourceHandle;
-        if (request.Auxiliary != 0)
-        {
-            int index = Pool.TryRentUser();
-            if (index < 0)
-            {
-                table.Release(slot);
-                Counters.Increment(ShardCounter.SpawnFailures);
-                return;
-            }
-
-            ref Message envelope = ref Pool.Slots[index];
-            envelope = request;
-            envelope.TargetHandle = handle;
-            envelope.KindValue = MessageKind.Start;
-            envelope.Auxiliary = 0;
-            table.MailboxPush(slot, index);
-            table.Schedule(slot);
-        }
-
-        Counters.Increment(ShardCounter.IsolatesSpawned);
-        _runtime.Observer?.OnSpawn(Id, handle, request.SourceHandle);
-    }
+    /// <summary>Exit with the default failure for owed calls (NoReply).</summary>
+    private void Exit(IsolateTable table, int slot, Handle self, ExitOutcome outcome, int reason, Exception? exception) =>
+        Exit(table, slot, self, outcome, reason, exception, CallStatus.NoReply);
 
     /// <summary>Tears an isolate down. <paramref name="exception"/> is set for Panicked.</summary>
-    private void Exit(IsolateTable table, int slot, Handle self, ExitOutcome outcome, int reason, Exception? exception)
+    private void Exit(IsolateTable table, int slot, Handle self, ExitOutcome outcome, int reason, Exception? exception, CallStatus failWith)
     {
         ref IsolateMeta meta = ref table.Meta[slot];
         Handle previous = _currentHandle;
         _currentHandle = self;
+        int supervisorNode = meta.SupervisorNode;
+        int childIndex = meta.ChildIndex;
+        if ((meta.Flags & IsolateFlags.Cancelling) != 0 && outcome == ExitOutcome.Ok && (meta.Flags & IsolateFlags.ShuttingDown) == 0)
+        {
+            outcome = ExitOutcome.Cancelled;
+            reason = meta.CancelReason;
+        }
+
+        if (_shutdownStage is ShutdownStage.Draining)
+        {
+            failWith = failWith == CallStatus.NoReply ? CallStatus.ShuttingDown : failWith;
+            if (_forcing)
+            {
+                _shutdownForced++;
+            }
+            else
+            {
+                _shutdownDrained++;
+            }
+        }
 
         // Calls this isolate owes fail now, not at their callers' timeouts.
         int owedBase = slot * table.OwedMax;
@@ -121,7 +127,7 @@ internal sealed partial class Shard
         {
             ReplyToken token = table.Owed[owedBase + i];
             table.Owed[owedBase + i] = default;
-            SendFailure(token.Caller, token.Correlation, CallStatus.NoReply);
+            SendFailure(token.Caller, token.Correlation, failWith);
         }
 
         meta.OwedCount = 0;
@@ -135,20 +141,34 @@ internal sealed partial class Shard
             ref Message queued = ref Pool.Slots[index];
             if (queued.KindValue == MessageKind.Call)
             {
-                SendFailure(queued.SourceHandle, queued.Correlation, CallStatus.NoReply);
+                SendFailure(queued.SourceHandle, queued.Correlation, failWith);
             }
 
             Pool.Return(index);
             Counters.Increment(ShardCounter.TeardownDrops);
         }
 
-        meta.Flags &= ~(IsolateFlags.ReplyReady | IsolateFlags.ResumePending);
+        meta.Flags &= ~(IsolateFlags.ReplyReady | IsolateFlags.ResumePending | IsolateFlags.Cancelling | IsolateFlags.ShuttingDown);
         int reclaimed = ReclaimBuffers(self);
         if (reclaimed > 0)
         {
             Counters.Add(ShardCounter.BuffersReclaimed, reclaimed);
         }
 
+        CountExit(self, outcome, reason, exception);
+        NotifyWatchers(ref meta.WatchHead, self, outcome, reason);
+        table.Release(slot);
+        _runtime.Observer?.OnExit(Id, self, outcome, reason);
+        _currentHandle = previous;
+
+        if (supervisorNode >= 0)
+        {
+            OnSupervisedExit(supervisorNode, childIndex, self, outcome);
+        }
+    }
+
+    private void CountExit(Handle self, ExitOutcome outcome, int reason, Exception? exception)
+    {
         switch (outcome)
         {
             case ExitOutcome.Ok:
@@ -156,7 +176,7 @@ internal sealed partial class Shard
                 break;
             case ExitOutcome.Error:
                 Counters.Increment(ShardCounter.IsolatesCrashed);
-                Log(TinaLogLevel.Warning, self, "isolate crashed", reason, 0);
+                Log(TinaLogLevel.Warning, self, "isolate crashed (reason)", reason, 0);
                 break;
             case ExitOutcome.Panicked:
                 Counters.Increment(ShardCounter.IsolatesPanicked);
@@ -166,10 +186,18 @@ internal sealed partial class Shard
                 Counters.Increment(ShardCounter.IsolatesCancelled);
                 break;
         }
+    }
 
-        table.Release(slot);
-        _runtime.Observer?.OnExit(Id, self, outcome, reason);
-        _currentHandle = previous;
+    /// <summary>Tears down a live isolate named by handle (supervisor strategies, rebuilds, forced shutdown).</summary>
+    private bool Terminate(Handle handle, ExitOutcome outcome, int reason, CallStatus failWith)
+    {
+        if (!TryResolve(handle, out IsolateTable table, out int slot))
+        {
+            return false;
+        }
+
+        Exit(table, slot, handle, outcome, reason, null, failWith);
+        return true;
     }
 
     /// <summary>The timer-list head of a live owner, or a dummy for a gone one.</summary>
@@ -182,5 +210,37 @@ internal sealed partial class Shard
 
         _orphanTimerHead = -1;
         return ref _orphanTimerHead;
+    }
+
+    /// <summary>Delivers a system message (Down, Cancel, Shutdown) to a local isolate, using the pool reserve and mailbox headroom.</summary>
+    private bool DeliverSystem<T>(Handle target, MessageKind kind, Handle source, in T payload)
+        where T : unmanaged
+    {
+        if (!TryResolve(target, out IsolateTable table, out int slot))
+        {
+            return false;
+        }
+
+        int index = Pool.TryRentSystem();
+        if (index < 0)
+        {
+            return false;
+        }
+
+        ref Message envelope = ref Pool.Slots[index];
+        envelope.SetHeader(target, source, kind, 0);
+        envelope.SetPayload(in payload);
+        if (!table.MailboxPush(slot, index))
+        {
+            Pool.Return(index);
+            return false;
+        }
+
+        if (table.Meta[slot].State == IsolateState.Receiving)
+        {
+            table.Schedule(slot);
+        }
+
+        return true;
     }
 }

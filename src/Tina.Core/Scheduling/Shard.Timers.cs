@@ -46,6 +46,12 @@ internal sealed partial class Shard
             return;
         }
 
+        if (entry.Kind == TimerKind.CancelDeadline)
+        {
+            OnCancelDeadline(entry.Owner);
+            return;
+        }
+
         if (!TryResolve(entry.Owner, out IsolateTable table, out int slot))
         {
             return;

@@ -77,6 +77,9 @@ internal sealed partial class Shard
         _timerSink = new TimerSinkAdapter(this);
         Signal = new ShardSignal();
         Status = ShardStatus.Running;
+        _watches = new Supervision.WatchTable(spec.WatchCapacity);
+        _cancelDrainTicks = TicksFor(spec.CancelDrainBudget);
+        BuildSupervision(spec);
     }
 
     public int Id { get; }
@@ -129,10 +132,18 @@ internal sealed partial class Shard
         System.Threading.Volatile.Write(ref _tickCount, _tickCount + 1);
         Counters.Increment(ShardCounter.Ticks);
 
+        int shutdownPhase = _runtime.ShutdownPhase;
+        if (shutdownPhase != 0)
+        {
+            AdvanceShutdown(shutdownPhase, _runtime.ShutdownBudgetTicksFor(this));
+        }
+
+        EnsureSupervisionStarted();
         bool worked = DrainInbound();
         worked |= DrainExternal();
         // I/O completions would be collected here (Tina.Io).
-        worked |= Dispatch();
+        worked |= Status != ShardStatus.Quarantined && Dispatch();
+        RebuildIfRequested();
         // I/O submissions would be flushed here (Tina.Io).
         FlushOutbound();
         worked |= AdvanceTimers();

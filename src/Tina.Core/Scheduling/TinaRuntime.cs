@@ -30,6 +30,9 @@ public sealed class TinaRuntime : IDisposable
     private readonly TinaSpec _spec;
     private int _started;   // 0 created, 1 started; set once by Start
     private int _stopping;  // 1 once Stop has begun; read by every shard loop
+    private int _shutdownPhase;          // 0 none, 1 drain, 3 force; written by Shutdown, read by every shard tick
+    private long _shutdownDeadlineNanoseconds; // clock reading at which phase 3 begins
+    private Watchdog? _watchdog;
 
     private TinaRuntime(TinaSpec spec)
     {
@@ -94,6 +97,13 @@ public sealed class TinaRuntime : IDisposable
 
     internal Shard ShardAt(int index) => _shards[index];
 
+    internal int ShutdownPhase => Volatile.Read(ref _shutdownPhase);
+
+    internal long ShutdownBudgetTicksFor(Shard shard) =>
+        shard.TicksFor(TimeSpan.FromTicks(Math.Max(1, (Volatile.Read(ref _shutdownDeadlineNanoseconds) - shard.NowNanoseconds) / 100)));
+
+    internal TinaSpec Spec => _spec;
+
     /// <summary>
     /// Spawns an isolate before <see cref="Start"/> (the boot-time roots). After start, use
     /// <see cref="PostSpawn{TIsolate, TStart}(int, in TStart)"/> or spawn from an isolate.
@@ -145,6 +155,12 @@ public sealed class TinaRuntime : IDisposable
         {
             runner!.Start();
         }
+
+        if (_spec.WatchdogInterval > TimeSpan.Zero)
+        {
+            _watchdog = new Watchdog(this, _spec.WatchdogInterval, _spec.StallTimeout);
+            _watchdog.Start();
+        }
     }
 
     /// <summary>
@@ -161,7 +177,7 @@ public sealed class TinaRuntime : IDisposable
         }
 
         Shard destination = _shards[shard];
-        if (destination.Status != ShardStatus.Running || IsStopping)
+        if (destination.Status != ShardStatus.Running || IsStopping || ShutdownPhase != 0)
         {
             return SendResult.ShardUnavailable;
         }
@@ -302,12 +318,114 @@ public sealed class TinaRuntime : IDisposable
     /// <summary>Blocks until an isolate or another thread calls <see cref="RequestStop"/>, or the timeout passes.</summary>
     public bool WaitForStopRequest(TimeSpan timeout) => _stopRequested.Wait(timeout);
 
+    /// <summary>
+    /// Graceful shutdown in three phases: (1) stop admitting work and give every isolate a Shutdown notice;
+    /// (2) let them drain, without restarts, until none is left or <paramref name="timeout"/> passes; (3) tear down
+    /// what remains and join the shard threads. Every call an exiting isolate still owes fails with
+    /// <see cref="CallStatus.ShuttingDown"/>.
+    /// </summary>
+    public ShutdownReport Shutdown(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long droppedBefore = Total(ShardCounter.TeardownDrops) + InboundDrops();
+        if (!IsStarted)
+        {
+            throw new InvalidOperationException("Shutdown stops a started runtime; an unstarted one just needs Dispose.");
+        }
+
+        Volatile.Write(ref _shutdownDeadlineNanoseconds, _spec.Clock.NowNanoseconds + (timeout.Ticks * 100));
+        Interlocked.Exchange(ref _shutdownPhase, 1);
+        WakeAll();
+        var drainUntil = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < drainUntil && !AllShards(s => s.PublishedStage != ShutdownStage.None && s.PublishedLive == 0))
+        {
+            Thread.Sleep(1);
+        }
+
+        Interlocked.Exchange(ref _shutdownPhase, 3);
+        WakeAll();
+        var forceUntil = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < forceUntil && !AllShards(s => s.PublishedStage == ShutdownStage.Done))
+        {
+            Thread.Sleep(1);
+        }
+
+        bool joined = Stop(TimeSpan.FromSeconds(5));
+        long drained = 0;
+        long forced = 0;
+        foreach (Shard shard in _shards)
+        {
+            drained += shard.ShutdownDrained;
+            forced += shard.ShutdownForced;
+        }
+
+        long dropped = Total(ShardCounter.TeardownDrops) + InboundDrops() - droppedBefore;
+        TimeSpan elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        return new ShutdownReport(drained, forced, dropped, elapsed, joined);
+    }
+
+    private long InboundDrops() =>
+        Total(ShardCounter.InboundMailboxFull) + Total(ShardCounter.InboundPoolExhausted) + Total(ShardCounter.InboundStaleHandle)
+        + Total(ShardCounter.QuarantineDrops);
+
+    private bool AllShards(Func<Shard, bool> predicate)
+    {
+        foreach (Shard shard in _shards)
+        {
+            if (!predicate(shard))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void WakeAll()
+    {
+        foreach (Shard shard in _shards)
+        {
+            shard.Signal.ForceWake();
+        }
+    }
+
+    /// <summary>Begins a shutdown phase without threads (the deterministic driver and the simulator).</summary>
+    internal void BeginShutdownPhase(int phase, TimeSpan budget)
+    {
+        Volatile.Write(ref _shutdownDeadlineNanoseconds, _spec.Clock.NowNanoseconds + (budget.Ticks * 100));
+        Interlocked.Exchange(ref _shutdownPhase, phase);
+    }
+
+    /// <summary>A shard's health: stalled (watchdog), quarantined, stopped, or healthy.</summary>
+    public ShardHealth GetHealth(int shard)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(shard);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, _shards.Length);
+        ShardStatus status = _shards[shard].Status;
+        if (status == ShardStatus.Quarantined)
+        {
+            return ShardHealth.Quarantined;
+        }
+
+        if (status == ShardStatus.Stopped)
+        {
+            return ShardHealth.Stopped;
+        }
+
+        return _watchdog is not null && _watchdog.IsStalled(shard) ? ShardHealth.Stalled : ShardHealth.Healthy;
+    }
+
+    /// <summary>Stalls the watchdog has detected on a shard since start.</summary>
+    public long StallCount(int shard) => _watchdog?.StallCount(shard) ?? 0;
+
     /// <summary>Stops every shard thread and waits for them to exit. Idempotent.</summary>
     /// <returns>True when every shard thread exited within <paramref name="timeout"/>.</returns>
     public bool Stop(TimeSpan timeout)
     {
         Interlocked.Exchange(ref _stopping, 1);
         _stopRequested.Set();
+        _watchdog?.Stop();
         foreach (Shard shard in _shards)
         {
             shard.Signal.ForceWake();

@@ -8,4 +8,6 @@ internal enum TimerKind : byte
     User = 1,
     /// <summary>The timeout of an isolate's outstanding call.</summary>
     CallTimeout = 2,
+    /// <summary>The end of a cancelled isolate's drain budget.</summary>
+    CancelDeadline = 3,
 }
