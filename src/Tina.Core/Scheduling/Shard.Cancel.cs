@@ -63,10 +63,18 @@ internal sealed partial class Shard
         meta.CancelReason = reason;
         if (meta.State == IsolateState.WaitingForReply)
         {
+            // The call it waits on ends now, as a failure it sees before its notice; a late reply is dropped as stale.
             Timers.Cancel(meta.CallTimer, ref meta.TimerHead);
+            ref Message outcome = ref table.ReplySlots[slot];
+            outcome.SetHeader(handle, Handle.None, MessageKind.Reply, meta.PendingCorrelation);
+            outcome.StatusValue = shutdown ? CallStatus.ShuttingDown : CallStatus.Failed;
+            outcome.TypeId = 0;
+            outcome.PayloadLength = 0;
+            meta.Flags |= IsolateFlags.ReplyReady;
             meta.CallTimer = TimerId.None;
             meta.PendingCorrelation = 0;
             meta.State = IsolateState.Receiving;
+            Counters.Increment(ShardCounter.CallsFailedFast);
         }
 
         TimerId deadline = Timers.Register(budgetTicks, TimerKind.CancelDeadline, handle, reason, ref meta.TimerHead, CurrentTimerTick);

@@ -164,6 +164,13 @@ internal sealed partial class Shard
         {
             case EffectKind.Receive:
             case EffectKind.Reply:
+                if (IsDrainedAfterNotice(ref table.Meta[slot]))
+                {
+                    // Cancelled or shutting down, and nothing left to do: that is the end of the drain.
+                    Exit(table, slot, self, ExitOutcome.Ok, 0, null);
+                    break;
+                }
+
                 ScheduleIfWork(table, slot);
                 break;
             case EffectKind.Yield:
@@ -192,6 +199,15 @@ internal sealed partial class Shard
                 break;
         }
     }
+
+    /// <summary>
+    /// A cancelled (or shutting-down) isolate that has seen its notice and returns Receive with an empty mailbox and
+    /// no owed replies has finished draining: isolates unaware of cancellation need no code for it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDrainedAfterNotice(ref IsolateMeta meta) =>
+        (meta.Flags & (IsolateFlags.Cancelling | IsolateFlags.CancelNotice | IsolateFlags.ReplyReady)) == IsolateFlags.Cancelling
+        && meta.MailboxCount == 0 && meta.OwedCount == 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ScheduleIfWork(IsolateTable table, int slot)
