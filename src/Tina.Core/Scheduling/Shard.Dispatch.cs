@@ -65,15 +65,15 @@ internal sealed partial class Shard
 
         int poolIndex = -1;
         ref Message message = ref Unsafe.NullRef<Message>();
-        if ((meta.Flags & IsolateFlags.ReplyReady) != 0)
-        {
-            meta.Flags &= ~IsolateFlags.ReplyReady;
-            message = ref table.ReplySlots[slot];
-        }
-        else if ((meta.Flags & IsolateFlags.CancelNotice) != 0)
+        if ((meta.Flags & IsolateFlags.CancelNotice) != 0)
         {
             meta.Flags &= ~IsolateFlags.CancelNotice;
             message = ref BuildNotice(ref meta, Handle.Pack(Id, table.TypeIndex, slot, meta.Generation));
+        }
+        else if ((meta.Flags & IsolateFlags.ReplyReady) != 0)
+        {
+            meta.Flags &= ~IsolateFlags.ReplyReady;
+            message = ref table.ReplySlots[slot];
         }
         else if ((meta.Flags & IsolateFlags.ResumePending) != 0)
         {

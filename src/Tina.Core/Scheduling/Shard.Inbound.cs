@@ -165,6 +165,11 @@ internal sealed partial class Shard
             return;
         }
 
+        if (_shutdownStage != ShutdownStage.None)
+        {
+            status = CallStatus.ShuttingDown; // its target drained and left: the shutdown is the reason
+        }
+
         Handle previous = _currentHandle;
         _currentHandle = envelope.TargetHandle;
         SendFailure(envelope.SourceHandle, envelope.Correlation, status);
