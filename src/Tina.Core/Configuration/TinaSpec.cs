@@ -104,6 +104,12 @@ public sealed class TinaSpec
 
     internal IMonotonicClock Clock { get; set; } = SystemMonotonicClock.Instance;
 
+    /// <summary>Creates each shard's reactor on the shard's thread (Tina.Io sets it); null = no I/O.</summary>
+    internal System.Func<Shard, IShardReactor>? ReactorFactory { get; set; }
+
+    /// <summary>Describes the configured I/O backend for logs; set with <see cref="ReactorFactory"/>.</summary>
+    internal string? ReactorDescription { get; set; }
+
     /// <summary>Registers an isolate type; its index in <see cref="Isolates"/> is its type index in handles.</summary>
     /// <typeparam name="T">The isolate type.</typeparam>
     /// <param name="slots">Isolates of this type per shard.</param>

@@ -21,6 +21,8 @@ public enum MessageKind : byte
     Shutdown = 7,
     /// <summary>A watched isolate exited (payload <see cref="Down"/>).</summary>
     Down = 8,
+    /// <summary>This isolate's I/O operation completed (payload defined by Tina.Io).</summary>
+    IoCompleted = 9,
 
     /// <summary>Internal: a request to spawn an isolate on the receiving shard.</summary>
     SpawnRequest = 16,

@@ -77,6 +77,11 @@ internal sealed partial class Shard
             Counters.Increment(ShardCounter.CallsFailedFast);
         }
 
+        if (meta.State == IsolateState.WaitingForIo)
+        {
+            AbandonIo(table, slot, handle, IoAbandonReason.Cancelled); // completes it with a Cancelled error
+        }
+
         TimerId deadline = Timers.Register(budgetTicks, TimerKind.CancelDeadline, handle, reason, ref meta.TimerHead, CurrentTimerTick);
         if (deadline.IsNone)
         {

@@ -135,6 +135,11 @@ internal sealed partial class Shard
         if (failure is not null)
         {
             _callStaged = false;
+            if (_ioStaged)
+            {
+                DropStagedIo(table, slot, self);
+            }
+
             Exit(table, slot, self, ExitOutcome.Panicked, 0, failure);
         }
         else
@@ -152,6 +157,14 @@ internal sealed partial class Shard
     private void Apply(IsolateTable table, int slot, Handle self, Effect effect)
     {
         _runtime.Observer?.OnEffect(Id, self, effect);
+        if (_ioStaged && effect.Kind != EffectKind.Io)
+        {
+            DropStagedIo(table, slot, self);
+            Exit(table, slot, self, ExitOutcome.Panicked, 0,
+                new InvalidOperationException("An I/O method staged an operation but the handler did not return its Effect."));
+            return;
+        }
+
         if (_callStaged && effect.Kind != EffectKind.Call)
         {
             _callStaged = false;
@@ -186,6 +199,16 @@ internal sealed partial class Shard
                 }
 
                 StartCall(table, slot, self);
+                break;
+            case EffectKind.Io:
+                if (!_ioStaged)
+                {
+                    Exit(table, slot, self, ExitOutcome.Panicked, 0,
+                        new InvalidOperationException("Effect kind Io returned without an I/O method on the context."));
+                    return;
+                }
+
+                StartIo(table, slot, self);
                 break;
             case EffectKind.Done:
                 Exit(table, slot, self, ExitOutcome.Ok, 0, null);

@@ -100,6 +100,11 @@ internal sealed partial class Shard
         ref IsolateMeta meta = ref table.Meta[slot];
         Handle previous = _currentHandle;
         _currentHandle = self;
+        if (meta.State == IsolateState.WaitingForIo)
+        {
+            AbandonIo(table, slot, self, IoAbandonReason.Exited);
+        }
+
         int supervisorNode = meta.SupervisorNode;
         int childIndex = meta.ChildIndex;
         if ((meta.Flags & IsolateFlags.Cancelling) != 0 && outcome == ExitOutcome.Ok && (meta.Flags & IsolateFlags.ShuttingDown) == 0)

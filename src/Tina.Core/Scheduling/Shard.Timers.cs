@@ -52,6 +52,12 @@ internal sealed partial class Shard
             return;
         }
 
+        if (entry.Kind == TimerKind.IoTimeout)
+        {
+            OnIoTimeout(entry.Owner, (uint)entry.Tag);
+            return;
+        }
+
         if (!TryResolve(entry.Owner, out IsolateTable table, out int slot))
         {
             return;

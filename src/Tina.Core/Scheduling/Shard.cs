@@ -77,6 +77,7 @@ internal sealed partial class Shard
         _timerSink = new TimerSinkAdapter(this);
         Signal = new ShardSignal();
         Status = ShardStatus.Running;
+        _reactorFactory = spec.ReactorFactory;
         _watches = new Supervision.WatchTable(spec.WatchCapacity);
         _cancelDrainTicks = TicksFor(spec.CancelDrainBudget);
         BuildSupervision(spec);
@@ -138,13 +139,18 @@ internal sealed partial class Shard
             AdvanceShutdown(shutdownPhase, _runtime.ShutdownBudgetTicksFor(this));
         }
 
+        EnsureReactor();
         EnsureSupervisionStarted();
         bool worked = DrainInbound();
         worked |= DrainExternal();
-        // I/O completions would be collected here (Tina.Io).
+        if (_reactor is not null)
+        {
+            worked |= _reactor.Collect() > 0;
+        }
+
         worked |= Status != ShardStatus.Quarantined && Dispatch();
         RebuildIfRequested();
-        // I/O submissions would be flushed here (Tina.Io).
+        _reactor?.Flush();
         FlushOutbound();
         worked |= AdvanceTimers();
         if (_log.Count > 0)
@@ -175,7 +181,7 @@ internal sealed partial class Shard
     /// </summary>
     public bool HasPendingWork()
     {
-        if (HasRunnable() || _external.Ring.HasPublished())
+        if (HasRunnable() || _external.Ring.HasPublished() || (_reactor is not null && _reactor.HasCompletions()))
         {
             return true;
         }

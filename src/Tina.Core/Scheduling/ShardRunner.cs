@@ -62,6 +62,7 @@ internal sealed class ShardRunner
 
         _shard.Status = ShardStatus.Stopped;
         _shard.RunTick(); // flush anything published during the last tick (logs, rings)
+        _shard.Reactor?.Dispose();
     }
 
     private void Park()
@@ -73,7 +74,15 @@ internal sealed class ShardRunner
             long nanoseconds = _shard.NanosecondsUntilNextTimer();
             int timeout = nanoseconds < 0 ? Timeout.Infinite : (int)System.Math.Min(int.MaxValue, (nanoseconds + 999_999) / 1_000_000);
             _shard.Counters.Increment(ShardCounter.Parks);
-            signal.Wait(timeout);
+            IShardReactor? reactor = _shard.Reactor;
+            if (reactor is not null)
+            {
+                reactor.Wait(nanoseconds);
+            }
+            else
+            {
+                signal.Wait(timeout);
+            }
         }
 
         signal.EndPark();

@@ -21,6 +21,13 @@ internal sealed class ShardSignal : System.IDisposable
     private readonly ManualResetEventSlim _event = new(false, spinCount: 1);
     private int _sleeping;     // 1 while the shard is in (or about to enter) its wait; sleeper writes, wakers read
     private int _wakePending;  // 1 once a waker has set the event for this sleep; both sides write (interlocked)
+    private IShardReactor? _wakeTarget; // when set, the shard parks in its reactor and is woken through it
+
+    /// <summary>Sleeper, before its first park: route wakes to the reactor the shard will park in.</summary>
+    public void SetWakeTarget(IShardReactor reactor) => Volatile.Write(ref _wakeTarget, reactor);
+
+    /// <summary>The reactor the shard parks in, if any.</summary>
+    public IShardReactor? WakeTarget => Volatile.Read(ref _wakeTarget);
 
     /// <summary>Sleeper: announce the intent to sleep. Re-check every source after this returns.</summary>
     public void PrepareToPark()
@@ -42,6 +49,19 @@ internal sealed class ShardSignal : System.IDisposable
     {
         if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _wakePending, 1) == 0)
         {
+            SetEvent();
+        }
+    }
+
+    private void SetEvent()
+    {
+        IShardReactor? reactor = Volatile.Read(ref _wakeTarget);
+        if (reactor is not null)
+        {
+            reactor.Wake();
+        }
+        else
+        {
             _event.Set();
         }
     }
@@ -50,7 +70,7 @@ internal sealed class ShardSignal : System.IDisposable
     public void ForceWake()
     {
         Interlocked.Exchange(ref _wakePending, 1);
-        _event.Set();
+        SetEvent();
     }
 
     public void Dispose() => _event.Dispose();

@@ -10,4 +10,6 @@ internal enum TimerKind : byte
     CallTimeout = 2,
     /// <summary>The end of a cancelled isolate's drain budget.</summary>
     CancelDeadline = 3,
+    /// <summary>The timeout of an isolate's I/O operation.</summary>
+    IoTimeout = 4,
 }

@@ -1,0 +1,143 @@
+using System;
+using Tina.Isolates;
+using Tina.Timers;
+
+namespace Tina.Scheduling;
+
+/// <remarks>
+/// I/O. The reactor stages an operation when a handler calls an I/O method on its context; the handler returns the Io
+/// effect and the shard suspends the isolate (WaitingForIo) with the operation's timeout armed on the wheel. The
+/// completion goes to the isolate's reply slot (kind IoCompleted) and is dispatched before any mail. A timeout, a
+/// cancellation or an exit bumps the isolate's I/O sequence and tells the reactor, so a late completion is stale.
+/// </remarks>
+internal sealed partial class Shard
+{
+    private IShardReactor? _reactor;
+    private Func<Shard, IShardReactor>? _reactorFactory;
+    private bool _ioStaged;               // an I/O method staged an operation in the current invocation
+    private long _stagedIoTimeoutTicks;   // its timeout in wheel ticks (0 = none)
+
+    /// <summary>The shard's reactor, created on the first tick; null when the spec has no I/O.</summary>
+    public IShardReactor? Reactor => _reactor;
+
+    private void EnsureReactor()
+    {
+        if (_reactor is null && _reactorFactory is not null)
+        {
+            _reactor = _reactorFactory(this);
+            _reactorFactory = null;
+            Signal.SetWakeTarget(_reactor);
+        }
+    }
+
+    /// <summary>
+    /// Called by an I/O method of the context: names the operation (current isolate, its next sequence) and records
+    /// its timeout. The reactor stores the operation under that name.
+    /// </summary>
+    public bool TryBeginIo(TimeSpan timeout, out Handle isolate, out uint sequence)
+    {
+        if (_reactor is null || _currentType < 0 || _ioStaged || _callStaged)
+        {
+            isolate = Handle.None;
+            sequence = 0;
+            return false;
+        }
+
+        IsolateTable table = _types[_currentType];
+        ref IsolateMeta meta = ref table.Meta[_currentSlot];
+        meta.IoSequence = NextIoSequence(meta.IoSequence);
+        _ioStaged = true;
+        _stagedIoTimeoutTicks = timeout > TimeSpan.Zero ? TicksFor(timeout) : 0;
+        isolate = _currentHandle;
+        sequence = meta.IoSequence;
+        return true;
+    }
+
+    private static uint NextIoSequence(uint sequence) => sequence + 1 == 0 ? 1 : sequence + 1;
+
+    /// <summary>Applies the Io effect: suspend until the completion, with the timeout armed.</summary>
+    private void StartIo(IsolateTable table, int slot, Handle self)
+    {
+        _ioStaged = false;
+        ref IsolateMeta meta = ref table.Meta[slot];
+        meta.State = IsolateState.WaitingForIo;
+        if (_stagedIoTimeoutTicks > 0)
+        {
+            meta.IoTimer = Timers.Register(_stagedIoTimeoutTicks, TimerKind.IoTimeout, self, meta.IoSequence, ref meta.TimerHead, CurrentTimerTick);
+            if (meta.IoTimer.IsNone)
+            {
+                Counters.Increment(ShardCounter.TimersExhausted);
+                AbandonIo(table, slot, self, IoAbandonReason.Timeout);
+            }
+        }
+    }
+
+    /// <summary>The staged operation was not returned as the Io effect.</summary>
+    private void DropStagedIo(IsolateTable table, int slot, Handle self)
+    {
+        _ioStaged = false;
+        _reactor?.DropStaged(self, table.Meta[slot].IoSequence);
+    }
+
+    /// <summary>
+    /// The reactor completes an operation. Accepted only while the isolate waits on that sequence; false means
+    /// stale, and the caller releases what the completion carries.
+    /// </summary>
+    public bool CompleteIo<T>(Handle isolate, uint sequence, in T payload)
+        where T : unmanaged
+    {
+        if (!TryResolve(isolate, out IsolateTable table, out int slot))
+        {
+            return false;
+        }
+
+        ref IsolateMeta meta = ref table.Meta[slot];
+        if (meta.State != IsolateState.WaitingForIo || meta.IoSequence != sequence)
+        {
+            return false;
+        }
+
+        Timers.Cancel(meta.IoTimer, ref meta.TimerHead);
+        meta.IoTimer = TimerId.None;
+        meta.State = IsolateState.Receiving;
+        ref Message completion = ref table.ReplySlots[slot];
+        completion.SetHeader(isolate, Handle.None, MessageKind.IoCompleted, sequence);
+        completion.SetPayload(in payload);
+        meta.Flags |= IsolateFlags.ReplyReady;
+        table.Schedule(slot);
+        return true;
+    }
+
+    /// <summary>True when the handle names a live isolate waiting on that I/O sequence.</summary>
+    public bool IsWaitingForIo(Handle isolate, uint sequence) =>
+        TryResolve(isolate, out IsolateTable table, out int slot)
+        && table.Meta[slot].State == IsolateState.WaitingForIo && table.Meta[slot].IoSequence == sequence;
+
+    private void OnIoTimeout(Handle owner, uint sequence)
+    {
+        if (TryResolve(owner, out IsolateTable table, out int slot)
+            && table.Meta[slot].State == IsolateState.WaitingForIo && table.Meta[slot].IoSequence == sequence)
+        {
+            table.Meta[slot].IoTimer = TimerId.None;
+            AbandonIo(table, slot, owner, IoAbandonReason.Timeout);
+        }
+    }
+
+    /// <summary>Stops waiting for the isolate's operation; the reactor cancels it and (unless exiting) completes it with an error.</summary>
+    private void AbandonIo(IsolateTable table, int slot, Handle self, IoAbandonReason reason)
+    {
+        ref IsolateMeta meta = ref table.Meta[slot];
+        uint old = meta.IoSequence;
+        meta.IoSequence = NextIoSequence(old);
+        Timers.Cancel(meta.IoTimer, ref meta.TimerHead);
+        meta.IoTimer = TimerId.None;
+        if (reason == IoAbandonReason.Exited)
+        {
+            _reactor?.Abandon(self, old, meta.IoSequence, reason);
+            return;
+        }
+
+        // The reactor completes the operation under the new sequence, so the isolate still sees exactly one outcome.
+        _reactor?.Abandon(self, old, meta.IoSequence, reason);
+    }
+}
