@@ -1,0 +1,20 @@
+namespace Tina.Io.Reactor;
+
+/// <summary>
+/// One operation handed to a backend. Buffers and addresses are native memory owned by the reactor and pinned for
+/// the reactor's life, so the kernel may hold them while the operation is in flight.
+/// </summary>
+internal struct IoSubmission
+{
+    /// <summary>Comes back unchanged in the completion: names the operation (see the reactor's token layout).</summary>
+    public ulong Token;
+    public IoOpCode Op;
+    /// <summary>The socket descriptor.</summary>
+    public int Descriptor;
+    /// <summary>Data to send, or room to receive into (native, pinned). Never longer than the buffer slot.</summary>
+    public nint Buffer;
+    public int Length;
+    /// <summary>For Connect: a sockaddr in native memory, and its length.</summary>
+    public nint Address;
+    public int AddressLength;
+}
