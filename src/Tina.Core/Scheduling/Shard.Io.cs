@@ -131,13 +131,9 @@ internal sealed partial class Shard
         meta.IoSequence = NextIoSequence(old);
         Timers.Cancel(meta.IoTimer, ref meta.TimerHead);
         meta.IoTimer = TimerId.None;
-        if (reason == IoAbandonReason.Exited)
-        {
-            _reactor?.Abandon(self, old, meta.IoSequence, reason);
-            return;
-        }
 
-        // The reactor completes the operation under the new sequence, so the isolate still sees exactly one outcome.
+        // For a timeout or a cancellation the reactor completes the operation under the new sequence, so the isolate
+        // still sees exactly one outcome; for an exit nobody is waiting and a late completion is simply stale.
         _reactor?.Abandon(self, old, meta.IoSequence, reason);
     }
 }
