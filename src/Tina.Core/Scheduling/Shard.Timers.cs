@@ -15,7 +15,7 @@ internal sealed partial class Shard
     {
         IsolateTable table = _types[_currentType];
         ref IsolateMeta meta = ref table.Meta[_currentSlot];
-        TimerId id = Timers.Register(delayTicks, TimerKind.User, _currentHandle, tag, ref meta.TimerHead);
+        TimerId id = Timers.Register(delayTicks, TimerKind.User, _currentHandle, tag, ref meta.TimerHead, TimerBaseTick);
         if (id.IsNone)
         {
             Counters.Increment(ShardCounter.TimersExhausted);

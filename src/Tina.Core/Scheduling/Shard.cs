@@ -193,6 +193,12 @@ internal sealed partial class Shard
         return Math.Max(0, due - _clock.NowNanoseconds);
     }
 
+    /// <summary>
+    /// The wheel tick timers registered now count from: this tick's clock reading rounded up to the resolution, so a
+    /// timer never fires before <c>Now + delay</c> (the wheel's own tick lags the clock after an idle stretch).
+    /// </summary>
+    public long TimerBaseTick => (_nowNanoseconds + _resolutionNanoseconds - 1) / _resolutionNanoseconds;
+
     /// <summary>Timer ticks for a duration, rounded up, at least 1.</summary>
     public long TicksFor(TimeSpan duration)
     {

@@ -45,10 +45,15 @@ internal sealed class TimerWheel
     public long CurrentTick => _currentTick;
 
     /// <summary>
-    /// Registers a timer firing <paramref name="delayTicks"/> (at least 1) after the current tick, linked into the
-    /// owner's list through <paramref name="ownerHead"/>. Returns <see cref="TimerId.None"/> when the table is full.
+    /// Registers a timer firing <paramref name="delayTicks"/> (at least 1) after <paramref name="fromTick"/> (the
+    /// caller's present; the wheel's current tick when that is later), linked into the owner's list through
+    /// <paramref name="ownerHead"/>. Returns <see cref="TimerId.None"/> when the table is full.
     /// </summary>
-    public TimerId Register(long delayTicks, TimerKind kind, Handle owner, long tag, ref int ownerHead)
+    /// <remarks>
+    /// The wheel's own tick only moves at <see cref="Advance"/>, so after an idle stretch it lags the clock; counting
+    /// the delay from it would fire the timer early (at once, after a long park).
+    /// </remarks>
+    public TimerId Register(long delayTicks, TimerKind kind, Handle owner, long tag, ref int ownerHead, long fromTick)
     {
         int index = _freeHead;
         if (index < 0)
@@ -58,7 +63,7 @@ internal sealed class TimerWheel
 
         ref TimerEntry entry = ref _entries[index];
         _freeHead = entry.SpokeNext;
-        entry.DeadlineTick = _currentTick + Math.Max(1, delayTicks);
+        entry.DeadlineTick = Math.Max(_currentTick, fromTick) + Math.Max(1, delayTicks);
         entry.Kind = kind;
         entry.Owner = owner;
         entry.Tag = tag;
