@@ -160,11 +160,12 @@ internal sealed partial class Shard
 
     /// <summary>
     /// True when anything would give the next tick work: runnable isolates, published inbound envelopes, outside
-    /// posts or a due timer. Called by the runner after <see cref="ShardSignal.PrepareToPark"/>.
+    /// posts, buffer releases still waiting for ring space, or a due timer. Called by the runner after
+    /// <see cref="ShardSignal.PrepareToPark"/>.
     /// </summary>
     public bool HasPendingWork()
     {
-        if (HasRunnable() || _external.Ring.HasPublished())
+        if (HasRunnable() || _external.Ring.HasPublished() || _pendingReleaseCount > 0)
         {
             return true;
         }
