@@ -75,7 +75,8 @@ internal sealed partial class Shard
         table.Meta[slot].Parent = request.SourceHandle;
         if (request.Auxiliary != 0)
         {
-            int index = Pool.TryRentUser();
+            // A start message arriving cross-shard is system traffic: it may take the pool's reserve (MessagePool).
+            int index = Pool.TryRentSystem();
             if (index < 0)
             {
                 table.Release(slot);
