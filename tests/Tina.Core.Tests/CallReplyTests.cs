@@ -169,9 +169,10 @@ public sealed class CallReplyTests
         }
     }
 
-    private static Deterministic Create(int shards, int calleeMailbox = 64, int maxOwedReplies = 8)
+    private static Deterministic Create(int shards, int calleeMailbox = 64, int maxOwedReplies = 8, int ringCapacity = 1024)
     {
         TinaSpec spec = Deterministic.Spec(shards);
+        spec.RingCapacity = ringCapacity;
         spec.AddIsolate<Caller>(slots: 8);
         spec.AddIsolate<Replier>(slots: 8, mailboxCapacity: calleeMailbox);
         spec.AddIsolate<Deferrer>(slots: 8).MaxOwedReplies = maxOwedReplies;
@@ -468,5 +469,41 @@ public sealed class CallReplyTests
             new Event(MessageKind.User, CallStatus.Ok, 1),
             new Event(MessageKind.User, CallStatus.Ok, 2),
         }));
+    }
+
+    [Test]
+    public void Call_ToAStoppedShard_FailsFastWithShardUnavailable()
+    {
+        using var sim = Create(shards: 2);
+        Handle replier = sim.Spawn<Replier>(1);
+        sim.Shard(1).Status = Scheduling.ShardStatus.Stopped;
+        Handle caller = sim.Spawn<Caller, CallOrder>(0, new CallOrder(replier, 1000, 0, 1));
+
+        sim.RunUntilIdle();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sim.Instance<Caller>(caller).Events, Is.EqualTo(new[] { Reply(CallStatus.ShardUnavailable) }));
+            Assert.That(sim.Counter(0, ShardCounter.CallsFailedFast), Is.EqualTo(1));
+            Assert.That(sim.Shard(0).Timers.ActiveCount, Is.Zero, "the timeout timer was cancelled with the call");
+        });
+    }
+
+    [Test]
+    public void Call_WhenTheRingToTheCalleeIsFull_FailsFastWithRingFull()
+    {
+        using var sim = Create(shards: 2, ringCapacity: 16);
+        Handle replier = sim.Spawn<Replier>(1);
+        Handle caller = sim.Spawn<Caller, CallOrder>(0, new CallOrder(replier, 1000, Fill: 16, Value: 1));
+
+        sim.RunUntilIdle();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sim.Instance<Caller>(caller).Events, Is.EqualTo(new[] { Reply(CallStatus.RingFull) }));
+            Assert.That(sim.Instance<Replier>(replier).Fillers, Is.EqualTo(16));
+            Assert.That(sim.Instance<Replier>(replier).Calls, Is.Zero);
+            Assert.That(sim.Shard(0).Timers.ActiveCount, Is.Zero);
+        });
     }
 }
