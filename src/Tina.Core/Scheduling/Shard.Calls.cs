@@ -40,7 +40,8 @@ internal sealed partial class Shard
         uint correlation = NextCorrelation();
         Counters.Increment(ShardCounter.CallsStarted);
 
-        TimerId timer = Timers.Register(_stagedTimeoutTicks, TimerKind.CallTimeout, self, correlation, ref meta.TimerHead, CurrentTimerTick);
+        TimerId timer = Timers.Register(
+            _stagedTimeoutTicks, TimerKind.CallTimeout, self, correlation, ref meta.TimerHead, TimerBaseTick);
         if (timer.IsNone)
         {
             Counters.Increment(ShardCounter.TimersExhausted);

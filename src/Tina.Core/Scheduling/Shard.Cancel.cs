@@ -82,7 +82,7 @@ internal sealed partial class Shard
             AbandonIo(table, slot, handle, IoAbandonReason.Cancelled); // completes it with a Cancelled error
         }
 
-        TimerId deadline = Timers.Register(budgetTicks, TimerKind.CancelDeadline, handle, reason, ref meta.TimerHead, CurrentTimerTick);
+        TimerId deadline = Timers.Register(budgetTicks, TimerKind.CancelDeadline, handle, reason, ref meta.TimerHead, TimerBaseTick);
         if (deadline.IsNone)
         {
             Counters.Increment(ShardCounter.TimersExhausted);

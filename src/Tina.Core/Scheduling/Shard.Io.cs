@@ -63,7 +63,7 @@ internal sealed partial class Shard
         meta.State = IsolateState.WaitingForIo;
         if (_stagedIoTimeoutTicks > 0)
         {
-            meta.IoTimer = Timers.Register(_stagedIoTimeoutTicks, TimerKind.IoTimeout, self, meta.IoSequence, ref meta.TimerHead, CurrentTimerTick);
+            meta.IoTimer = Timers.Register(_stagedIoTimeoutTicks, TimerKind.IoTimeout, self, meta.IoSequence, ref meta.TimerHead, TimerBaseTick);
             if (meta.IoTimer.IsNone)
             {
                 Counters.Increment(ShardCounter.TimersExhausted);

@@ -24,14 +24,16 @@ internal sealed partial class Shard
             envelope.SetPayload(in start);
         }
 
-        return SpawnEnvelope(typeIndex, parent, in envelope, hasStart, supervisorNode: -1, childIndex: 0);
+        return SpawnEnvelope(typeIndex, parent, in envelope, hasStart, supervisorNode: -1, childIndex: 0, systemStart: false);
     }
 
     /// <summary>
     /// The one spawn path: user spawns, remote spawn requests and supervisor (re)starts. The start envelope's payload
-    /// (and type tag) become the Start message when <paramref name="hasStart"/>.
+    /// (and type tag) become the Start message when <paramref name="hasStart"/>. <paramref name="systemStart"/> is true
+    /// when the start message is system traffic that may take the pool's reserve: a start that arrived cross-shard
+    /// (already accepted by its sender) or a supervisor's restart.
     /// </summary>
-    private SpawnResult SpawnEnvelope(int typeIndex, Handle parent, in Message start, bool hasStart, int supervisorNode, int childIndex)
+    private SpawnResult SpawnEnvelope(int typeIndex, Handle parent, in Message start, bool hasStart, int supervisorNode, int childIndex, bool systemStart)
     {
         if ((uint)typeIndex >= (uint)_types.Length)
         {
@@ -66,7 +68,7 @@ internal sealed partial class Shard
         meta.ChildIndex = childIndex;
         if (hasStart)
         {
-            int index = Pool.TryRentUser();
+            int index = systemStart ? Pool.TryRentSystem() : Pool.TryRentUser();
             if (index < 0)
             {
                 table.Release(slot);
@@ -88,7 +90,7 @@ internal sealed partial class Shard
 
     /// <summary>Spawns from a request envelope (another shard's SpawnOn): the payload becomes the start message.</summary>
     private void SpawnFromRequest(ref Message request) =>
-        SpawnEnvelope(request.TargetHandle.Type, request.SourceHandle, in request, request.Auxiliary != 0, supervisorNode: -1, childIndex: 0);
+        SpawnEnvelope(request.TargetHandle.Type, request.SourceHandle, in request, request.Auxiliary != 0, supervisorNode: -1, childIndex: 0, systemStart: true);
 
     /// <summary>Exit with the default failure for owed calls (NoReply).</summary>
     private void Exit(IsolateTable table, int slot, Handle self, ExitOutcome outcome, int reason, Exception? exception) =>

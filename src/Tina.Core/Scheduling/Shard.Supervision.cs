@@ -113,7 +113,7 @@ internal sealed partial class Shard
 
         while (true)
         {
-            SpawnResult result = SpawnEnvelope(slot.TypeIndex, Handle.None, in slot.Start, slot.HasStart, node.Index, child);
+            SpawnResult result = SpawnEnvelope(slot.TypeIndex, Handle.None, in slot.Start, slot.HasStart, node.Index, child, systemStart: true);
             if (result.IsOk)
             {
                 slot.Current = result.Handle;
@@ -349,7 +349,7 @@ internal sealed partial class Shard
             envelope.SetPayload(in start);
         }
 
-        SpawnResult result = SpawnEnvelope(typeIndex, Handle.None, in envelope, hasStart, nodeIndex, child);
+        SpawnResult result = SpawnEnvelope(typeIndex, Handle.None, in envelope, hasStart, nodeIndex, child, systemStart: false);
         if (!result.IsOk)
         {
             return result;

@@ -15,7 +15,7 @@ internal sealed partial class Shard
     {
         IsolateTable table = _types[_currentType];
         ref IsolateMeta meta = ref table.Meta[_currentSlot];
-        TimerId id = Timers.Register(delayTicks, TimerKind.User, _currentHandle, tag, ref meta.TimerHead, CurrentTimerTick);
+        TimerId id = Timers.Register(delayTicks, TimerKind.User, _currentHandle, tag, ref meta.TimerHead, TimerBaseTick);
         if (id.IsNone)
         {
             Counters.Increment(ShardCounter.TimersExhausted);
@@ -23,9 +23,6 @@ internal sealed partial class Shard
 
         return id;
     }
-
-    /// <summary>The wheel tick of this shard tick's clock reading.</summary>
-    private long CurrentTimerTick => _nowNanoseconds / _resolutionNanoseconds;
 
     public bool CancelTimer(TimerId id)
     {

@@ -177,11 +177,13 @@ internal sealed partial class Shard
 
     /// <summary>
     /// True when anything would give the next tick work: runnable isolates, published inbound envelopes, outside
-    /// posts or a due timer. Called by the runner after <see cref="ShardSignal.PrepareToPark"/>.
+    /// posts, buffer releases still waiting for ring space, or a due timer. Called by the runner after
+    /// <see cref="ShardSignal.PrepareToPark"/>.
     /// </summary>
     public bool HasPendingWork()
     {
-        if (HasRunnable() || _external.Ring.HasPublished() || (_reactor is not null && _reactor.HasCompletions()))
+        if (HasRunnable() || _external.Ring.HasPublished() || _pendingReleaseCount > 0
+            || (_reactor is not null && _reactor.HasCompletions()))
         {
             return true;
         }
@@ -209,6 +211,12 @@ internal sealed partial class Shard
         long due = deadline * _resolutionNanoseconds;
         return Math.Max(0, due - _clock.NowNanoseconds);
     }
+
+    /// <summary>
+    /// The wheel tick timers registered now count from: this tick's clock reading rounded up to the resolution, so a
+    /// timer never fires before <c>Now + delay</c> (the wheel's own tick lags the clock after an idle stretch).
+    /// </summary>
+    public long TimerBaseTick => (_nowNanoseconds + _resolutionNanoseconds - 1) / _resolutionNanoseconds;
 
     /// <summary>Timer ticks for a duration, rounded up, at least 1.</summary>
     public long TicksFor(TimeSpan duration)

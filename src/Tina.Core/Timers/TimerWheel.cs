@@ -45,13 +45,15 @@ internal sealed class TimerWheel
     public long CurrentTick => _currentTick;
 
     /// <summary>
-    /// Registers a timer firing <paramref name="delayTicks"/> (at least 1) after the current tick, linked into the
-    /// owner's list through <paramref name="ownerHead"/>. Returns <see cref="TimerId.None"/> when the table is full.
-    /// <paramref name="nowTick"/> is the caller's current tick: the wheel may not have advanced to it yet (it advances
-    /// at the end of each shard tick, and a parked shard wakes far ahead), and a deadline counted from the wheel's
-    /// older tick would fire early.
+    /// Registers a timer firing <paramref name="delayTicks"/> (at least 1) after <paramref name="fromTick"/> (the
+    /// caller's present; the wheel's current tick when that is later), linked into the owner's list through
+    /// <paramref name="ownerHead"/>. Returns <see cref="TimerId.None"/> when the table is full.
     /// </summary>
-    public TimerId Register(long delayTicks, TimerKind kind, Handle owner, long tag, ref int ownerHead, long nowTick = long.MinValue)
+    /// <remarks>
+    /// The wheel's own tick only moves at <see cref="Advance"/>, so after an idle stretch it lags the clock; counting
+    /// the delay from it would fire the timer early (at once, after a long park).
+    /// </remarks>
+    public TimerId Register(long delayTicks, TimerKind kind, Handle owner, long tag, ref int ownerHead, long fromTick)
     {
         int index = _freeHead;
         if (index < 0)
@@ -61,7 +63,7 @@ internal sealed class TimerWheel
 
         ref TimerEntry entry = ref _entries[index];
         _freeHead = entry.SpokeNext;
-        entry.DeadlineTick = Math.Max(_currentTick, nowTick) + Math.Max(1, delayTicks);
+        entry.DeadlineTick = Math.Max(_currentTick, fromTick) + Math.Max(1, delayTicks);
         entry.Kind = kind;
         entry.Owner = owner;
         entry.Tag = tag;
