@@ -96,6 +96,11 @@ internal sealed partial class Shard
         int kept = 0;
         for (int i = 0; i < _pendingReleaseCount; i++)
         {
+            if (_peers[_pendingReleases[i].Shard].Status is ShardStatus.Quarantined or ShardStatus.Stopped)
+            {
+                continue; // its home will never run again: nothing to give back, and waiting would keep this shard awake
+            }
+
             if (!TrySendRelease(_pendingReleases[i], _pendingReleaseOwners[i]))
             {
                 _pendingReleases[kept] = _pendingReleases[i];

@@ -195,6 +195,11 @@ public sealed class TinaRuntime : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(shard);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, _shards.Length);
+        if (_shards[shard].Status != ShardStatus.Running || IsStopping || ShutdownPhase != 0)
+        {
+            return SendResult.ShardUnavailable;
+        }
+
         Message envelope = BuildSpawnRequest(shard, TypeIndexOf(typeof(TIsolate)), Handle.None, in start);
         return Post(_shards[shard], in envelope);
     }
@@ -470,7 +475,15 @@ public sealed class TinaRuntime : IDisposable
     /// <summary>Stops the runtime (waiting up to 10 s) and releases its resources.</summary>
     public void Dispose()
     {
-        Stop(TimeSpan.FromSeconds(10));
+        if (Stop(TimeSpan.FromSeconds(10)))
+        {
+            foreach (Shard shard in _shards)
+            {
+                shard.Signal.Dispose();
+            }
+        }
+
+        _watchdog?.Dispose();
         _stopRequested.Dispose();
     }
 }
