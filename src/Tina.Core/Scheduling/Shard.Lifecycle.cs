@@ -52,6 +52,7 @@ internal sealed partial class Shard
             envelope.SetPayload(in start);
             table.MailboxPush(slot, index);
             table.Schedule(slot);
+            Counters.Increment(ShardCounter.StartMessagesQueued);
         }
 
         Counters.Increment(ShardCounter.IsolatesSpawned);
@@ -62,6 +63,7 @@ internal sealed partial class Shard
     /// <summary>Spawns from a request envelope (another shard's SpawnOn): the payload becomes the start message.</summary>
     private void SpawnFromRequest(ref Message request)
     {
+        Counters.Increment(ShardCounter.SpawnRequestsReceived);
         int typeIndex = request.TargetHandle.Type;
         if ((uint)typeIndex >= (uint)_types.Length)
         {
@@ -102,6 +104,7 @@ internal sealed partial class Shard
             envelope.Auxiliary = 0;
             table.MailboxPush(slot, index);
             table.Schedule(slot);
+            Counters.Increment(ShardCounter.StartMessagesQueued);
         }
 
         Counters.Increment(ShardCounter.IsolatesSpawned);
