@@ -118,16 +118,16 @@ internal sealed class Simulator : IRuntimeObserver
         try
         {
             bool quiescent = RunRounds();
-            if (_violationChecker is null)
-            {
-                RunCheckers(final: true);
-            }
-
             if (_violationChecker is null && quiescent && !_workload.IsComplete(Runtime))
             {
                 Violate("Liveness", FaultsOn
                     ? "quiescent during the fault phase with the work incomplete (stuck)"
                     : string.Create(CultureInfo.InvariantCulture, $"quiescent {_round - _calmSince} rounds after the faults stopped with the work incomplete"));
+            }
+
+            if (_violationChecker is null)
+            {
+                RunCheckers(final: true);
             }
         }
 #pragma warning disable CA1031 // a runtime exception escaping a tick is a finding (I2), reported like a violation

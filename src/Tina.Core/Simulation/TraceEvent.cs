@@ -39,7 +39,7 @@ internal readonly struct TraceEvent
             TraceEventKind.Round => string.Create(CultureInfo.InvariantCulture, $"round now={A}ns"),
             TraceEventKind.Dispatch => string.Create(
                 CultureInfo.InvariantCulture,
-                $"dispatch {who} {(MessageKind)(byte)A} status={(CallStatus)(byte)(A >> 8)} type=0x{(uint)(A >> 32):x8} from={new Tina.Handle(B)}"),
+                $"dispatch {who} {(MessageKind)(byte)A} status={(CallStatus)(byte)(A >> 8)} type={Tina.Messaging.MessageTypeRegistry.NameOf((uint)(A >> 32))} from={new Tina.Handle(B)}"),
             TraceEventKind.Effect => string.Create(CultureInfo.InvariantCulture, $"effect {who} {(EffectKind)(byte)A} reason={(long)B}"),
             TraceEventKind.Spawn => $"spawn {who} parent={new Tina.Handle(B)}",
             TraceEventKind.Exit => string.Create(CultureInfo.InvariantCulture, $"exit {who} {(ExitOutcome)(byte)A} reason={(long)B}"),
