@@ -478,7 +478,14 @@ internal sealed class Simulator : IRuntimeObserver
                 return;
             }
 
+            long open = _clock.NowNanoseconds - _callOpenedAt[index];
             _callOpenedAt[index] = -1;
+            if (open > _callBoundNanoseconds)
+            {
+                Violate("CallAccounting", string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"call by {isolate} ended ({message.StatusValue}) after {open} ns, bound {_callBoundNanoseconds} ns (timeout max + slack)"));
+            }
         }
     }
 
