@@ -73,11 +73,6 @@ public sealed class SimulationSweepTests
         // Sometimes-coverage (D9): across the sweep every fault class fired, and runs reached the calm phase.
         for (int fault = 0; fault < hits.Length; fault++)
         {
-            if ((FaultClass)fault is FaultClass.SpawnFailure && workload == "callmesh")
-            {
-                continue;   // the call mesh spawns only at boot, where no fault applies
-            }
-
             Assert.That(hits[fault], Is.Positive, $"fault class {(FaultClass)fault} never fired");
         }
 

@@ -29,3 +29,9 @@ internal readonly record struct Note(int Sequence);
 /// <summary>Start of a caller: its seed, how many calls to make, and up to eight responders.</summary>
 internal readonly record struct CallerStart(
     ulong Seed, int Calls, int ResponderCount, ulong R0, ulong R1, ulong R2, ulong R3, ulong R4, ulong R5, ulong R6, ulong R7);
+
+/// <summary>Start of a responder spawned to replace a dead one: which entry of its spawner's table it fills.</summary>
+internal readonly record struct ResponderStart(int Index);
+
+/// <summary>A replacement responder tells its spawner its handle (the message's source).</summary>
+internal readonly record struct CheckIn(int Index);

@@ -8,7 +8,7 @@ namespace Tina.Simulation.Workloads;
 /// <summary>
 /// Cross-shard call/reply under ring refusals, partitions, mailbox pressure and responder crashes: callers on every
 /// shard call responders on every shard, each call answered at once, failed, ignored, deferred (sometimes past the
-/// caller's timeout) or crashed on. Application invariants: every caller's tally adds up to the calls it completed,
+/// caller's timeout) or crashed on; callers replace dead responders with remote spawns. Application invariants: every caller's tally adds up to the calls it completed,
 /// every Ok reply answers the question asked, and the callers' tallies by status equal the runtime's call counters
 /// (only callers call); at the end every caller has finished.
 /// </summary>
@@ -34,18 +34,20 @@ internal class CallMeshWorkload : ISimulationWorkload
         _respondersPerShard = random.NextInclusive(1, 2);
         _callersPerShard = random.NextInclusive(1, 3);
         _callsPerCaller = random.NextInclusive(100, 500);
-        spec.MessagePoolCapacity = 256;
+        // Small, drawn capacities so full pools and mailboxes happen for real, not only as injected faults.
+        spec.MessagePoolCapacity = 64 << random.NextInclusive(0, 2);
         spec.RingCapacity = 16;
         spec.TimerCapacity = 256;
         spec.TimerSpokeCount = 64;
         spec.ExternalInboxCapacity = 16;
         spec.BufferCount = 0;
-        spec.AddIsolate<MeshCaller>(slots: _callersPerShard, mailboxCapacity: 8);
-        spec.AddIsolate<MeshResponder>(slots: _respondersPerShard, mailboxCapacity: 8).MaxOwedReplies = 8;
+        spec.AddIsolate<MeshCaller>(slots: _callersPerShard, mailboxCapacity: 4);
+        spec.AddIsolate<MeshResponder>(slots: _respondersPerShard + 4, mailboxCapacity: random.NextInclusive(1, 8)).MaxOwedReplies =
+            random.NextInclusive(1, 8);
     }
 
     public virtual FaultTargets CreateFaultTargets(TinaSpec spec) =>
-        new FaultTargets(spec.Isolates.Count).Crash(ResponderType).RefuseMailbox(ResponderType);
+        new FaultTargets(spec.Isolates.Count).Crash(ResponderType).FailSpawn(ResponderType).RefuseMailbox(ResponderType);
 
     public virtual IReadOnlyList<ISimulationComponent> CreateComponents() => Array.Empty<ISimulationComponent>();
 

@@ -31,15 +31,16 @@ internal class DispatcherWorkload<TDispatcher> : ISimulationWorkload
         spec.ShardCount = random.NextInclusive(2, 4);
         _agentsPerShard = random.NextInclusive(1, 3);
         _jobCount = random.NextInclusive(200, 800);
-        spec.MessagePoolCapacity = 256;
+        // Small, drawn capacities so full pools and mailboxes happen for real, not only as injected faults.
+        spec.MessagePoolCapacity = 64 << random.NextInclusive(0, 2);
         spec.RingCapacity = 16;
         spec.TimerCapacity = 256;
         spec.TimerSpokeCount = 64;
         spec.ExternalInboxCapacity = 16;
         spec.BufferCount = 0;
-        spec.AddIsolate<TDispatcher>(slots: 1, mailboxCapacity: 64);
-        spec.AddIsolate<JobAgent>(slots: _agentsPerShard, mailboxCapacity: 8);
-        spec.AddIsolate<JobWorker>(slots: _agentsPerShard * 2, mailboxCapacity: 8);
+        spec.AddIsolate<TDispatcher>(slots: 1, mailboxCapacity: random.NextInclusive(2, 32));
+        spec.AddIsolate<JobAgent>(slots: _agentsPerShard, mailboxCapacity: 4);
+        spec.AddIsolate<JobWorker>(slots: _agentsPerShard * 2, mailboxCapacity: random.NextInclusive(1, 4));
     }
 
     public FaultTargets CreateFaultTargets(TinaSpec spec) =>

@@ -5,14 +5,18 @@ namespace Tina.Simulation.Workloads;
 /// <summary>
 /// Makes <see cref="CallerStart.Calls"/> calls, one at a time, to responders picked at random (its own xorshift,
 /// seeded from the start message), each preceded by a one-way <see cref="Note"/>; tallies every outcome by status and
-/// checks every Ok reply answers the question asked. Stays alive when finished so checkers can read its tally.
+/// checks every Ok reply answers the question asked. A call that fails with StaleHandle means that responder died:
+/// the caller spawns a replacement on the same shard (remote spawn), which checks in with its handle. Stays alive
+/// when finished so checkers can read its tally.
 /// </summary>
 internal sealed class MeshCaller : IIsolate
 {
     public static readonly TimeSpan CallTimeout = TimeSpan.FromMilliseconds(20);
 
     private readonly ulong[] _responders = new ulong[8];
+    private readonly bool[] _replacing = new bool[8];   // a replacement was requested and has not checked in
     private int _responderCount;
+    private int _target;                                // index of the current call's responder
     private ulong _random;
     private int _sequence;
 
@@ -27,6 +31,8 @@ internal sealed class MeshCaller : IIsolate
 
     public bool Finished => Calls > 0 && Completed == Calls;
 
+    public int Replacements { get; private set; }
+
     public Effect Handle(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out CallerStart start))
@@ -39,12 +45,26 @@ internal sealed class MeshCaller : IIsolate
             return Next(ref ctx);
         }
 
+        if (message.Is(out CheckIn checkIn) && (uint)checkIn.Index < (uint)_responderCount)
+        {
+            _responders[checkIn.Index] = message.Source.Value;
+            _replacing[checkIn.Index] = false;
+            return Effect.Receive;
+        }
+
         if (message.Kind != MessageKind.Reply)
         {
             return Effect.Receive;
         }
 
         Tally[(int)message.Status]++;
+        if (message.Status == CallStatus.StaleHandle && !_replacing[_target]
+            && ctx.SpawnOn<MeshResponder, ResponderStart>(new Handle(_responders[_target]).Shard, new ResponderStart(_target)) == SendResult.Ok)
+        {
+            _replacing[_target] = true;
+            Replacements++;
+        }
+
         if (message.Status == CallStatus.Ok && (!message.Is(out Answer answer) || answer.Sequence != _sequence))
         {
             WrongAnswers++;
@@ -58,7 +78,8 @@ internal sealed class MeshCaller : IIsolate
     {
         _sequence++;
         ctx.Send(new Handle(_responders[Draw(_responderCount)]), new Note(_sequence));
-        var target = new Handle(_responders[Draw(_responderCount)]);
+        _target = (int)Draw(_responderCount);
+        var target = new Handle(_responders[_target]);
         uint roll = Draw(100);
         Ask ask = roll switch
         {
@@ -66,7 +87,7 @@ internal sealed class MeshCaller : IIsolate
             < 68 => new Ask(_sequence, AskMode.Fail, 0),
             < 76 => new Ask(_sequence, AskMode.Ignore, 0),
             < 90 => new Ask(_sequence, AskMode.Defer, 1 + (int)Draw(30)),
-            < 98 => new Ask(_sequence, AskMode.DeferFail, 1 + (int)Draw(10)),
+            < 99 => new Ask(_sequence, AskMode.DeferFail, 1 + (int)Draw(10)),
             _ => new Ask(_sequence, AskMode.Crash, 0),
         };
         return ctx.Call(target, ask, CallTimeout);

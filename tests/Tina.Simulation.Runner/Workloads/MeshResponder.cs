@@ -2,7 +2,10 @@ using System;
 
 namespace Tina.Simulation.Workloads;
 
-/// <summary>Answers <see cref="Ask"/> calls the way each asks: at once, failed, ignored, deferred, or by crashing.</summary>
+/// <summary>
+/// Answers <see cref="Ask"/> calls the way each asks: at once, failed, ignored, deferred, or by crashing. A responder
+/// spawned as a replacement checks in with its spawner first.
+/// </summary>
 internal sealed class MeshResponder : IIsolate
 {
     private const int OwedMax = 8;
@@ -17,6 +20,13 @@ internal sealed class MeshResponder : IIsolate
         if (message.Kind == MessageKind.Timer)
         {
             AnswerOwed(ref ctx, (int)message.TimerTag);
+            return Effect.Receive;
+        }
+
+        if (message.Kind == MessageKind.Start && message.Is(out ResponderStart start))
+        {
+            // A replacement: check in with the caller that spawned it (if this is lost, that caller stops using it).
+            ctx.Send(message.Source, new CheckIn(start.Index));
             return Effect.Receive;
         }
 
