@@ -47,10 +47,10 @@ internal static class Runner
             LivenessRounds = int.Parse(Option(args, "--liveness-rounds", "20000"), CultureInfo.InvariantCulture),
             TraceFile = OptionOrNull(args, "--trace"),
         };
-        ISimulationWorkload? instance = Workloads.Create(workload);
+        ISimulationWorkload? instance = WorkloadCatalog.Create(workload);
         if (instance is null)
         {
-            Console.Error.WriteLine($"unknown workload {workload}; known: {string.Join(", ", Workloads.Names)}");
+            Console.Error.WriteLine($"unknown workload {workload}; known: {string.Join(", ", WorkloadCatalog.Names)}");
             return 2;
         }
 
@@ -100,10 +100,10 @@ internal static class Runner
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < seeds; i++)
         {
-            ISimulationWorkload? instance = Workloads.Create(workload);
+            ISimulationWorkload? instance = WorkloadCatalog.Create(workload);
             if (instance is null)
             {
-                Console.Error.WriteLine($"unknown workload {workload}; known: {string.Join(", ", Workloads.Names)}");
+                Console.Error.WriteLine($"unknown workload {workload}; known: {string.Join(", ", WorkloadCatalog.Names)}");
                 return 2;
             }
 

@@ -18,7 +18,7 @@ internal static class SpeedCommand
         // Warm up the JIT on both workloads first.
         for (ulong seed = 1; seed <= 20; seed++)
         {
-            new Simulator(Workloads.Workloads.Create(seed % 2 == 0 ? "dispatcher" : "callmesh")!, seed, options).Run();
+            new Simulator(WorkloadCatalog.Create(seed % 2 == 0 ? "dispatcher" : "callmesh")!, seed, options).Run();
         }
 
         long dispatches = 0;
@@ -31,7 +31,7 @@ internal static class SpeedCommand
         while (watch.Elapsed.TotalSeconds < seconds)
         {
             string name = (seeds % 2 == 0) ? "dispatcher" : "callmesh";
-            SimulationResult result = new Simulator(Workloads.Workloads.Create(name)!, next++, options).Run();
+            SimulationResult result = new Simulator(WorkloadCatalog.Create(name)!, next++, options).Run();
             dispatches += result.Dispatches;
             rounds += result.Rounds;
             simulatedNanoseconds += result.NowNanoseconds;

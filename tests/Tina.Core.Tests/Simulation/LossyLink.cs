@@ -1,25 +1,7 @@
-using System;
-using System.Collections.Generic;
 using Tina.Messaging;
 using Tina.Simulation;
-using Tina.Simulation.Workloads;
 
 namespace Tina.Tests.Simulation;
-
-/// <summary>
-/// Planted bug 1 (application level): a dispatcher that records every completion report, so a job that was run
-/// twice (its lease expired and it was granted again) or reported twice (the first acknowledgement was lost) is
-/// counted twice. The dispatcher workload's ledger checker must catch it.
-/// </summary>
-internal sealed class DoubleCountingDispatcher : JobDispatcher
-{
-    protected override void RecordCompletion(int jobId, long value)
-    {
-        DoneCount[jobId]++;
-        DoneValue[jobId] = value;
-        Completed++;
-    }
-}
 
 /// <summary>
 /// Planted bug 2 (transport level): a link that, during the fault phase, silently loses one user message from a
@@ -80,15 +62,4 @@ internal sealed class LossyLink : ISimulationComponent
         violation = null;
         return true;
     }
-}
-
-/// <summary>The call mesh with a <see cref="LossyLink"/> in its world.</summary>
-internal sealed class LossyCallMeshWorkload : CallMeshWorkload
-{
-    public LossyCallMeshWorkload()
-        : base("callmesh-lossy-link")
-    {
-    }
-
-    public override IReadOnlyList<ISimulationComponent> CreateComponents() => [new LossyLink()];
 }

@@ -1,7 +1,7 @@
 namespace Tina.Simulation.Workloads;
 
 /// <summary>The workloads by name, for the runner and the sweep.</summary>
-internal static class Workloads
+internal static class WorkloadCatalog
 {
     public static readonly string[] Names = ["dispatcher", "callmesh"];
 
