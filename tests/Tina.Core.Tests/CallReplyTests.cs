@@ -335,7 +335,7 @@ public sealed class CallReplyTests
         Assert.Multiple(() =>
         {
             Assert.That(sim.Instance<Caller>(caller).Events, Is.EqualTo(new[] { Reply(CallStatus.NoReply) }));
-            Assert.That(sim.Counter(calleeShard, ShardCounter.CallsNoReply), Is.EqualTo(1));
+            Assert.That(sim.Counter(0, ShardCounter.CallsNoReply), Is.EqualTo(1));
             Assert.That(sim.Shard(0).Timers.ActiveCount, Is.Zero);
         });
     }
@@ -374,7 +374,7 @@ public sealed class CallReplyTests
         {
             Assert.That(sim.Instance<Caller>(caller).Events, Is.EqualTo(new[] { Reply(CallStatus.NoReply) }));
             Assert.That(sim.IsAlive(quitter), Is.False);
-            Assert.That(sim.Counter(calleeShard, ShardCounter.CallsNoReply), Is.EqualTo(1));
+            Assert.That(sim.Counter(0, ShardCounter.CallsNoReply), Is.EqualTo(1));
             Assert.That(sim.Total(ShardCounter.CallsTimedOut), Is.Zero);
         });
     }
@@ -392,7 +392,7 @@ public sealed class CallReplyTests
         Assert.Multiple(() =>
         {
             Assert.That(sim.Instance<Caller>(caller).Events, Is.EqualTo(new[] { Reply(CallStatus.Failed) }));
-            Assert.That(sim.Counter(calleeShard, ShardCounter.CallsFailedByCallee), Is.EqualTo(1));
+            Assert.That(sim.Counter(0, ShardCounter.CallsFailedByCallee), Is.EqualTo(1));
         });
     }
 

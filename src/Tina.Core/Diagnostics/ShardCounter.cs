@@ -7,7 +7,7 @@ public enum ShardCounter
     MessagesSent,
     /// <summary>Messages handed to a handler (user mail, calls, replies, timers, resumes, starts).</summary>
     MessagesHandled,
-    /// <summary>Remote messages received from rings and placed in a mailbox.</summary>
+    /// <summary>Remote messages received from rings (or the external inbox) and placed in a mailbox.</summary>
     MessagesReceivedRemote,
     /// <summary>Sends refused because the target's mailbox was full.</summary>
     SendMailboxFull,
@@ -25,17 +25,24 @@ public enum ShardCounter
     InboundPoolExhausted,
     /// <summary>Messages from other shards dropped here because the target handle was stale.</summary>
     InboundStaleHandle,
-    /// <summary>Calls started.</summary>
+    /// <summary>
+    /// Calls started (on the caller's shard). Every call ends exactly once, counted on the caller's shard when the
+    /// caller accepts the outcome: <c>CallsStarted = CallsReplied + CallsTimedOut + CallsFailedFast + CallsNoReply
+    /// + CallsFailedByCallee + calls still waiting</c>.
+    /// </summary>
     CallsStarted,
-    /// <summary>Calls answered with a reply.</summary>
+    /// <summary>Calls that ended with a reply (counted on the caller's shard).</summary>
     CallsReplied,
-    /// <summary>Calls that ended by timeout.</summary>
+    /// <summary>Calls that ended by timeout (counted on the caller's shard).</summary>
     CallsTimedOut,
-    /// <summary>Calls failed without waiting for the timeout (request dropped, target gone).</summary>
+    /// <summary>Calls that ended without waiting for the timeout: request dropped, target gone (caller's shard).</summary>
     CallsFailedFast,
-    /// <summary>Calls failed with NoReply because the callee neither replied nor deferred, or exited owing them.</summary>
+    /// <summary>
+    /// Calls that ended with NoReply because the callee neither replied nor deferred, or exited owing them
+    /// (caller's shard).
+    /// </summary>
     CallsNoReply,
-    /// <summary>Calls failed explicitly by the callee.</summary>
+    /// <summary>Calls that ended because the callee failed them explicitly (caller's shard).</summary>
     CallsFailedByCallee,
     /// <summary>Replies (or failures) that arrived after their call had ended, or twice: dropped.</summary>
     RepliesLateDropped,
@@ -93,6 +100,17 @@ public enum ShardCounter
     DownsSent,
     /// <summary>Watches refused because the watch table was full.</summary>
     WatchesExhausted,
+    /// <summary>
+    /// Envelopes taken from the external inbox (posts from outside the runtime); each is then placed in a mailbox
+    /// (<see cref="MessagesReceivedRemote"/>), dropped with an inbound counter, or run as a spawn request.
+    /// </summary>
+    ExternalMessagesReceived,
+    /// <summary>Start messages queued into a new isolate's mailbox by a spawn.</summary>
+    StartMessagesQueued,
+    /// <summary>Spawn requests taken from a ring or the external inbox (each then spawns or counts a spawn failure).</summary>
+    SpawnRequestsReceived,
+    /// <summary>Calls whose caller was torn down while waiting (rebuild, forced shutdown, a supervisor's strategy).</summary>
+    CallsAbandoned,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

@@ -133,6 +133,22 @@ internal sealed class SpscRing
         Volatile.Write(ref _publishedHead, _consumerHead);
     }
 
+    /// <summary>
+    /// Simulation only, with both sides driven by the calling thread and no tick in progress: envelopes claimed by
+    /// the producer and not yet released by the consumer (published or not).
+    /// </summary>
+    public int InFlightCountUnsynchronized => (int)(_producerTail - _consumerHead);
+
+    /// <summary>
+    /// Simulation only (see <see cref="InFlightCountUnsynchronized"/>): the <paramref name="offset"/>-th envelope in
+    /// flight, oldest first.
+    /// </summary>
+    public ref Message PeekInFlightUnsynchronized(int offset)
+    {
+        Debug.Assert((uint)offset < (uint)InFlightCountUnsynchronized, "peeking past the producer's tail");
+        return ref _buffer[(_consumerHead + offset) & _mask];
+    }
+
     /// <summary>Any thread: true when the producer has published envelopes the consumer has not released.</summary>
     public bool HasPublished() => Volatile.Read(ref _publishedTail) != Volatile.Read(ref _publishedHead);
 }

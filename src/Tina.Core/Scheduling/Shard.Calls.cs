@@ -78,7 +78,7 @@ internal sealed partial class Shard
         reply.PayloadLength = 0;
         table.Meta[slot].Flags |= IsolateFlags.ReplyReady;
         table.Schedule(slot);
-        Counters.Increment(ShardCounter.CallsFailedFast);
+        CountOutcome(status);
     }
 
     private static CallStatus ToCallStatus(SendResult result) => result switch
@@ -115,10 +115,12 @@ internal sealed partial class Shard
         return SendResult.Ok;
     }
 
-    /// <summary>Ends a caller's call with a failure status (no payload).</summary>
+    /// <summary>
+    /// Ends a caller's call with a failure status (no payload). Counted where the caller accepts it
+    /// (<see cref="AcceptReply"/>), so a failure that arrives after the call ended is not counted as an ending twice.
+    /// </summary>
     public SendResult SendFailure(Handle caller, uint correlation, CallStatus status)
     {
-        CountFailure(status);
         if (caller.Shard == Id)
         {
             Message reply = default;
@@ -141,10 +143,17 @@ internal sealed partial class Shard
         return SendResult.Ok;
     }
 
-    private void CountFailure(CallStatus status)
+    /// <summary>Counts how an accepted call ended, on the caller's shard.</summary>
+    private void CountOutcome(CallStatus status)
     {
         switch (status)
         {
+            case CallStatus.Ok:
+                Counters.Increment(ShardCounter.CallsReplied);
+                break;
+            case CallStatus.Timeout:
+                Counters.Increment(ShardCounter.CallsTimedOut);
+                break;
             case CallStatus.NoReply:
                 Counters.Increment(ShardCounter.CallsNoReply);
                 break;
@@ -183,11 +192,7 @@ internal sealed partial class Shard
         table.ReplySlots[slot] = reply;
         meta.Flags |= IsolateFlags.ReplyReady;
         table.Schedule(slot);
-        if (reply.StatusValue == CallStatus.Ok)
-        {
-            Counters.Increment(ShardCounter.CallsReplied);
-        }
-
+        CountOutcome(reply.StatusValue);
         return true;
     }
 
@@ -215,7 +220,7 @@ internal sealed partial class Shard
         reply.PayloadLength = 0;
         meta.Flags |= IsolateFlags.ReplyReady;
         table.Schedule(slot);
-        Counters.Increment(ShardCounter.CallsTimedOut);
+        CountOutcome(CallStatus.Timeout);
     }
 
     // ---- obligations of the isolate currently handling a call ----

@@ -63,6 +63,7 @@ internal sealed partial class Shard
         }
 
         ring.EndRead(available);
+        Counters.Add(ShardCounter.ExternalMessagesReceived, available);
         return true;
     }
 

@@ -81,6 +81,7 @@ internal sealed partial class Shard
             envelope.SetHeader(handle, parent, MessageKind.Start, 0);
             table.MailboxPush(slot, index);
             table.Schedule(slot);
+            Counters.Increment(ShardCounter.StartMessagesQueued);
         }
 
         Counters.Increment(ShardCounter.IsolatesSpawned);
@@ -89,8 +90,11 @@ internal sealed partial class Shard
     }
 
     /// <summary>Spawns from a request envelope (another shard's SpawnOn): the payload becomes the start message.</summary>
-    private void SpawnFromRequest(ref Message request) =>
+    private void SpawnFromRequest(ref Message request)
+    {
+        Counters.Increment(ShardCounter.SpawnRequestsReceived);
         SpawnEnvelope(request.TargetHandle.Type, request.SourceHandle, in request, request.Auxiliary != 0, supervisorNode: -1, childIndex: 0, systemStart: true);
+    }
 
     /// <summary>Exit with the default failure for owed calls (NoReply).</summary>
     private void Exit(IsolateTable table, int slot, Handle self, ExitOutcome outcome, int reason, Exception? exception) =>
@@ -105,6 +109,10 @@ internal sealed partial class Shard
         if (meta.State == IsolateState.WaitingForIo)
         {
             AbandonIo(table, slot, self, IoAbandonReason.Exited);
+        }
+        else if (meta.State == IsolateState.WaitingForReply)
+        {
+            Counters.Increment(ShardCounter.CallsAbandoned); // its outcome will arrive late and be dropped as stale
         }
 
         int supervisorNode = meta.SupervisorNode;

@@ -117,6 +117,9 @@ internal sealed partial class Shard
 
     public ExternalInbox External => _external;
 
+    /// <summary>The ring this shard consumes from <paramref name="source"/> (null for itself); for the simulator's checkers.</summary>
+    public SpscRing? InboundRingFrom(int source) => _inbound[source];
+
     /// <summary>Wires the ring matrix; called once at boot before any thread starts.</summary>
     public void Connect(Shard[] peers, SpscRing?[] outbound, SpscRing?[] inbound)
     {

@@ -95,6 +95,9 @@ internal sealed class TimerWheel
         !id.IsNone && (uint)id.Index < (uint)_entries.Length
         && _entries[id.Index].Generation == id.Generation && _entries[id.Index].Kind != TimerKind.Free;
 
+    /// <summary>The deadline tick of a pending timer (for the simulator's call checker).</summary>
+    public long DeadlineOf(TimerId id) => _entries[id.Index].DeadlineTick;
+
     /// <summary>The owner recorded in a pending timer.</summary>
     public Handle OwnerOf(TimerId id) => _entries[id.Index].Owner;
 

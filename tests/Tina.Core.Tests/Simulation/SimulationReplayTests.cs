@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using NUnit.Framework;
+using Tina.Simulation;
+
+namespace Tina.Tests.Simulation;
+
+/// <summary>
+/// Replays one seed. A failing run prints its rerun command, which lands here:
+/// <code>
+/// dotnet test tests/Tina.Core.Tests --filter "FullyQualifiedName~SimulationReplay" -e TINA_SEED=0x... -e TINA_WORKLOAD=dispatcher
+/// </code>
+/// (<c>TINA_FAULT_ROUNDS</c> and <c>TINA_LIVENESS_ROUNDS</c> default to the sweep's; <c>TINA_TRACE=path</c> writes
+/// the run's last events there.) Without <c>TINA_SEED</c> it replays a fixed seed of every sweep workload twice and
+/// checks both runs agree. Regression seeds are test cases with the seed in their name:
+/// <c>dotnet test tests/Tina.Core.Tests --filter "Name~0x..."</c> reruns one.
+/// </summary>
+public sealed class SimulationReplayTests
+{
+    private const ulong DefaultSeed = 0x5EED_0000_0000_0042;
+
+    /// <summary>Seeds that once failed (or that reach rare paths), kept forever. Append, never remove.</summary>
+    public static IEnumerable<TestCaseData> Regressions()
+    {
+        foreach ((string workload, ulong seed) in new (string, ulong)[]
+        {
+            ("dispatcher", 0x7153_0000_5EED_0001),
+            ("callmesh", 0x7153_0000_5EED_0001),
+        })
+        {
+            yield return new TestCaseData(workload, seed)
+                .SetName($"SimulationReplay_Regression_{workload}_{SimulationResult.FormatSeed(seed)}")
+                .SetProperty("Seed", SimulationResult.FormatSeed(seed));
+        }
+    }
+
+    [Test]
+    public void SimulationReplay_SeedFromEnvironment_ReproducesTheRun()
+    {
+        string? seedText = Environment.GetEnvironmentVariable("TINA_SEED");
+        if (!SimulationResult.TryParseSeed(seedText, out ulong seed))
+        {
+            Assert.That(seedText, Is.Null.Or.Empty, $"TINA_SEED '{seedText}' is not 0xHEX or decimal");
+            foreach (string name in SimulationCatalog.SweepWorkloads)
+            {
+                ReplayTwice(name, DefaultSeed, Options(null));
+            }
+
+            return;
+        }
+
+        string workload = Environment.GetEnvironmentVariable("TINA_WORKLOAD") is { Length: > 0 } named ? named : "dispatcher";
+        SimulationResult result = ReplayTwice(workload, seed, Options(Environment.GetEnvironmentVariable("TINA_TRACE")));
+        TestContext.Out.WriteLine(result.Passed ? result.SummaryLine : result.FailureLine);
+        Assert.That(result.Passed, Is.True, result.FailureLine);
+    }
+
+    [TestCaseSource(nameof(Regressions))]
+    public void SimulationReplay_Regression(string workload, ulong seed)
+    {
+        SimulationResult result = ReplayTwice(workload, seed, SimulationCatalog.SweepOptions());
+        TestContext.Out.WriteLine(result.SummaryLine);
+        Assert.That(result.Passed, Is.True, result.FailureLine);
+    }
+
+    private static SimulationResult ReplayTwice(string workload, ulong seed, SimulationOptions options)
+    {
+        SimulationResult first = new Simulator(SimulationCatalog.Create(workload), seed, options).Run();
+        SimulationResult second = new Simulator(SimulationCatalog.Create(workload), seed, options).Run();
+        Assert.That(second.TraceHash, Is.EqualTo(first.TraceHash), "a replay diverged: the simulation is not deterministic");
+        Assert.That(second.Checker, Is.EqualTo(first.Checker));
+        Assert.That(second.Rounds, Is.EqualTo(first.Rounds));
+        return first;
+    }
+
+    private static SimulationOptions Options(string? traceFile) => new()
+    {
+        FaultRounds = Rounds("TINA_FAULT_ROUNDS", SimulationCatalog.SweepFaultRounds),
+        LivenessRounds = Rounds("TINA_LIVENESS_ROUNDS", SimulationCatalog.SweepLivenessRounds),
+        TraceFile = string.IsNullOrEmpty(traceFile) ? null : Path.GetFullPath(traceFile),
+    };
+
+    private static int Rounds(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.None, CultureInfo.InvariantCulture, out int rounds)
+            ? rounds
+            : fallback;
+}

@@ -1,0 +1,14 @@
+namespace Tina.Simulation.Workloads;
+
+/// <summary>The workloads by name, for the runner and the sweep.</summary>
+internal static class WorkloadCatalog
+{
+    public static readonly string[] Names = ["dispatcher", "callmesh"];
+
+    public static ISimulationWorkload? Create(string name) => name switch
+    {
+        "dispatcher" => new DispatcherWorkload<JobDispatcher>(),
+        "callmesh" => new CallMeshWorkload(),
+        _ => null,
+    };
+}
