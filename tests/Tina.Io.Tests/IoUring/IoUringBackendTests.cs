@@ -582,6 +582,75 @@ public sealed class IoUringBackendTests
         GC.KeepAlive(buffer);
     }
 
+    [TestCase(LinuxErrno.ENOSYS, "ENOSYS")]
+    [TestCase(LinuxErrno.EPERM, "EPERM")]
+    [TestCase(LinuxErrno.EINVAL, "EINVAL on every setup rung")]
+    [TestCase(LinuxErrno.ENOMEM, "ENOMEM")]
+    [TestCase(LinuxErrno.EMFILE, "EMFILE")]
+    public void SetupFailure_Reason_NamesTheErrnoForTheFallbackLog(int errno, string expected)
+    {
+        string reason = IoUringBackend.DescribeSetupFailure(errno, () => "2");
+        Assert.That(reason, Does.Contain(expected));
+        if (errno == LinuxErrno.EPERM)
+        {
+            Assert.That(reason, Does.Contain("kernel.io_uring_disabled = 2"), "EPERM explains itself with the sysctl");
+        }
+
+        bool environmental = IsEnvironmentReason(reason);
+        Assert.That(environmental, Is.EqualTo(errno is LinuxErrno.ENOSYS or LinuxErrno.EPERM or LinuxErrno.ENOMEM));
+    }
+
+    [Test]
+    public void Completions_BeyondTheCompletionQueue_AreKeptByTheKernelAndAllArrive()
+    {
+        using IoUringBackend backend = Create(new IoUringOptions(4) { ProvidedBufferCount = 0 });
+        int total = backend.CompletionQueueEntries * 3;
+        IoSubmission[] batch = new IoSubmission[total];
+        for (int i = 0; i < total; i++)
+        {
+            batch[i] = new IoSubmission { Token = (ulong)(5000 + i), Op = IoOpCode.Close, Descriptor = -1 };
+        }
+
+        Assert.That(backend.Submit(batch), Is.EqualTo(total));
+        backend.Flush();
+        backend.Wait(0);
+        // Closes of a bad descriptor complete inline at submit, so three CQs' worth overflow before the first drain.
+        Assert.That(backend.CompletionQueueOverflowed, Is.True, "the test must really overflow the CQ");
+        IoCompletionEntry[] completions = new IoCompletionEntry[7]; // small on purpose: many partial drains
+        List<ulong> tokens = new();
+        for (int round = 0; round < WaitRoundsMax && tokens.Count < total; round++)
+        {
+            if (!backend.HasCompletions())
+            {
+                backend.Wait(WaitRoundNanoseconds);
+            }
+
+            int count = backend.Collect(completions);
+            for (int i = 0; i < count; i++)
+            {
+                Assert.That(completions[i].Result, Is.EqualTo(-LinuxErrno.EBADF));
+                tokens.Add(completions[i].Token);
+            }
+        }
+
+        Assert.That(tokens, Has.Count.EqualTo(total));
+        Assert.That(tokens, Is.Unique);
+        Assert.That(backend.InFlightCount, Is.EqualTo(1), "only the wake read remains");
+    }
+
+    [Test]
+    public void ThroughTheInterface_OptionalMembersAreTheBackendsOwn()
+    {
+        using IoUringBackend concrete = Create(new IoUringOptions(16) { ProvidedBufferCount = 4, ProvidedBufferSizeBytes = 128 });
+        IIoBackend backend = concrete;
+        Assert.Multiple(() =>
+        {
+            Assert.That(backend.Capabilities, Is.EqualTo(concrete.Capabilities));
+            Assert.That(backend.ProvidedBufferCount, Is.EqualTo(concrete.Capabilities.HasFlag(IoBackendCapabilities.MultishotReceive) ? 4 : 0));
+            Assert.That(backend.TryQueueWake(backend), Is.False, "a backend does not message itself");
+        });
+    }
+
     [Test]
     public void Options_OutOfRange_AreRejectedNamingTheField()
     {

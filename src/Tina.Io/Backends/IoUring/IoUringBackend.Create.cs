@@ -142,17 +142,23 @@ internal sealed partial class IoUringBackend
         }
 
         ring = null;
-        reason = -result switch
-        {
-            LinuxErrno.ENOSYS => "io_uring_setup: ENOSYS (a kernel without io_uring, or a sandbox such as gVisor).",
-            LinuxErrno.EPERM => "io_uring_setup: EPERM (a seccomp profile such as the container runtime default, or "
-                + "kernel.io_uring_disabled = " + ReadIoUringDisabledSysctl() + ").",
-            LinuxErrno.EINVAL => "io_uring_setup: EINVAL on every setup rung (the kernel is too old).",
-            LinuxErrno.ENOMEM => "io_uring_setup: ENOMEM (RLIMIT_MEMLOCK or memory too low for the rings).",
-            _ => "io_uring_setup: " + LinuxErrno.Name(-result) + ".",
-        };
+        reason = DescribeSetupFailure(-result, ReadIoUringDisabledSysctl);
         return false;
     }
+
+    /// <summary>
+    /// The fallback reason for io_uring_setup failing with <paramref name="errno"/> on the last rung tried. The sysctl
+    /// is read only to explain EPERM.
+    /// </summary>
+    internal static string DescribeSetupFailure(int errno, Func<string> readDisabledSysctl) => errno switch
+    {
+        LinuxErrno.ENOSYS => "io_uring_setup: ENOSYS (a kernel without io_uring, or a sandbox such as gVisor).",
+        LinuxErrno.EPERM => "io_uring_setup: EPERM (a seccomp profile such as the container runtime default, or "
+            + "kernel.io_uring_disabled = " + readDisabledSysctl() + ").",
+        LinuxErrno.EINVAL => "io_uring_setup: EINVAL on every setup rung (the kernel is too old).",
+        LinuxErrno.ENOMEM => "io_uring_setup: ENOMEM (RLIMIT_MEMLOCK or memory too low for the rings).",
+        _ => "io_uring_setup: " + LinuxErrno.Name(errno) + ".",
+    };
 
     /// <summary>
     /// Runs the self-tests and builds the features line. A NOP that never completes fails the boot; a failed

@@ -92,6 +92,10 @@ internal sealed partial class IoUringBackend : IIoBackend
     /// <summary>Provided buffers lent to the reactor and not returned yet (a leak check for tests and shutdown).</summary>
     public int LentBufferCount => _lentBuffers;
 
+    /// <summary>True while the kernel holds completions that did not fit the CQ (IORING_SQ_CQ_OVERFLOW; none are lost
+    /// under FEAT_NODROP, they move to the CQ as it drains).</summary>
+    public bool CompletionQueueOverflowed => (_ring.SqFlags & IoUringSqRingFlags.CqOverflow) != 0;
+
     /// <summary>Times <see cref="Submit"/> found the SQ full and submitted early.</summary>
     public long SubmitWhileFullCount { get; private set; }
 
@@ -142,7 +146,8 @@ internal sealed partial class IoUringBackend : IIoBackend
         // Any thread. The first wake since the last consumed one writes the eventfd; later ones are absorbed by it.
         // The shard clears the flag when it consumes the wake's CQE (in Collect or HasCompletions), before it re-checks
         // its inboxes, so a wake absorbed here is still seen by that re-check.
-        if (Interlocked.Exchange(ref _wakePending, 1) != 0)
+        // The plain read first keeps repeated wakes off the cache line's exclusive state.
+        if (Volatile.Read(ref _wakePending) != 0 || Interlocked.Exchange(ref _wakePending, 1) != 0)
         {
             return;
         }
@@ -163,7 +168,7 @@ internal sealed partial class IoUringBackend : IIoBackend
             return false;
         }
 
-        if (Interlocked.Exchange(ref other._wakePending, 1) != 0)
+        if (Volatile.Read(ref other._wakePending) != 0 || Interlocked.Exchange(ref other._wakePending, 1) != 0)
         {
             return true; // a wake is already on its way to the target
         }
