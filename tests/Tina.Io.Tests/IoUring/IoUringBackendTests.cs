@@ -187,6 +187,66 @@ public sealed class IoUringBackendTests
     }
 
     [Test]
+    public void Wake_RepeatedHandshakes_NeverLoseAWake()
+    {
+        const int Rounds = 200;
+        using IoUringBackend backend = Create();
+        (int reader, int writer) = SocketPair();
+        byte[] buffer = Pinned(8, out nint bufferPointer);
+        using SemaphoreSlim aboutToWait = new(0);
+        using SemaphoreSlim returned = new(0);
+        bool lost = false;
+        try
+        {
+            // Tripwire as above: a lost wake is unblocked by data and reported, never a hang.
+            SubmitOne(backend, new IoSubmission { Token = ReceiveToken, Op = IoOpCode.Receive, Descriptor = reader, Buffer = bufferPointer, Length = 8 });
+            backend.Flush();
+            Thread waker = new(() =>
+            {
+                for (int round = 0; round < Rounds; round++)
+                {
+                    aboutToWait.Wait();
+                    backend.Wake();
+                    if (!returned.Wait(TimeSpan.FromSeconds(10)))
+                    {
+                        lost = true;
+                        LinuxLibc.Write(writer, "x"u8);
+                        return;
+                    }
+                }
+            });
+            waker.Start();
+            IoCompletionEntry[] completions = new IoCompletionEntry[4];
+            int collected = 0;
+            for (int round = 0; round < Rounds && !Volatile.Read(ref lost); round++)
+            {
+                aboutToWait.Release();
+                backend.Wait(-1);
+                while (backend.HasCompletions())
+                {
+                    collected += backend.Collect(completions);
+                }
+
+                collected += backend.Collect(completions);
+                returned.Release();
+            }
+
+            waker.Join();
+            Assert.Multiple(() =>
+            {
+                Assert.That(lost, Is.False, "every wake ended its wait");
+                Assert.That(collected, Is.Zero, "wakes never reach the reactor as completions");
+            });
+        }
+        finally
+        {
+            Close(reader, writer);
+        }
+
+        GC.KeepAlive(buffer);
+    }
+
+    [Test]
     public void Wake_BeforeWait_MakesTheNextWaitReturnOnceAndRearms()
     {
         using IoUringBackend backend = Create();
