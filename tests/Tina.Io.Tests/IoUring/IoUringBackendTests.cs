@@ -437,7 +437,8 @@ public sealed class IoUringBackendTests
                 Assert.That(backend.LentBufferCount, Is.Zero);
             }
 
-            Assert.Throws<InvalidOperationException>(() => backend.ReturnProvidedBuffer(0), "a double return is refused");
+            Assert.Throws<InvalidOperationException>(() => backend.ReturnProvidedBuffer(0), "a double (or unlent) return is refused");
+            Assert.Throws<InvalidOperationException>(() => backend.ReturnProvidedBuffer(7), "a never-lent buffer cannot be returned");
             LinuxLibc.Close(writer);
             writer = -1;
             IoCompletionEntry end = Await(backend, ReceiveToken, pending);

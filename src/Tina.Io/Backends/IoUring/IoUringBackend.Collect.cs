@@ -69,7 +69,7 @@ internal sealed partial class IoUringBackend
 
             if ((cqe.Flags & IoUringCqeFlags.Buffer) != 0)
             {
-                _lentBuffers++;                              // the reactor owns it until ReturnProvidedBuffer
+                MarkLent((ushort)(cqe.Flags >> IoUringCqeFlags.BufferShift)); // the reactor owns it until ReturnProvidedBuffer
             }
 
             ref IoCompletionEntry entry = ref completions[written++];
@@ -148,6 +148,18 @@ internal sealed partial class IoUringBackend
 
                 break;
         }
+    }
+
+    private void MarkLent(ushort bufferId)
+    {
+        ulong bit = 1UL << (bufferId & 63);
+        if (bufferId >= ProvidedBufferCount || (_lentBitmap[bufferId >> 6] & bit) != 0)
+        {
+            ThrowKernelLentTwice(bufferId);
+        }
+
+        _lentBitmap[bufferId >> 6] |= bit;
+        _lentBuffers++;
     }
 
     private bool TryAddSynthetic(ulong token, int result)

@@ -187,6 +187,7 @@ internal sealed partial class IoUringBackend
                 if (SelfTestMultishotReceive(seen, out string failure))
                 {
                     Capabilities |= IoBackendCapabilities.MultishotReceive;
+                    _lentBitmap = new ulong[(buffers!.Count + 63) / 64];
                     receiveNote = string.Create(CultureInfo.InvariantCulture,
                         $"on (pbuf ring {buffers!.Count} x {buffers.BufferSize} B, group {buffers.GroupId})");
                 }

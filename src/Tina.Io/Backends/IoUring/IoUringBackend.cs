@@ -51,6 +51,7 @@ internal sealed partial class IoUringBackend : IIoBackend
     private int _syntheticCount;                                 // synthetic completions waiting
     private int _inFlight;                                       // SQEs whose final CQE (no F_MORE) has not been reaped
     private int _lentBuffers;                                    // provided buffers handed to the reactor, not yet returned
+    private ulong[] _lentBitmap = [];                            // bit per provided buffer id: set while lent (sized at boot)
     private bool _disposing;                                     // Dispose's drain: stop re-arming the wake read
     private bool _disposed;
 
@@ -131,11 +132,13 @@ internal sealed partial class IoUringBackend : IIoBackend
             throw new ArgumentOutOfRangeException(nameof(bufferId), bufferId, "No such provided buffer.");
         }
 
-        if (_lentBuffers == 0)
+        ulong bit = 1UL << (bufferId & 63);
+        if ((_lentBitmap[bufferId >> 6] & bit) == 0)
         {
-            throw new InvalidOperationException("No provided buffer is lent out; this one was returned twice.");
+            throw new InvalidOperationException($"Provided buffer {bufferId} is not lent out (returned twice, or never received).");
         }
 
+        _lentBitmap[bufferId >> 6] &= ~bit;
         _lentBuffers--;
         buffers.Return(bufferId);
     }
@@ -295,6 +298,11 @@ internal sealed partial class IoUringBackend : IIoBackend
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ProvidedBufferRing ThrowNoProvidedBuffers() =>
         throw new NotSupportedException("This io_uring backend has no provided buffer ring (multishot receive is off).");
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowKernelLentTwice(ushort bufferId) =>
+        throw new InvalidOperationException($"The kernel named provided buffer {bufferId}, which is unknown or already lent: the buffer ring is corrupt.");
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
