@@ -31,8 +31,9 @@ internal enum IoOpCode : byte
     /// IOSQE_BUFFER_SELECT from the provided buffer ring). The submission's Buffer and Length are ignored. A completion
     /// with a positive result carries <see cref="IoCompletionFlags.BufferSelected"/> and a buffer id
     /// (<see cref="IoCompletionEntry.BufferId"/>): read it with <see cref="IIoBackend.GetProvidedBuffer"/> and give it back
-    /// with <see cref="IIoBackend.ReturnProvidedBuffer"/>. Result 0 (peer closed), −ENOBUFS (no provided buffer free:
-    /// return buffers, then re-arm) and other errors end the arm (no More). Only when the backend reports
+    /// with <see cref="IIoBackend.ReturnProvidedBuffer"/>. Any completion without More ends the arm, including one that
+    /// still carries data: result 0 (peer closed), −ENOBUFS (no provided buffer free: return buffers, then re-arm), other
+    /// errors, or data the kernel could not follow with another arm. Only when the backend reports
     /// <see cref="IoBackendCapabilities.MultishotReceive"/>; otherwise it completes at once with −EOPNOTSUPP.
     /// </summary>
     ReceiveMultishot = 8,
