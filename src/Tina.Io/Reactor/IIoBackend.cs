@@ -32,4 +32,36 @@ internal interface IIoBackend : IDisposable
 
     /// <summary>Any thread: interrupts <see cref="Wait"/>.</summary>
     void Wake();
+
+    // ---- Optional members: defaults describe a backend without the feature. ----
+
+    /// <summary>Which optional operations this backend runs natively (fixed after creation).</summary>
+    IoBackendCapabilities Capabilities => IoBackendCapabilities.None;
+
+    /// <summary>Bytes in each provided receive buffer (<see cref="IoOpCode.ReceiveMultishot"/>); 0 when there are none.</summary>
+    int ProvidedBufferSize => 0;
+
+    /// <summary>How many provided receive buffers the backend owns; 0 when there are none.</summary>
+    int ProvidedBufferCount => 0;
+
+    /// <summary>
+    /// The first <paramref name="length"/> bytes of provided buffer <paramref name="bufferId"/>, which a completion with
+    /// <see cref="IoCompletionFlags.BufferSelected"/> handed to the reactor. Valid until the buffer is returned.
+    /// </summary>
+    ReadOnlySpan<byte> GetProvidedBuffer(ushort bufferId, int length) =>
+        throw new NotSupportedException("This backend has no provided buffers.");
+
+    /// <summary>
+    /// Gives a provided buffer back to the backend (the kernel may fill it again). Batched: io_uring publishes every
+    /// buffer returned during a tick with one store at the next <see cref="Flush"/> or <see cref="Wait"/>.
+    /// </summary>
+    void ReturnProvidedBuffer(ushort bufferId) =>
+        throw new NotSupportedException("This backend has no provided buffers.");
+
+    /// <summary>
+    /// Shard thread: queues a wake of <paramref name="target"/> (another shard's backend) into this backend's next
+    /// <see cref="Flush"/>, with no syscall of its own (io_uring: an IORING_OP_MSG_RING submission). Returns false when
+    /// this backend cannot reach the target that way; then call <c>target.Wake()</c>.
+    /// </summary>
+    bool TryQueueWake(IIoBackend target) => false;
 }

@@ -6,6 +6,10 @@ namespace Tina.Io.Reactor;
 /// </summary>
 internal struct IoSubmission
 {
+    /// <summary>Tokens from this value up are reserved for backends' own operations (wake reads, self-tests, cancels at
+    /// dispose); a submission carrying one completes with −EINVAL. The reactor's layout never produces them.</summary>
+    public const ulong ReservedTokenMinimum = 0xFFFF_FFFF_FFFF_FF00;
+
     /// <summary>Comes back unchanged in the completion: names the operation (see the reactor's token layout).</summary>
     public ulong Token;
     public IoOpCode Op;

@@ -1,0 +1,257 @@
+using System;
+using Tina.Io.Backends.IoUring.Interop;
+using Tina.Io.Reactor;
+
+namespace Tina.Io.Backends.IoUring;
+
+/// <summary>The submission side: translation of <see cref="IoSubmission"/> to SQEs, the flush, and the park.</summary>
+internal sealed partial class IoUringBackend
+{
+    /// <summary>EINTR retries of one submit before the rest is left for the next flush (a bound, never expected).</summary>
+    private const int InterruptedRetriesMax = 16;
+
+    /// <inheritdoc />
+    public int Submit(ReadOnlySpan<IoSubmission> batch)
+    {
+        ThrowIfNotOwner();
+        int accepted = 0;
+        for (; accepted < batch.Length; accepted++)
+        {
+            ref readonly IoSubmission submission = ref batch[accepted];
+            if (!TryTranslate(submission, out IoUringSqe sqe, out int errno))
+            {
+                if (!TryAddSynthetic(submission.Token, -errno))
+                {
+                    break; // the synthetic ring is full: the rest waits for the next tick
+                }
+
+                continue;
+            }
+
+            if (!TryPushCounted(sqe))
+            {
+                // A full SQ mid-tick: submit what is queued without waiting, then carry on.
+                SubmitWhileFullCount++;
+                SubmitNow(IoUringEnterFlags.None);
+                if (!TryPushCounted(sqe))
+                {
+                    break; // the kernel took nothing (EBUSY): the rest stays with the reactor
+                }
+            }
+        }
+
+        AssertInvariants();
+        return accepted;
+    }
+
+    /// <inheritdoc />
+    public void Flush()
+    {
+        ThrowIfNotOwner();
+        TryArmWakeRead();
+        _buffers?.Publish();
+        uint toSubmit = _ring.PublishSubmissions();
+        bool reap = NeedsEnterToReap();
+        if (toSubmit == 0 && !reap)
+        {
+            return; // nothing for the kernel: no syscall this tick
+        }
+
+        Enter(toSubmit, reap ? IoUringEnterFlags.GetEvents : IoUringEnterFlags.None);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Submits what is queued and, unless completions are already waiting, blocks in the same io_uring_enter
+    /// (GETEVENTS, min_complete 1, EXT_ARG timeout). Returns on a completion, a <see cref="Wake"/>, the timeout, or a
+    /// signal (EINTR): a spurious return is allowed, so the caller's loop re-checks its deadlines.
+    /// </remarks>
+    public void Wait(long timeoutNanoseconds)
+    {
+        ThrowIfNotOwner();
+        if (!TryArmWakeRead())
+        {
+            // The SQ is full: submit it so the wake read fits, or a Wake could not interrupt this wait.
+            SubmitNow(IoUringEnterFlags.None);
+            TryArmWakeRead();
+        }
+
+        _buffers?.Publish();
+        uint toSubmit = _ring.PublishSubmissions();
+        bool ready = _syntheticCount > 0 || _ring.CompletionsReady > 0;
+        if (ready || timeoutNanoseconds == 0)
+        {
+            Enter(toSubmit, IoUringEnterFlags.GetEvents);
+            return;
+        }
+
+        if (!_wakeReadArmed)
+        {
+            // Only when the kernel refused SQEs (EBUSY): a wake cannot reach us, so wait at most 1 ms.
+            timeoutNanoseconds = timeoutNanoseconds < 0 ? 1_000_000 : Math.Min(timeoutNanoseconds, 1_000_000);
+        }
+
+        int result = _ring.Enter(toSubmit, 1, IoUringEnterFlags.GetEvents | IoUringEnterFlags.ExtArg,
+            timeoutNanoseconds < 0 ? -1 : timeoutNanoseconds);
+        if (result >= 0 || result == -LinuxErrno.ETIME)
+        {
+            return;
+        }
+
+        switch (-result)
+        {
+            case LinuxErrno.EINTR:
+                InterruptedCount++;
+                return;
+            case LinuxErrno.EBUSY:
+            case LinuxErrno.EAGAIN:
+                BusyCount++;
+                return;
+            default:
+                ThrowEnterFailed(result);
+                return;
+        }
+    }
+
+    /// <summary>
+    /// Maps one submission to an SQE. False with an errno when the backend rejects it; the reactor then gets a
+    /// completion with −errno.
+    /// </summary>
+    private bool TryTranslate(in IoSubmission submission, out IoUringSqe sqe, out int errno)
+    {
+        sqe = default;
+        errno = 0;
+        if (IoUringTokens.IsInternal(submission.Token))
+        {
+            errno = LinuxErrno.EINVAL; // reserved for the backend's own operations
+            return false;
+        }
+
+        sqe.Descriptor = submission.Descriptor;
+        sqe.UserData = submission.Token;
+        switch (submission.Op)
+        {
+            case IoOpCode.Accept:
+            case IoOpCode.AcceptMultishot:
+                sqe.Opcode = (byte)IoUringOpcode.Accept;
+                sqe.OpFlags = LinuxSockets.SockCloexec;  // accept4 flags; no peer address is asked for
+                if (submission.Op == IoOpCode.AcceptMultishot && (Capabilities & IoBackendCapabilities.MultishotAccept) != 0)
+                {
+                    sqe.IoPriority = IoUringCqeFlags.AcceptMultishot;
+                }
+
+                return true;
+            case IoOpCode.Connect:
+                if (submission.Address == 0 || submission.AddressLength <= 0)
+                {
+                    errno = LinuxErrno.EINVAL;
+                    return false;
+                }
+
+                sqe.Opcode = (byte)IoUringOpcode.Connect;
+                sqe.Address = (ulong)submission.Address;
+                sqe.Offset = (ulong)submission.AddressLength;  // connect takes the address length in sqe->off
+                return true;
+            case IoOpCode.Receive:
+            case IoOpCode.Send:
+                if (submission.Length < 0 || (submission.Buffer == 0 && submission.Length > 0))
+                {
+                    errno = LinuxErrno.EINVAL;
+                    return false;
+                }
+
+                sqe.Opcode = (byte)(submission.Op == IoOpCode.Send ? IoUringOpcode.Send : IoUringOpcode.Receive);
+                sqe.Address = (ulong)submission.Buffer;
+                sqe.Length = (uint)submission.Length;
+                sqe.OpFlags = submission.Op == IoOpCode.Send ? (uint)LinuxSockets.MsgNoSignal : 0;
+                return true;
+            case IoOpCode.ReceiveMultishot:
+                if (_buffers is null)
+                {
+                    errno = LinuxErrno.EOPNOTSUPP;
+                    return false;
+                }
+
+                sqe.Opcode = (byte)IoUringOpcode.Receive;
+                sqe.IoPriority = IoUringCqeFlags.ReceiveMultishot;
+                sqe.Flags = (byte)IoUringSqeFlags.BufferSelect;
+                sqe.BufferGroup = _buffers.GroupId;
+                return true;
+            case IoOpCode.Close:
+                sqe.Opcode = (byte)IoUringOpcode.Close;
+                return true;
+            case IoOpCode.Cancel:
+                sqe.Opcode = (byte)IoUringOpcode.AsyncCancel;
+                sqe.OpFlags = IoUringCqeFlags.CancelFd | IoUringCqeFlags.CancelAll;
+                return true;
+            default:
+                errno = LinuxErrno.EINVAL;
+                return false;
+        }
+    }
+
+    private bool TryPushCounted(in IoUringSqe sqe)
+    {
+        if (!_ring.TryPush(sqe))
+        {
+            return false;
+        }
+
+        _inFlight++;
+        return true;
+    }
+
+    /// <summary>Arms the eventfd read when it is not; false when the SQ had no room.</summary>
+    private bool TryArmWakeRead()
+    {
+        if (_wakeReadArmed || _disposing)
+        {
+            return true;
+        }
+
+        IoUringSqe sqe = default;
+        sqe.Opcode = (byte)IoUringOpcode.Read;
+        sqe.Descriptor = _eventFd;
+        sqe.Address = (ulong)_scratch.Address(ScratchWakeOffset);
+        sqe.Length = sizeof(ulong);
+        sqe.UserData = IoUringTokens.WakeRead;
+        _wakeReadArmed = TryPushCounted(sqe);
+        return _wakeReadArmed;
+    }
+
+    /// <summary>True when the kernel holds completion work that only an enter with GETEVENTS will post.</summary>
+    private bool NeedsEnterToReap() =>
+        _reapNeedsEnter || (_ring.SqFlags & (IoUringSqRingFlags.TaskRun | IoUringSqRingFlags.CqOverflow)) != 0;
+
+    /// <summary>Publishes and submits the SQ now, without waiting.</summary>
+    private void SubmitNow(IoUringEnterFlags flags) => Enter(_ring.PublishSubmissions(), flags);
+
+    /// <summary>A non-waiting enter. EINTR retries; EBUSY/EAGAIN leave the SQEs queued for the next enter (the
+    /// reactor's Collect drains the CQ in between); anything else is a bug and throws.</summary>
+    private void Enter(uint toSubmit, IoUringEnterFlags flags)
+    {
+        for (int attempt = 0; attempt < InterruptedRetriesMax; attempt++)
+        {
+            int result = _ring.Enter(toSubmit, 0, flags, -1);
+            if (result >= 0)
+            {
+                return;
+            }
+
+            switch (-result)
+            {
+                case LinuxErrno.EINTR:
+                    InterruptedCount++;
+                    toSubmit = _ring.SubmissionsPending;
+                    continue;
+                case LinuxErrno.EBUSY:
+                case LinuxErrno.EAGAIN:
+                    BusyCount++;
+                    return;
+                default:
+                    ThrowEnterFailed(result);
+                    return;
+            }
+        }
+    }
+}

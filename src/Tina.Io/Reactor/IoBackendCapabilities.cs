@@ -1,0 +1,17 @@
+using System;
+
+namespace Tina.Io.Reactor;
+
+/// <summary>Optional operations a backend runs natively; fixed when the backend is created.</summary>
+[Flags]
+internal enum IoBackendCapabilities
+{
+    /// <summary>Only the one-shot operations.</summary>
+    None = 0,
+    /// <summary><see cref="IoOpCode.AcceptMultishot"/> stays armed (otherwise it runs as one accept).</summary>
+    MultishotAccept = 1 << 0,
+    /// <summary><see cref="IoOpCode.ReceiveMultishot"/> works, with buffers the backend provides.</summary>
+    MultishotReceive = 1 << 1,
+    /// <summary><see cref="IIoBackend.TryQueueWake"/> can wake another backend of the same kind without a syscall.</summary>
+    QueuedCrossWake = 1 << 2,
+}
