@@ -68,25 +68,26 @@ public sealed class RestartBudgetTests
     }
 
     [Test]
-    public void FailedStarts_EachCountAgainstTheBudget_ThenEscalate()
+    public void ChildThatNeverStarts_EveryTryCounts_GroupLeftNotHalfStarted_ThenRebuildThenQuarantine()
     {
-        // The child type has one slot, and the slot is taken, so every restart attempt fails to spawn.
-        var root = new SupervisorSpec("root") { MaxRestarts = 3, RestartWindow = TimeSpan.FromSeconds(10) };
-        var leaf = new SupervisorSpec("leaf") { MaxRestarts = 3, RestartWindow = TimeSpan.FromSeconds(10) };
-        leaf.AddChild<Child>();
+        // The leaf's second child can never start (its type has one slot, taken by the first child). Each start attempt
+        // counts against the leaf's budget (2): three tries, then the leaf escalates and tears down the first child
+        // too, so no half-started group is left. The root (budget 0) escalates: the shard is rebuilt once
+        // (ShardRebuildMax 1), fails the same way, and is quarantined.
+        var leaf = new SupervisorSpec("leaf") { MaxRestarts = 2, RestartWindow = TimeSpan.FromSeconds(10) };
+        leaf.AddChild<Child>().AddChild<Child>();
+        var root = new SupervisorSpec("root") { MaxRestarts = 0 };
         root.AddGroup(leaf);
-        var spec = new TinaSpec { ShardCount = 1, Supervision = root, ShardRebuildMax = 10 };
+        var spec = new TinaSpec { ShardCount = 1, Supervision = root, ShardRebuildMax = 1 };
         spec.AddIsolate<Child>(slots: 1);
         using var harness = new SupervisionHarness(spec);
-        harness.Run(2);
-        Handle child = harness.Child("leaf", 0);
-        Assert.That(child, Is.Not.EqualTo(Handle.None));
+        harness.Run(4);
 
-        harness.Runtime.Send(child, new ExitWith(1));
-        harness.Run(3);
-
-        // The restart succeeds (the slot was freed by the exit): one restart, no escalation.
-        Assert.That(harness.Count(ShardCounter.SupervisorRestarts), Is.EqualTo(1));
-        Assert.That(harness.Count(ShardCounter.SupervisorEscalations), Is.Zero);
+        Assert.That(harness.Count(ShardCounter.SpawnFailures), Is.EqualTo(6), "three tries at boot, three after the rebuild");
+        Assert.That(harness.Count(ShardCounter.SupervisorEscalations), Is.EqualTo(4), "leaf and root, twice");
+        Assert.That(harness.Count(ShardCounter.ShardRebuilds), Is.EqualTo(1));
+        Assert.That(harness.Count(ShardCounter.ShardQuarantines), Is.EqualTo(1));
+        Assert.That(harness.Shard().LiveIsolates(), Is.Zero, "the first child did not survive its group's failure");
+        Assert.That(harness.Runtime.GetHealth(0), Is.EqualTo(ShardHealth.Quarantined));
     }
 }
