@@ -105,6 +105,8 @@ internal sealed partial class Shard
             AbandonIo(table, slot, self, IoAbandonReason.Exited);
         }
 
+        _reactor?.OnIsolateExit(self);
+
         int supervisorNode = meta.SupervisorNode;
         int childIndex = meta.ChildIndex;
         if ((meta.Flags & IsolateFlags.Cancelling) != 0 && outcome == ExitOutcome.Ok && (meta.Flags & IsolateFlags.ShuttingDown) == 0)

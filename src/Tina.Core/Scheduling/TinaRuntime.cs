@@ -471,6 +471,16 @@ public sealed class TinaRuntime : IDisposable
     public void Dispose()
     {
         Stop(TimeSpan.FromSeconds(10));
+        if (!IsStarted)
+        {
+            // Driven by RunRound on the caller's thread: no shard thread disposes the reactors, so do it here.
+            // (A started runtime's shard threads dispose their own, so a thread that failed to stop keeps its reactor.)
+            foreach (Shard shard in _shards)
+            {
+                shard.DisposeReactor();
+            }
+        }
+
         _stopRequested.Dispose();
     }
 }
