@@ -1,6 +1,6 @@
 namespace Tina.Io.Reactor;
 
-/// <summary>The operations a backend executes.</summary>
+/// <summary>The operations a backend executes. Values fit the token's 3-bit op field.</summary>
 internal enum IoOpCode : byte
 {
     /// <summary>Nothing (a free submission slot).</summary>
@@ -13,8 +13,18 @@ internal enum IoOpCode : byte
     Receive = 3,
     /// <summary>Send the submission's buffer (result: bytes written, possibly short; the reactor resubmits the rest).</summary>
     Send = 4,
-    /// <summary>Close the descriptor (result: 0).</summary>
+    /// <summary>Close the descriptor (result: 0). Operations still parked on it complete with ECANCELED first.</summary>
     Close = 5,
-    /// <summary>Cancel every operation on the submission's descriptor (result: 0; the cancelled ones complete with ECANCELED).</summary>
+    /// <summary>
+    /// Cancel the operation named by <see cref="IoSubmission.TargetToken"/> (or, when that is 0, every operation on the
+    /// descriptor). Result 0, or -ENOENT when the target had already finished; the cancelled operation completes with
+    /// ECANCELED under its own token.
+    /// </summary>
     Cancel = 6,
+    /// <summary>
+    /// Stop watching the descriptor without closing it (result: 0): it is moving to another shard's reactor. epoll
+    /// removes it from its set; io_uring drops any registered-file slot. The reactor submits it only when no operation
+    /// is in flight on the descriptor.
+    /// </summary>
+    Detach = 7,
 }
