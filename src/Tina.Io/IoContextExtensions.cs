@@ -86,7 +86,7 @@ public static class IoContextExtensions
     /// <see cref="MaxSendBytes"/> bytes per call. After a send times out, the stream's state is unknown: close it.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">More than <see cref="MaxSendBytes"/> bytes.</exception>
-    public static Effect Send(this ref Context ctx, SocketHandle socket, ReadOnlySpan<byte> data, TimeSpan timeout = default)
+    public static Effect Send(this ref Context ctx, SocketHandle socket, scoped ReadOnlySpan<byte> data, TimeSpan timeout = default)
     {
         IoReactor reactor = ReactorOf(ref ctx);
         if (data.Length > reactor.BufferSize)
@@ -115,7 +115,7 @@ public static class IoContextExtensions
     /// The bytes a successful Receive brought, valid while handling that completion (the buffer returns to the
     /// pool afterwards). Empty for any other completion or another isolate.
     /// </summary>
-    public static ReadOnlySpan<byte> ReceivedData(this ref Context ctx, in IoCompletion completion)
+    public static ReadOnlySpan<byte> ReceivedData(this scoped ref Context ctx, scoped in IoCompletion completion)
     {
         if (completion.Operation != IoOperation.Receive || completion.Buffer < 0 || ctx.Shard.Reactor is not IoReactor reactor)
         {

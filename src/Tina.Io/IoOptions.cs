@@ -50,6 +50,15 @@ public sealed class IoOptions
     /// <summary>Set TCP_NODELAY on accepted and connected sockets. Default true (request/response latency over batching).</summary>
     public bool NoDelay { get; set; } = true;
 
+    /// <summary>
+    /// SO_SNDBUF for accepted and connected sockets, in bytes (0 = the OS default and its autotuning; else
+    /// 1,024..1,073,741,824). Smaller buffers bound memory per connection and make large sends complete in parts.
+    /// </summary>
+    public int SocketSendBufferBytes { get; set; }
+
+    /// <summary>SO_RCVBUF for accepted and connected sockets, in bytes (0 = the OS default; else 1,024..1,073,741,824).</summary>
+    public int SocketReceiveBufferBytes { get; set; }
+
     /// <summary>For <see cref="IoBackendKind.Simulated"/>: the seed of the simulated network's random choices. Default 1.</summary>
     public ulong SimulationSeed { get; set; } = 1;
 
@@ -78,6 +87,16 @@ public sealed class IoOptions
         }
 
         Range(nameof(SubmissionBatchSize), SubmissionBatchSize, 1, 65536);
+        if (SocketSendBufferBytes != 0)
+        {
+            Range(nameof(SocketSendBufferBytes), SocketSendBufferBytes, 1024, 1 << 30);
+        }
+
+        if (SocketReceiveBufferBytes != 0)
+        {
+            Range(nameof(SocketReceiveBufferBytes), SocketReceiveBufferBytes, 1024, 1 << 30);
+        }
+
         if (AcceptBackoff < TimeSpan.FromMilliseconds(1) || AcceptBackoff > TimeSpan.FromMinutes(1))
         {
             throw new TinaConfigurationException(

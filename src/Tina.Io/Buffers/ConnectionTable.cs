@@ -85,6 +85,18 @@ internal sealed class ConnectionTable
     /// <summary>Moves an entry's generation on (never to 0): every handle made so far becomes stale.</summary>
     public static uint NextGeneration(uint generation) => generation + 1 == 0 ? 1 : generation + 1;
 
+    /// <summary>Entries in one state (tests and diagnostics; walks the table).</summary>
+    public int CountInState(ConnectionState state)
+    {
+        int count = 0;
+        foreach (Connection c in _entries)
+        {
+            count += c.State == state ? 1 : 0;
+        }
+
+        return count;
+    }
+
     /// <summary>Checks free + live = capacity against the states (tests).</summary>
     public bool CheckInvariants()
     {

@@ -6,8 +6,15 @@ namespace Tina.Io.Interop;
 internal sealed unsafe class LinuxSocketLayer : ISocketLayer
 {
     private readonly bool _noDelay;
+    private readonly int _sendBufferBytes;      // 0 = OS default
+    private readonly int _receiveBufferBytes;   // 0 = OS default
 
-    public LinuxSocketLayer(bool noDelay) => _noDelay = noDelay;
+    public LinuxSocketLayer(IoOptions options)
+    {
+        _noDelay = options.NoDelay;
+        _sendBufferBytes = options.SocketSendBufferBytes;
+        _receiveBufferBytes = options.SocketReceiveBufferBytes;
+    }
 
     public int OpenListener(in IoAddress address, int port, int backlog, bool reusePort, out int descriptor)
     {
@@ -52,11 +59,22 @@ internal sealed unsafe class LinuxSocketLayer : ISocketLayer
     public int EncodeAddress(in IoAddress address, int port, byte* destination, int capacity) =>
         SockAddr.Encode(in address, port, destination, capacity, Libc.AF_INET, Libc.AF_INET6);
 
+    /// <summary>Best effort: an option a socket refuses leaves it with the OS default.</summary>
     public void ConfigureConnection(int descriptor)
     {
         if (_noDelay)
         {
-            Libc.SetInt(descriptor, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1); // best effort: not every socket is TCP
+            Libc.SetInt(descriptor, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1);
+        }
+
+        if (_sendBufferBytes > 0)
+        {
+            Libc.SetInt(descriptor, Libc.SOL_SOCKET, Libc.SO_SNDBUF, _sendBufferBytes);
+        }
+
+        if (_receiveBufferBytes > 0)
+        {
+            Libc.SetInt(descriptor, Libc.SOL_SOCKET, Libc.SO_RCVBUF, _receiveBufferBytes);
         }
     }
 

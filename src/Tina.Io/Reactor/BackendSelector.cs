@@ -72,7 +72,7 @@ internal static class BackendSelector
     {
         RaiseDescriptorLimitOnce(shard);
         var backend = new EpollBackend(options.SubmissionBatchSize, completionCapacity);
-        return new IoReactor(shard, backend, new LinuxSocketLayer(options.NoDelay), options, selection);
+        return new IoReactor(shard, backend, new LinuxSocketLayer(options), options, selection);
     }
 
     private static IoReactor CreateIocp(Shard shard, IoOptions options)

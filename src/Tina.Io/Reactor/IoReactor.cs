@@ -371,7 +371,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     }
 
     /// <summary>The received bytes of a completion, for the isolate it was lent to, during the invocation handling it.</summary>
-    public ReadOnlySpan<byte> ReceivedData(Handle self, in IoCompletion completion)
+    public ReadOnlySpan<byte> ReceivedData(Handle self, scoped in IoCompletion completion)
     {
         int buffer = completion.Buffer;
         if ((uint)buffer >= (uint)_buffers.Count
