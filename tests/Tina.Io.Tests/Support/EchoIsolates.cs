@@ -253,7 +253,7 @@ public sealed class ConnectCloseClient : IIsolate
     {
         if (message.Kind == MessageKind.Start && message.Is(out _start))
         {
-            return ctx.Connect(_start.Address, _start.Port, TimeSpan.FromSeconds(10));
+            return ctx.Connect(_start.Address, _start.Port);
         }
 
         if (message.Kind != MessageKind.IoCompleted || !message.Is(out IoCompletion done))
@@ -275,7 +275,7 @@ public sealed class ConnectCloseClient : IIsolate
         Probe.Increment(ref Probe.ClientCycles);
         if (++_cycle < _start.Cycles)
         {
-            return ctx.Connect(_start.Address, _start.Port, TimeSpan.FromSeconds(10));
+            return ctx.Connect(_start.Address, _start.Port);
         }
 
         Probe.Increment(ref Probe.ClientsDone);
