@@ -15,7 +15,8 @@ namespace Tina.Io.Backends.Epoll;
 /// descriptor is added to the set at its first operation, once, for EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET: no
 /// epoll_ctl per operation. Per-descriptor readable and writable latches are set by events and cleared by EAGAIN (or
 /// a short read or write, which also means the socket buffer ran dry), so a parked operation costs no syscall until
-/// its edge. Completions wait in a ring until Collect; Collect polls the set (epoll_wait with timeout 0) only while
+/// its edge (but never after a hang-up: the end-of-stream edge has come already and will not come again).
+/// Completions wait in a ring until Collect; Collect polls the set (epoll_wait with timeout 0) only while
 /// some operation is parked, and Wait blocks in epoll_wait. Wake writes an eventfd that sits in the set.</para>
 /// <para>Ownership: every field is the shard thread's, except the eventfd write in <see cref="Wake"/> (any thread; a
 /// write to an eventfd is atomic in the kernel).</para>
@@ -313,9 +314,11 @@ internal sealed unsafe class EpollBackend : IIoBackend
                 : Libc.Recv(descriptor, (byte*)op.Buffer, (nuint)op.Length, 0);
             if (result >= 0)
             {
-                if (op.Op == IoOpCode.Receive && result > 0 && result < op.Length)
+                if (op.Op == IoOpCode.Receive && result > 0 && result < op.Length && !state.HungUp)
                 {
-                    state.Readable = false; // a short read drained the socket; the next byte brings an edge
+                    // A short read drained the socket: the next byte brings an edge. Not after a hang-up, whose
+                    // edge came already: the end of stream (a 0-byte read) would never be seen.
+                    state.Readable = false;
                 }
 
                 FinishParked(ref op, (int)result);
@@ -352,7 +355,7 @@ internal sealed unsafe class EpollBackend : IIoBackend
             nint result = Libc.Send(descriptor, (byte*)op.Buffer, (nuint)op.Length, Libc.MSG_NOSIGNAL);
             if (result >= 0)
             {
-                if (result < op.Length)
+                if (result < op.Length && !state.HungUp)
                 {
                     state.Writable = false; // the send buffer is full; the reactor resubmits the rest, which parks
                 }
@@ -406,6 +409,7 @@ internal sealed unsafe class EpollBackend : IIoBackend
             }
 
             ref DescriptorState state = ref _descriptors[descriptor];
+            state.HungUp |= (events & (Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0;
             if ((events & (Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0)
             {
                 state.Readable = true;
@@ -512,6 +516,7 @@ internal sealed unsafe class EpollBackend : IIoBackend
         public bool Registered;   // in the epoll set
         public bool Readable;     // latch: set by an event, cleared by EAGAIN or a short read
         public bool Writable;     // latch: set by an event, cleared by EAGAIN or a short write
+        public bool HungUp;       // sticky: the peer closed its side or the socket failed; no further edge will come
         public ParkedOp Read;     // Accept or Receive
         public ParkedOp Write;    // Connect or Send
     }
