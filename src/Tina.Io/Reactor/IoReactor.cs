@@ -92,8 +92,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         BackendName = backend.Name;
         shard.Log(
             TinaLogLevel.Information, Handle.None,
-            $"I/O reactor on shard {shard.Id}: {backend.Name} ({backend.Features}); {selection}; "
-            + $"{options.ConnectionCapacity} connections, {options.BufferCount} x {options.BufferSize} B buffers (connections, buffers)",
+            $"I/O reactor: {backend.Name} ({backend.Features}); {selection}; {options.BufferSize} B buffers; connections, buffers",
             options.ConnectionCapacity, options.BufferCount);
     }
 
