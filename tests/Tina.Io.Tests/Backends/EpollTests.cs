@@ -122,6 +122,37 @@ public sealed class EpollTests
     }
 
     [Test]
+    public void Threaded_HandoffToAParkedShard_WakesItThroughItsEventfd()
+    {
+        var spec = new TinaSpec { ShardCount = 2, PinThreads = false, IdlePollTicks = 0, MinimumLogLevel = TinaLogLevel.Warning };
+        spec.AddIsolate<EchoServer>(slots: 1);
+        spec.AddIsolate<EchoConnection>(slots: 8);
+        spec.AddIsolate<Adopter>(slots: 1);
+        spec.UseIo(new IoOptions { Backend = IoBackendKind.Epoll });
+        using TinaRuntime runtime = TinaRuntime.Create(spec);
+        Probe.Adopter = runtime.Spawn<Adopter>(1).Handle;
+        runtime.Spawn<EchoServer, ServerStart>(0, new ServerStart { Address = IoAddress.Loopback, Port = 0, HandOffToShard1 = true });
+        runtime.Start();
+        Assert.That(SpinWait.SpinUntil(() => Volatile.Read(ref Probe.ListenPort) > 0, TimeSpan.FromSeconds(10)), Is.True);
+
+        using (Socket client = ConnectOutside())
+        {
+            var echo = new byte[3];
+            for (int i = 0; i < 20; i++)
+            {
+                client.Send(new byte[] { 1, 2, (byte)i });
+                ReceiveExactly(client, echo);
+                Assert.That(echo[2], Is.EqualTo((byte)i));
+            }
+        }
+
+        Assert.That(SpinWait.SpinUntil(() => Volatile.Read(ref Probe.ServerConnectionsClosed) == 1, TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(Probe.Errors, Is.Empty);
+        Assert.That(runtime.GetIoStats(1)[IoCounter.Adopted], Is.EqualTo(1), "shard 1 served the connection");
+        Assert.That(runtime.GetStats(1)[ShardCounter.Parks], Is.GreaterThan(0));
+    }
+
+    [Test]
     public void PeerReset_ReceiveFailsWithEconnreset()
     {
         using TinaRuntime runtime = StartThreaded();
