@@ -30,8 +30,9 @@ public readonly struct IoCompletion
     public IoResult Result { get; }
 
     /// <summary>
-    /// The socket: the new listener (Listen), the accepted connection (Accept), the connected socket (Connect), or the
-    /// socket the operation ran on. <see cref="SocketHandle.None"/> when a Listen, Accept or Connect failed.
+    /// On success: the new listener (Listen), the accepted connection (Accept), the connected socket (Connect), or the
+    /// socket the operation ran on. On failure: the socket the operation ran on (the listener for an Accept), or
+    /// <see cref="SocketHandle.None"/> when there is none (a failed Listen or Connect).
     /// </summary>
     public SocketHandle Socket { get; }
 

@@ -249,7 +249,7 @@ internal sealed unsafe partial class IoReactor
         Handle waiter = lane.Isolate;
         uint waiterSequence = lane.IsolateSequence;
         lane.Reset();
-        DeliverError(waiter, waiterSequence, IoOperation.Accept, IoResult.FromOsError(errno), SocketHandle.None);
+        DeliverError(waiter, waiterSequence, IoOperation.Accept, IoResult.FromOsError(errno), HandleOf(listener));
     }
 
     private void OnConnect(int index, int result)

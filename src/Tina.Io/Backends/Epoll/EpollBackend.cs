@@ -186,7 +186,13 @@ internal sealed unsafe class EpollBackend : IIoBackend
             return;
         }
 
-        Debug.Assert(!state.Read.Active, "one read-side operation per descriptor");
+        if (state.Read.Active)
+        {
+            Debug.Fail("one read-side operation per descriptor");
+            Complete(s.Token, -Errno.EBUSY); // never overwrite a parked operation: its completion would be lost
+            return;
+        }
+
         state.Read = new ParkedOp { Token = s.Token, Op = s.Op, Buffer = s.Buffer, Length = s.Length, Active = true };
         _parkedCount++;
         if (state.Readable)
@@ -205,7 +211,13 @@ internal sealed unsafe class EpollBackend : IIoBackend
             return;
         }
 
-        Debug.Assert(!state.Write.Active, "one write-side operation per descriptor");
+        if (state.Write.Active)
+        {
+            Debug.Fail("one write-side operation per descriptor");
+            Complete(s.Token, -Errno.EBUSY);
+            return;
+        }
+
         state.Write = new ParkedOp { Token = s.Token, Op = s.Op, Buffer = s.Buffer, Length = s.Length, Active = true };
         _parkedCount++;
         if (state.Writable)
