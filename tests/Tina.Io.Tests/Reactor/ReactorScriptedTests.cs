@@ -46,7 +46,7 @@ public sealed unsafe class ReactorScriptedTests
                     return ctx.Accept(_listener);
                 case IoOperation.Accept when done.IsSuccess:
                     Connection = done.Socket;
-                    return ctx.Receive(Connection, 100, TimeSpan.FromMilliseconds(5));
+                    return ctx.Receive(Connection, 100_000, TimeSpan.FromMilliseconds(5)); // more than a buffer holds
                 case IoOperation.Receive when done.Result.Kind == IoErrorKind.TimedOut && !_timedOutOnce:
                     _timedOutOnce = true;
                     return ctx.Receive(Connection, 100);
@@ -114,6 +114,13 @@ public sealed unsafe class ReactorScriptedTests
         Assert.That(_backend.Count(IoOpCode.Accept), Is.EqualTo(2), "tried again after the pause");
         AcceptOne();
         Assert.That(Probe.Outcomes.Count(o => o.Operation == IoOperation.Accept && o.IsSuccess), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Receive_AskingForMoreThanABuffer_IsClampedToTheBufferSlot()
+    {
+        AcceptOne();
+        Assert.That(_backend.Last(IoOpCode.Receive).Length, Is.EqualTo(512), "the kernel can never write past the slot");
     }
 
     [Test]
