@@ -22,4 +22,6 @@ public enum IoErrorKind : byte
     Cancelled = 6,
     /// <summary>The connection table is full.</summary>
     ConnectionTableFull = 7,
+    /// <summary>Another isolate's operation of the same direction (receive/accept, or send/connect) is in flight on this socket.</summary>
+    Busy = 8,
 }

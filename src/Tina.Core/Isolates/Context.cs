@@ -16,6 +16,9 @@ public ref struct Context
 
     internal Context(Shard shard) => _shard = shard;
 
+    /// <summary>The shard running this invocation (for Tina.Io's context extensions).</summary>
+    internal readonly Shard Shard => _shard;
+
     /// <summary>The handle of the isolate being invoked.</summary>
     public readonly Handle Self => _shard.CurrentHandle;
 

@@ -38,4 +38,12 @@ internal interface IShardReactor : System.IDisposable
 
     /// <summary>The staged operation of the current invocation was not returned as the Io effect: drop it unsubmitted.</summary>
     void DropStaged(Handle isolate, uint sequence);
+
+    /// <summary>
+    /// The isolate is being torn down (after <see cref="Abandon"/> for an operation in flight): release what it owns
+    /// in the reactor, such as the sockets it opened or accepted.
+    /// </summary>
+    void OnIsolateExit(Handle isolate)
+    {
+    }
 }

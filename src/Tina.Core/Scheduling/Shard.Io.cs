@@ -20,6 +20,15 @@ internal sealed partial class Shard
     /// <summary>The shard's reactor, created on the first tick; null when the spec has no I/O.</summary>
     public IShardReactor? Reactor => _reactor;
 
+    /// <summary>Disposes the reactor (its sockets, buffers and backend); the shard thread or, for a runtime driven
+    /// by <see cref="TinaRuntime.RunRound"/>, the disposing thread once no tick runs.</summary>
+    public void DisposeReactor()
+    {
+        IShardReactor? reactor = _reactor;
+        _reactor = null;
+        reactor?.Dispose();
+    }
+
     private void EnsureReactor()
     {
         if (_reactor is null && _reactorFactory is not null)

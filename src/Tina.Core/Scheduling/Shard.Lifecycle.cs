@@ -115,6 +115,8 @@ internal sealed partial class Shard
             Counters.Increment(ShardCounter.CallsAbandoned); // its outcome will arrive late and be dropped as stale
         }
 
+        _reactor?.OnIsolateExit(self);
+
         int supervisorNode = meta.SupervisorNode;
         int childIndex = meta.ChildIndex;
         if ((meta.Flags & IsolateFlags.Cancelling) != 0 && outcome == ExitOutcome.Ok && (meta.Flags & IsolateFlags.ShuttingDown) == 0)

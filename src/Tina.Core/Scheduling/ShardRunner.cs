@@ -62,7 +62,7 @@ internal sealed class ShardRunner
 
         _shard.Status = ShardStatus.Stopped;
         _shard.RunTick(); // flush anything published during the last tick (logs, rings)
-        _shard.Reactor?.Dispose();
+        _shard.DisposeReactor();
     }
 
     private void Park()

@@ -475,7 +475,18 @@ public sealed class TinaRuntime : IDisposable
     /// <summary>Stops the runtime (waiting up to 10 s) and releases its resources.</summary>
     public void Dispose()
     {
-        if (Stop(TimeSpan.FromSeconds(10)))
+        bool stopped = Stop(TimeSpan.FromSeconds(10));
+        if (!IsStarted)
+        {
+            // Driven by RunRound on the caller's thread: no shard thread disposes the reactors, so do it here.
+            // (A started runtime's shard threads dispose their own, so a thread that failed to stop keeps its reactor.)
+            foreach (Shard shard in _shards)
+            {
+                shard.DisposeReactor();
+            }
+        }
+
+        if (stopped)
         {
             foreach (Shard shard in _shards)
             {

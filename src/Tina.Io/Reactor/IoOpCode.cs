@@ -1,6 +1,6 @@
 namespace Tina.Io.Reactor;
 
-/// <summary>The operations a backend executes.</summary>
+/// <summary>The operations a backend executes. Values fit the token's 3-bit op field.</summary>
 internal enum IoOpCode : byte
 {
     /// <summary>Nothing (a free submission slot).</summary>
@@ -13,11 +13,20 @@ internal enum IoOpCode : byte
     Receive = 3,
     /// <summary>Send the submission's buffer (result: bytes written, possibly short; the reactor resubmits the rest).</summary>
     Send = 4,
-    /// <summary>Close the descriptor (result: 0).</summary>
+    /// <summary>Close the descriptor (result: 0). Operations still parked on it complete with ECANCELED first.</summary>
     Close = 5,
-    /// <summary>Cancel every operation on the submission's descriptor (result: non-negative; io_uring reports how many
-    /// it cancelled, 0 when none; the cancelled ones complete with −ECANCELED).</summary>
+    /// <summary>
+    /// Cancel the operation named by <see cref="IoSubmission.TargetToken"/> (or, when that is 0, every operation on the
+    /// descriptor). Result 0 or more (io_uring reports how many it cancelled), or -ENOENT when the target had already finished; the
+    /// cancelled operation completes with ECANCELED under its own token.
+    /// </summary>
     Cancel = 6,
+    /// <summary>
+    /// Stop watching the descriptor without closing it (result: 0): it is moving to another shard's reactor. epoll
+    /// removes it from its set; io_uring drops any registered-file slot. The reactor submits it only when no operation
+    /// is in flight on the descriptor.
+    /// </summary>
+    Detach = 7,
     /// <summary>
     /// Accept connections until cancelled: one submission, many completions, each a new descriptor (or −errno). Every
     /// completion but the last carries <see cref="IoCompletionFlags.More"/>; when one arrives without it, the arm has
@@ -25,7 +34,7 @@ internal enum IoOpCode : byte
     /// <see cref="IoBackendCapabilities.MultishotAccept"/> runs it as a single <see cref="Accept"/>, whose completion
     /// lacks More, so the same re-arm rule covers both.
     /// </summary>
-    AcceptMultishot = 7,
+    AcceptMultishot = 8,
     /// <summary>
     /// Receive repeatedly into buffers the backend provides (io_uring: RECV with IORING_RECV_MULTISHOT and
     /// IOSQE_BUFFER_SELECT from the provided buffer ring). The submission's Buffer and Length are ignored. A completion
@@ -36,5 +45,5 @@ internal enum IoOpCode : byte
     /// errors, or data the kernel could not follow with another arm. Only when the backend reports
     /// <see cref="IoBackendCapabilities.MultishotReceive"/>; otherwise it completes at once with −EOPNOTSUPP.
     /// </summary>
-    ReceiveMultishot = 8,
+    ReceiveMultishot = 9,
 }

@@ -10,7 +10,7 @@ internal struct IoSubmission
     /// dispose); a submission carrying one completes with −EINVAL. The reactor's layout never produces them.</summary>
     public const ulong ReservedTokenMinimum = 0xFFFF_FFFF_FFFF_FF00;
 
-    /// <summary>Comes back unchanged in the completion: names the operation (see the reactor's token layout).</summary>
+    /// <summary>Comes back unchanged in the completion: names the operation (see <see cref="IoToken"/>).</summary>
     public ulong Token;
     public IoOpCode Op;
     /// <summary>The socket descriptor.</summary>
@@ -21,4 +21,9 @@ internal struct IoSubmission
     /// <summary>For Connect: a sockaddr in native memory, and its length.</summary>
     public nint Address;
     public int AddressLength;
+    /// <summary>
+    /// For <see cref="IoOpCode.Cancel"/>: the token of the one operation to cancel (io_uring ASYNC_CANCEL by user_data,
+    /// CancelIoEx by OVERLAPPED); 0 cancels every operation on <see cref="Descriptor"/>.
+    /// </summary>
+    public ulong TargetToken;
 }

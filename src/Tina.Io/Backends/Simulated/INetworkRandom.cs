@@ -1,0 +1,11 @@
+namespace Tina.Io.Backends.Simulated;
+
+/// <summary>
+/// The simulated network's source of randomness: a seeded generator passed in, so the simulator can hand it a
+/// stream of its PRNG tree. Never <see cref="System.Random"/>: the same seed must give the same run everywhere.
+/// </summary>
+internal interface INetworkRandom
+{
+    /// <summary>The next 64 random bits.</summary>
+    ulong NextUInt64();
+}

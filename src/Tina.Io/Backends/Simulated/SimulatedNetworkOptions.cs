@@ -1,0 +1,42 @@
+namespace Tina.Io.Backends.Simulated;
+
+/// <summary>
+/// The simulated network's knobs. Rates are integer parts per million (0 = off), times are nanoseconds of the
+/// simulation clock. Defaults: no delay, no faults, 64 KiB per socket receive window.
+/// </summary>
+internal sealed class SimulatedNetworkOptions
+{
+    /// <summary>Shortest one-way delay of a segment, a connection attempt or its answer.</summary>
+    public long MinDelayNanoseconds { get; set; }
+
+    /// <summary>Longest one-way delay; each segment draws uniformly in [min, max]. Different connections' segments
+    /// interleave in any order this allows; one connection's bytes stay in order (it is TCP).</summary>
+    public long MaxDelayNanoseconds { get; set; }
+
+    /// <summary>Segments or connection attempts lost and retransmitted: they arrive <see cref="RetransmitNanoseconds"/> later.</summary>
+    public int DropPerMillion { get; set; }
+
+    /// <summary>Extra delay of a retransmission (and the retry period while a partition holds traffic).</summary>
+    public long RetransmitNanoseconds { get; set; } = 1_000_000;
+
+    /// <summary>Segments held back by up to <see cref="ReorderNanoseconds"/> more, so other connections overtake them.</summary>
+    public int ReorderPerMillion { get; set; }
+
+    /// <summary>Largest extra delay of a reordered segment.</summary>
+    public long ReorderNanoseconds { get; set; } = 500_000;
+
+    /// <summary>Sends that reset their connection (both ends then fail with ECONNRESET).</summary>
+    public int ResetPerMillion { get; set; }
+
+    /// <summary>Receives, sends, accepts and connects that fail at once with <see cref="ErrorNumber"/>.</summary>
+    public int ErrorPerMillion { get; set; }
+
+    /// <summary>The errno of an injected failure. Default EIO.</summary>
+    public int ErrorNumber { get; set; } = Interop.Errno.EIO;
+
+    /// <summary>Bytes a socket buffers for its reader (power of two); a sender writes short when it is full.</summary>
+    public int ReceiveWindowBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Sockets alive at once (listeners and both ends of each connection).</summary>
+    public int SocketCapacity { get; set; } = 65536;
+}

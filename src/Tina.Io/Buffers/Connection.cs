@@ -1,0 +1,22 @@
+namespace Tina.Io.Buffers;
+
+/// <summary>One entry of a shard's connection table. Shard-thread only.</summary>
+internal struct Connection
+{
+    public ConnectionState State;
+    public bool CloseDone;          // Closing: the backend has completed the close
+    public bool StashEndOfStream;   // an abandoned receive saw the peer close: the next receive returns 0
+    public int Descriptor;          // the OS descriptor (a simulated socket id on the simulated backend), -1 when none
+    public uint Generation;         // 32-bit, never 0; bumped when the entry starts closing (or is detached)
+    public Handle Owner;            // the isolate whose exit closes it, None for none
+    public int OwnerNext;           // owner's list of connections, -1 ends
+    public int OwnerPrevious;       // -1 = head
+    public Lane Read;               // Accept / Receive
+    public Lane Write;              // Connect / Send
+    public Handle Closer;           // the isolate waiting for the close, None for none
+    public uint CloserSequence;
+    public ulong CloseToken;        // the internal token of the close in flight
+    public int StashBuffer;         // bytes an abandoned receive brought in late, kept for the next receive (-1 none)
+    public int StashLength;
+    public int NextFree;            // free-list link while Free
+}

@@ -1,0 +1,193 @@
+using System;
+using Tina.Io.Reactor;
+using Tina.Scheduling;
+
+namespace Tina.Io;
+
+/// <summary>
+/// Socket I/O from a handler. Each operation method stages one operation on the shard's reactor and returns the
+/// <see cref="Effect"/> the handler must return; the isolate then waits (its mail queues meanwhile) until the
+/// operation's <see cref="MessageKind.IoCompleted"/> message arrives, carrying an <see cref="IoCompletion"/>:
+/// <code>
+/// if (message.Kind == MessageKind.IoCompleted &amp;&amp; message.Is(out IoCompletion done)) { ... }
+/// </code>
+/// One operation per invocation and per isolate; none blocks, throws on a full resource or allocates. Failures come
+/// back in the completion as typed <see cref="IoResult"/>s. A timeout of zero means none; otherwise the operation
+/// ends with <see cref="IoErrorKind.TimedOut"/> when it does not complete in time.
+/// </summary>
+/// <remarks>
+/// A runtime needs <see cref="IoSpecExtensions.UseIo"/> for these methods; without it they throw
+/// <see cref="InvalidOperationException"/>, as they do when the invocation already staged an operation or a call.
+/// Sockets are owned by the isolate that opened, accepted or adopted them and are closed when it exits; hand one to
+/// another isolate of the shard with <see cref="TransferSocket"/>, or to another shard with
+/// <see cref="TryDetachSocket"/>.
+/// </remarks>
+public static class IoContextExtensions
+{
+    /// <summary>Default listen backlog.</summary>
+    public const int DefaultBacklog = 512;
+
+    /// <summary>
+    /// Opens a listening socket (non-blocking, SO_REUSEADDR; SO_REUSEPORT unless turned off, so every shard can
+    /// listen on the same port and the kernel spreads connections over them). The completion's socket is the listener.
+    /// </summary>
+    /// <param name="ctx">The handler's context.</param>
+    /// <param name="address">The local address (<see cref="IoAddress.Any"/> for every interface).</param>
+    /// <param name="port">The port, 0..65535 (0 picks one; read it with <see cref="LocalPort"/>).</param>
+    /// <param name="backlog">Pending connections the kernel queues, 1..65535.</param>
+    /// <param name="reusePort">Set SO_REUSEPORT (default true).</param>
+    public static Effect Listen(this ref Context ctx, IoAddress address, int port, int backlog = DefaultBacklog, bool reusePort = true)
+    {
+        CheckPort(port);
+        ArgumentOutOfRangeException.ThrowIfLessThan(backlog, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(backlog, 65535);
+        IoReactor reactor = Begin(ref ctx, TimeSpan.Zero, out Handle isolate, out uint sequence);
+        reactor.StageListen(isolate, sequence, in address, port, backlog, reusePort);
+        return new Effect(EffectKind.Io);
+    }
+
+    /// <summary>
+    /// Accepts one connection on a listener. The completion's socket is the new connection, owned by this isolate.
+    /// While the connection table is full or the process is out of descriptors, the accept waits (on a timer, see
+    /// <see cref="IoOptions.AcceptBackoff"/>) instead of failing.
+    /// </summary>
+    public static Effect Accept(this ref Context ctx, SocketHandle listener, TimeSpan timeout = default)
+    {
+        IoReactor reactor = Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        reactor.StageAccept(isolate, sequence, listener);
+        return new Effect(EffectKind.Io);
+    }
+
+    /// <summary>Connects a new socket to a remote address. The completion's socket is the connection, owned by this isolate.</summary>
+    public static Effect Connect(this ref Context ctx, IoAddress address, int port, TimeSpan timeout = default)
+    {
+        CheckPort(port);
+        IoReactor reactor = Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        reactor.StageConnect(isolate, sequence, in address, port);
+        return new Effect(EffectKind.Io);
+    }
+
+    /// <summary>
+    /// Receives up to <paramref name="maxBytes"/> (clamped to <see cref="IoOptions.BufferSize"/>) into a buffer of the
+    /// shard's pool. Read the bytes with <see cref="ReceivedData"/> while handling the completion; 0 bytes means the
+    /// peer closed its side.
+    /// </summary>
+    public static Effect Receive(this ref Context ctx, SocketHandle socket, int maxBytes, TimeSpan timeout = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
+        IoReactor reactor = Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        reactor.StageReceive(isolate, sequence, socket, maxBytes);
+        return new Effect(EffectKind.Io);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="data"/>, copied now into a buffer of the shard's pool (so the span may be reused at once).
+    /// Completes when every byte is written (short writes are resubmitted), or fails. At most
+    /// <see cref="MaxSendBytes"/> bytes per call. After a send times out, the stream's state is unknown: close it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">More than <see cref="MaxSendBytes"/> bytes.</exception>
+    public static Effect Send(this ref Context ctx, SocketHandle socket, scoped ReadOnlySpan<byte> data, TimeSpan timeout = default)
+    {
+        IoReactor reactor = ReactorOf(ref ctx);
+        if (data.Length > reactor.BufferSize)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(data), data.Length, $"A send carries at most IoOptions.BufferSize ({reactor.BufferSize}) bytes; split larger payloads.");
+        }
+
+        Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        reactor.StageSend(isolate, sequence, socket, data);
+        return new Effect(EffectKind.Io);
+    }
+
+    /// <summary>
+    /// Closes a socket. Its handle is stale at once; operations other isolates have in flight on it complete with
+    /// <see cref="IoErrorKind.Cancelled"/>. The completion comes when the backend has closed it.
+    /// </summary>
+    public static Effect Close(this ref Context ctx, SocketHandle socket)
+    {
+        IoReactor reactor = Begin(ref ctx, TimeSpan.Zero, out Handle isolate, out uint sequence);
+        reactor.StageClose(isolate, sequence, socket);
+        return new Effect(EffectKind.Io);
+    }
+
+    /// <summary>
+    /// The bytes a successful Receive brought, valid while handling that completion (the buffer returns to the
+    /// pool afterwards). Empty for any other completion or another isolate.
+    /// </summary>
+    public static ReadOnlySpan<byte> ReceivedData(this scoped ref Context ctx, scoped in IoCompletion completion)
+    {
+        if (completion.Operation != IoOperation.Receive || completion.Buffer < 0 || ctx.Shard.Reactor is not IoReactor reactor)
+        {
+            return ReadOnlySpan<byte>.Empty;
+        }
+
+        return reactor.ReceivedData(ctx.Shard.CurrentHandle, in completion);
+    }
+
+    /// <summary>The largest payload one <see cref="Send"/> takes: <see cref="IoOptions.BufferSize"/>.</summary>
+    public static int MaxSendBytes(this ref Context ctx) => ReactorOf(ref ctx).BufferSize;
+
+    /// <summary>The local port of a listener or connection of this shard, or -1 for a stale handle.</summary>
+    public static int LocalPort(this ref Context ctx, SocketHandle socket) => ReactorOf(ref ctx).LocalPort(socket);
+
+    /// <summary>
+    /// Makes another isolate of this shard the socket's owner (its exit will close it). Only the current owner may
+    /// do this. False for a stale socket, an owner elsewhere, or a dead or remote new owner.
+    /// </summary>
+    public static bool TransferSocket(this ref Context ctx, SocketHandle socket, Handle newOwner) =>
+        ReactorOf(ref ctx).TransferOwnership(ctx.Shard.CurrentHandle, socket, newOwner);
+
+    /// <summary>
+    /// Takes a connection out of this shard's table so an isolate on another shard can adopt it: send the
+    /// <see cref="DetachedSocket"/> in a message. Only for an open connection this isolate owns with no operation in
+    /// flight. The handle is stale afterwards. If the message cannot be sent, adopt it back and close it.
+    /// </summary>
+    public static bool TryDetachSocket(this ref Context ctx, SocketHandle socket, out DetachedSocket detached) =>
+        ReactorOf(ref ctx).TryDetach(ctx.Shard.CurrentHandle, socket, out detached);
+
+    /// <summary>
+    /// Installs a detached connection in this shard's table, owned by this isolate. False when the table is full
+    /// (the detached socket is still open: try again later or <see cref="CloseDetachedSocket"/>).
+    /// </summary>
+    public static bool TryAdoptSocket(this ref Context ctx, in DetachedSocket detached, out SocketHandle socket) =>
+        ReactorOf(ref ctx).TryAdopt(ctx.Shard.CurrentHandle, in detached, out socket);
+
+    /// <summary>Closes a detached connection that nobody will adopt.</summary>
+    public static void CloseDetachedSocket(this ref Context ctx, in DetachedSocket detached) =>
+        ReactorOf(ref ctx).CloseDetached(in detached);
+
+    private static IoReactor Begin(ref Context ctx, TimeSpan timeout, out Handle isolate, out uint sequence)
+    {
+        if (timeout < TimeSpan.Zero || timeout > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "An I/O timeout is zero (none) or positive, at most one day.");
+        }
+
+        IoReactor reactor = ReactorOf(ref ctx);
+        if (!ctx.Shard.TryBeginIo(timeout, out isolate, out sequence))
+        {
+            throw new InvalidOperationException(
+                "An I/O operation needs a handler invocation that has not already staged an I/O operation or a call.");
+        }
+
+        return reactor;
+    }
+
+    private static IoReactor ReactorOf(ref Context ctx)
+    {
+        Shard shard = ctx.Shard;
+        if (shard.Reactor is not IoReactor reactor || !shard.InInvocation)
+        {
+            throw new InvalidOperationException("Socket I/O needs TinaSpec.UseIo(...) and a running handler.");
+        }
+
+        return reactor;
+    }
+
+    private static void CheckPort(int port)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+    }
+}

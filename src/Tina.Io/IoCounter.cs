@@ -1,0 +1,40 @@
+namespace Tina.Io;
+
+/// <summary>Per-shard I/O counters. Each is written only by its shard's thread; read them with <see cref="IoRuntimeExtensions.GetIoStats"/>.</summary>
+public enum IoCounter
+{
+    /// <summary>Operations handed to the backend (resubmissions of partial sends included).</summary>
+    Submissions,
+    /// <summary>Completions collected from the backend.</summary>
+    Completions,
+    /// <summary>Completions delivered to isolates (IoCompleted messages).</summary>
+    Delivered,
+    /// <summary>Completions that matched no waiting operation (abandoned, timed out, closed): what they carried was released.</summary>
+    StaleCompletions,
+    /// <summary>Receives or sends refused because the shard's I/O buffers were all in use.</summary>
+    BuffersExhausted,
+    /// <summary>Times an Accept was paused on a timer (full table, EMFILE, ENFILE, ENOBUFS, ENOMEM).</summary>
+    AcceptBackoffs,
+    /// <summary>Sends that wrote part of their payload and were resubmitted for the rest.</summary>
+    PartialSends,
+    /// <summary>Connections and listeners that entered the table (listen, accept, connect, adopt).</summary>
+    ConnectionsOpened,
+    /// <summary>Table entries freed after a close or detach.</summary>
+    ConnectionsClosed,
+    /// <summary>Listen, Connect or Adopt refused because the connection table was full.</summary>
+    ConnectionTableFull,
+    /// <summary>Bytes that a receive brought in after it was abandoned, kept for the connection's next receive.</summary>
+    LateReceivesKept,
+    /// <summary>Operations cancelled by the backend without being asked for that one (cancel-all) and resubmitted.</summary>
+    Resubmissions,
+    /// <summary>Operations that completed with a timeout.</summary>
+    TimedOut,
+    /// <summary>Operations that completed as cancelled (close with the operation in flight, isolate cancellation).</summary>
+    Cancelled,
+    /// <summary>Connections detached for another shard.</summary>
+    Detached,
+    /// <summary>Connections adopted from another shard.</summary>
+    Adopted,
+    /// <summary>Number of counters (not a counter).</summary>
+    Count,
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Globalization;
+using Tina.Io.Backends.Simulated;
+
+namespace Tina.Io;
+
+/// <summary>
+/// Per-shard I/O settings for <see cref="IoSpecExtensions.UseIo"/>. Every shard gets its own reactor, connection
+/// table and buffer pool of these sizes, allocated when the shard starts and never grown.
+/// </summary>
+public sealed class IoOptions
+{
+    /// <summary>Largest <see cref="ConnectionCapacity"/> (the token's index field is 24 bits; this leaves headroom).</summary>
+    public const int ConnectionCapacityMax = 1 << 20;
+
+    /// <summary>Largest <see cref="BufferCount"/>.</summary>
+    public const int BufferCountMax = 1 << 20;
+
+    /// <summary>Which backend every shard uses. Default <see cref="IoBackendKind.Auto"/>.</summary>
+    public IoBackendKind Backend { get; set; } = IoBackendKind.Auto;
+
+    /// <summary>
+    /// Sockets per shard: listeners, connections and entries still closing (1..1,048,576). Default 1,024. A full table
+    /// makes Listen and Connect fail with <see cref="IoErrorKind.ConnectionTableFull"/> and pauses Accept.
+    /// </summary>
+    public int ConnectionCapacity { get; set; } = 1024;
+
+    /// <summary>
+    /// Native I/O buffers per shard (1..1,048,576). Default 256. Every receive in flight holds one (idle connections
+    /// waiting to read included) and every send holds one until it is written; when none is free the operation fails
+    /// with <see cref="IoErrorKind.BuffersExhausted"/>. Size it to peak concurrent operations.
+    /// </summary>
+    public int BufferCount { get; set; } = 256;
+
+    /// <summary>
+    /// Bytes per buffer (power of two, 512..16,777,216). Default 16,384. The largest receive and the largest send.
+    /// Count × size must stay within 4 GiB per shard.
+    /// </summary>
+    public int BufferSize { get; set; } = 16 * 1024;
+
+    /// <summary>Submissions handed to the backend per call, and completions taken per call (1..65,536). Default 256.</summary>
+    public int SubmissionBatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// How long an accept pauses when the connection table is full or the process is out of descriptors
+    /// (1 ms..1 min). Default 50 ms: the listener does not spin, and the kernel queues new connections meanwhile.
+    /// </summary>
+    public TimeSpan AcceptBackoff { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Set TCP_NODELAY on accepted and connected sockets. Default true (request/response latency over batching).</summary>
+    public bool NoDelay { get; set; } = true;
+
+    /// <summary>
+    /// SO_SNDBUF for accepted and connected sockets, in bytes (0 = the OS default and its autotuning; else
+    /// 1,024..1,073,741,824). Smaller buffers bound memory per connection and make large sends complete in parts.
+    /// </summary>
+    public int SocketSendBufferBytes { get; set; }
+
+    /// <summary>SO_RCVBUF for accepted and connected sockets, in bytes (0 = the OS default; else 1,024..1,073,741,824).</summary>
+    public int SocketReceiveBufferBytes { get; set; }
+
+    /// <summary>For <see cref="IoBackendKind.Simulated"/>: the seed of the simulated network's random choices. Default 1.</summary>
+    public ulong SimulationSeed { get; set; } = 1;
+
+    /// <summary>For <see cref="IoBackendKind.Simulated"/>: the network every shard shares (set by the simulator or tests).</summary>
+    internal SimulatedNetwork? Network { get; set; }
+
+    /// <summary>Checks every field; throws <see cref="TinaConfigurationException"/> naming the first invalid one.</summary>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Backend))
+        {
+            throw new TinaConfigurationException(nameof(Backend), Backend.ToString(), "must be Auto, IoUring, Epoll, Iocp or Simulated");
+        }
+
+        Range(nameof(ConnectionCapacity), ConnectionCapacity, 1, ConnectionCapacityMax);
+        Range(nameof(BufferCount), BufferCount, 1, BufferCountMax);
+        if (BufferSize < 512 || BufferSize > (1 << 24) || (BufferSize & (BufferSize - 1)) != 0)
+        {
+            throw new TinaConfigurationException(nameof(BufferSize), Format(BufferSize), "must be a power of two in 512..16777216");
+        }
+
+        if ((long)BufferCount * BufferSize > 4L << 30)
+        {
+            throw new TinaConfigurationException(
+                nameof(BufferCount), Format(BufferCount), $"times BufferSize ({Format(BufferSize)}) must be at most 4 GiB per shard");
+        }
+
+        Range(nameof(SubmissionBatchSize), SubmissionBatchSize, 1, 65536);
+        if (SocketSendBufferBytes != 0)
+        {
+            Range(nameof(SocketSendBufferBytes), SocketSendBufferBytes, 1024, 1 << 30);
+        }
+
+        if (SocketReceiveBufferBytes != 0)
+        {
+            Range(nameof(SocketReceiveBufferBytes), SocketReceiveBufferBytes, 1024, 1 << 30);
+        }
+
+        if (AcceptBackoff < TimeSpan.FromMilliseconds(1) || AcceptBackoff > TimeSpan.FromMinutes(1))
+        {
+            throw new TinaConfigurationException(
+                nameof(AcceptBackoff), AcceptBackoff.ToString("c", CultureInfo.InvariantCulture), "must be 00:00:00.001..00:01:00");
+        }
+    }
+
+    internal IoOptions Clone() => (IoOptions)MemberwiseClone();
+
+    private static void Range(string field, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            throw new TinaConfigurationException(field, Format(value), $"must be {Format(min)}..{Format(max)}");
+        }
+    }
+
+    private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using Tina.Io.Buffers;
+using Tina.Io.Interop;
+
+namespace Tina.Io.Reactor;
+
+/// <remarks>
+/// Completions. A completion's token names a connection entry and a lane; it counts only if that lane holds exactly
+/// this token. A matching completion of a lane someone waits on becomes an <see cref="IoCompletion"/> (or a
+/// resubmission: the rest of a partial send, an accept retried or paused); one of an abandoned lane only releases
+/// what it carries (received bytes are kept for the connection's next receive). Anything else is stale: it is
+/// counted, and an accepted descriptor it carries is closed.
+/// </remarks>
+internal sealed unsafe partial class IoReactor
+{
+    private void OnCompletion(in IoCompletionEntry entry)
+    {
+        ulong token = entry.Token;
+        int index = IoToken.Index(token);
+        IoOpCode op = IoToken.Op(token);
+        if ((uint)index >= (uint)_table.Capacity)
+        {
+            OnStale(op, entry.Result);
+            return;
+        }
+
+        if (IoToken.IsInternal(token))
+        {
+            OnInternalCompletion(index, op, token, entry.Result);
+            return;
+        }
+
+        bool read = op is IoOpCode.Accept or IoOpCode.Receive;
+        ref Connection c = ref _table[index];
+        ref Lane lane = ref read ? ref c.Read : ref c.Write;
+        if (lane.Token != token || lane.State is not (LaneState.Submitted or LaneState.Abandoned))
+        {
+            OnStale(op, entry.Result);
+            return;
+        }
+
+        if (lane.State == LaneState.Abandoned)
+        {
+            OnAbandonedCompletion(index, read, entry.Result);
+            return;
+        }
+
+        switch (op)
+        {
+            case IoOpCode.Receive:
+                OnReceive(index, entry.Result);
+                break;
+            case IoOpCode.Send:
+                OnSend(index, entry.Result);
+                break;
+            case IoOpCode.Accept:
+                OnAccept(index, entry.Result);
+                break;
+            case IoOpCode.Connect:
+                OnConnect(index, entry.Result);
+                break;
+            default:
+                Debug.Fail("lane operations are accept, connect, receive and send");
+                OnStale(op, entry.Result);
+                break;
+        }
+    }
+
+    /// <summary>A completion no lane waits for: count it; an accepted descriptor must not leak.</summary>
+    private void OnStale(IoOpCode op, int result)
+    {
+        Count(IoCounter.StaleCompletions);
+        if (op == IoOpCode.Accept && result >= 0)
+        {
+            _sockets.CloseUnregistered(result);
+        }
+    }
+
+    private void OnInternalCompletion(int index, IoOpCode op, ulong token, int result)
+    {
+        ref Connection c = ref _table[index];
+        if (op != IoOpCode.Close)
+        {
+            return; // cancels and detaches: their effect is on other completions
+        }
+
+        if (c.State != ConnectionState.Closing || c.CloseToken != token)
+        {
+            Count(IoCounter.StaleCompletions);
+            return;
+        }
+
+        c.CloseDone = true;
+        if (!c.Closer.IsNone)
+        {
+            Handle closer = c.Closer;
+            uint sequence = c.CloserSequence;
+            c.Closer = Handle.None;
+            IoResult outcome = result >= 0 ? IoResult.FromBytes(0) : IoResult.FromOsError(-result);
+            SocketHandle closed = SocketHandle.Pack(_shard.Id, index, PreviousGeneration(c.Generation));
+            Deliver(closer, sequence, new IoCompletion(IoOperation.Close, outcome, closed, 0, -1, 0));
+        }
+
+        TryFree(index);
+    }
+
+    private static uint PreviousGeneration(uint generation) => generation == 1 ? uint.MaxValue : generation - 1;
+
+    /// <summary>An operation nobody waits for finished: release its buffer, keep late bytes, close a late accept.</summary>
+    private void OnAbandonedCompletion(int index, bool read, int result)
+    {
+        ref Connection c = ref _table[index];
+        ref Lane lane = ref read ? ref c.Read : ref c.Write;
+        Count(IoCounter.StaleCompletions);
+        switch (lane.Op)
+        {
+            case IoOpCode.Receive:
+                if (result > 0 && c.State == ConnectionState.Open && c.StashBuffer < 0)
+                {
+                    c.StashBuffer = lane.Buffer;
+                    c.StashLength = result;
+                    _buffers.SetOwner(lane.Buffer, IoBufferOwner.Reactor);
+                    Count(IoCounter.LateReceivesKept);
+                }
+                else
+                {
+                    c.StashEndOfStream |= result == 0;
+                    _buffers.Return(lane.Buffer);
+                }
+
+                break;
+            case IoOpCode.Send:
+                _buffers.Return(lane.Buffer);
+                break;
+            case IoOpCode.Accept:
+                if (result >= 0)
+                {
+                    _sockets.CloseUnregistered(result);
+                }
+
+                ReleaseReservation(ref lane);
+                break;
+            default:
+                break;
+        }
+
+        lane.Reset();
+        TryFree(index);
+    }
+
+    private void OnReceive(int index, int result)
+    {
+        ref Connection c = ref _table[index];
+        ref Lane lane = ref c.Read;
+        if (result == -Errno.ECANCELED || result == -Errno.EAGAIN || result == -Errno.EINTR)
+        {
+            Count(IoCounter.Resubmissions);
+            Resubmit(index, read: true); // cancelled by a cancel-all this reactor did not ask for: re-arm
+            return;
+        }
+
+        Handle isolate = lane.Isolate;
+        uint sequence = lane.IsolateSequence;
+        int buffer = lane.Buffer;
+        lane.Reset();
+        SocketHandle socket = HandleOf(index);
+        if (result > 0)
+        {
+            LendBuffer(buffer, isolate, sequence);
+            Deliver(isolate, sequence, new IoCompletion(IoOperation.Receive, IoResult.FromBytes(result), socket, result, buffer, _buffers.GenerationOf(buffer)));
+            return; // if it was stale, the buffer is still lent and the next Collect returns it
+        }
+
+        _buffers.Return(buffer);
+        IoResult outcome = result == 0 ? IoResult.FromBytes(0) : IoResult.FromOsError(-result);
+        Deliver(isolate, sequence, new IoCompletion(IoOperation.Receive, outcome, socket, 0, -1, 0));
+    }
+
+    private void OnSend(int index, int result)
+    {
+        ref Connection c = ref _table[index];
+        ref Lane lane = ref c.Write;
+        if (result == -Errno.ECANCELED || result == -Errno.EAGAIN || result == -Errno.EINTR)
+        {
+            Count(IoCounter.Resubmissions);
+            Resubmit(index, read: false);
+            return;
+        }
+
+        if (result >= 0)
+        {
+            lane.Offset += result;
+            Debug.Assert(lane.Offset <= lane.Length, "a send never writes more than it was given");
+            if (lane.Offset < lane.Length)
+            {
+                Count(IoCounter.PartialSends);
+                Resubmit(index, read: false);
+                return;
+            }
+        }
+
+        Handle isolate = lane.Isolate;
+        uint sequence = lane.IsolateSequence;
+        int written = lane.Offset;
+        int total = lane.Length;
+        _buffers.Return(lane.Buffer);
+        lane.Reset();
+        IoResult outcome = result >= 0 ? IoResult.FromBytes(total) : IoResult.FromOsError(-result);
+        Deliver(isolate, sequence, new IoCompletion(IoOperation.Send, outcome, HandleOf(index), written, -1, 0));
+    }
+
+    private void OnAccept(int listener, int result)
+    {
+        ref Lane lane = ref _table[listener].Read;
+        if (result >= 0)
+        {
+            int index = lane.Reserved;
+            Handle isolate = lane.Isolate;
+            uint sequence = lane.IsolateSequence;
+            lane.Reserved = -1;
+            lane.Reset();
+            Debug.Assert(_table[index].State == ConnectionState.Reserved, "accepts install into their reservation");
+            _sockets.ConfigureConnection(result);
+            Install(index, result, ConnectionState.Open, isolate);
+            SocketHandle socket = HandleOf(index);
+            if (!Deliver(isolate, sequence, new IoCompletion(IoOperation.Accept, IoResult.FromBytes(0), socket, 0, -1, 0)))
+            {
+                BeginClose(index, Handle.None, 0);
+            }
+
+            return;
+        }
+
+        int errno = -result;
+        if (Errno.IsTransientAccept(errno) || errno == Errno.ECANCELED)
+        {
+            Count(IoCounter.Resubmissions);
+            Resubmit(listener, read: true);
+            return;
+        }
+
+        ReleaseReservation(ref lane);
+        if (Errno.IsResourceExhaustion(errno))
+        {
+            EnterBackoff(listener);
+            return;
+        }
+
+        Handle waiter = lane.Isolate;
+        uint waiterSequence = lane.IsolateSequence;
+        lane.Reset();
+        DeliverError(waiter, waiterSequence, IoOperation.Accept, IoResult.FromOsError(errno), HandleOf(listener));
+    }
+
+    private void OnConnect(int index, int result)
+    {
+        ref Connection c = ref _table[index];
+        ref Lane lane = ref c.Write;
+        Handle isolate = lane.Isolate;
+        uint sequence = lane.IsolateSequence;
+        lane.Reset();
+        if (result >= 0)
+        {
+            _sockets.ConfigureConnection(c.Descriptor);
+            if (!Deliver(isolate, sequence, new IoCompletion(IoOperation.Connect, IoResult.FromBytes(0), HandleOf(index), 0, -1, 0)))
+            {
+                BeginClose(index, Handle.None, 0);
+            }
+
+            return;
+        }
+
+        BeginClose(index, Handle.None, 0);
+        DeliverError(isolate, sequence, IoOperation.Connect, IoResult.FromOsError(-result), SocketHandle.None);
+    }
+}

@@ -1,0 +1,457 @@
+using System;
+using System.Diagnostics;
+using Tina.Io.Buffers;
+using Tina.Scheduling;
+
+namespace Tina.Io.Reactor;
+
+/// <remarks>
+/// Connections. An entry is opened by Listen, Accept (into an entry reserved when the accept was submitted), Connect
+/// or Adopt, and is owned by one isolate: when that isolate exits, its connections are closed. Closing bumps the
+/// generation at once (every handle goes stale), completes the operations others wait on as Cancelled, cancels them
+/// in the backend and submits the close; the entry is freed only when the close and every lane's last completion
+/// are back, so a late completion always finds its own lane. An accept that cannot get an entry (full table) or a
+/// descriptor (EMFILE, ENFILE) pauses on a timer instead of spinning.
+/// </remarks>
+internal sealed unsafe partial class IoReactor
+{
+    private void Install(int index, int descriptor, ConnectionState state, Handle owner)
+    {
+        ref Connection c = ref _table[index];
+        c.State = state;
+        c.Descriptor = descriptor;
+        c.CloseDone = false;
+        c.StashEndOfStream = false;
+        c.StashBuffer = -1;
+        c.StashLength = 0;
+        c.Read.Reset();
+        c.Write.Reset();
+        c.Owner = Handle.None;
+        SetOwner(index, owner);
+        Count(IoCounter.ConnectionsOpened);
+    }
+
+    /// <summary>Links the entry into its owner's list (an isolate of this shard; others own nothing).</summary>
+    private void SetOwner(int index, Handle owner)
+    {
+        RemoveOwner(index);
+        if (!IsOwnIsolate(owner) || !_shard.IsAlive(owner))
+        {
+            return;
+        }
+
+        ref Connection c = ref _table[index];
+        ref IsolateIo record = ref RecordOf(owner);
+        c.Owner = owner;
+        c.OwnerPrevious = -1;
+        c.OwnerNext = record.OwnedHead;
+        if (record.OwnedHead >= 0)
+        {
+            _table[record.OwnedHead].OwnerPrevious = index;
+        }
+
+        record.OwnedHead = index;
+    }
+
+    private void RemoveOwner(int index)
+    {
+        ref Connection c = ref _table[index];
+        if (c.Owner.IsNone)
+        {
+            return;
+        }
+
+        if (c.OwnerPrevious >= 0)
+        {
+            _table[c.OwnerPrevious].OwnerNext = c.OwnerNext;
+        }
+        else
+        {
+            RecordOf(c.Owner).OwnedHead = c.OwnerNext;
+        }
+
+        if (c.OwnerNext >= 0)
+        {
+            _table[c.OwnerNext].OwnerPrevious = c.OwnerPrevious;
+        }
+
+        c.Owner = Handle.None;
+        c.OwnerNext = -1;
+        c.OwnerPrevious = -1;
+    }
+
+    /// <summary>
+    /// Starts closing an entry: stale at once, waiting operations completed as Cancelled and cancelled in the
+    /// backend, the close submitted. <paramref name="closer"/> (if any) gets the Close completion.
+    /// </summary>
+    private void BeginClose(int index, Handle closer, uint closerSequence)
+    {
+        ref Connection c = ref _table[index];
+        Debug.Assert(c.State is ConnectionState.Open or ConnectionState.Listener, "close a live entry");
+        SocketHandle old = HandleOf(index);
+        RemoveOwner(index);
+        c.State = ConnectionState.Closing;
+        c.Generation = ConnectionTable.NextGeneration(c.Generation);
+        c.CloseDone = false;
+        CancelLane(index, read: true, old);
+        CancelLane(index, read: false, old);
+        c.Closer = closer;
+        c.CloserSequence = closerSequence;
+        if (IsOwnIsolate(closer))
+        {
+            ref IsolateIo record = ref RecordOf(closer);
+            record.Sequence = closerSequence;
+            record.Connection = index;
+            record.Role = IsolateIoRole.Close;
+        }
+
+        c.CloseToken = IoToken.Pack(isInternal: true, IoOpCode.Close, index, c.Generation, 0);
+        Enqueue(new IoSubmission { Token = c.CloseToken, Op = IoOpCode.Close, Descriptor = c.Descriptor });
+    }
+
+    /// <summary>The lane's waiter (if any) gets Cancelled; an operation in the backend is cancelled there.</summary>
+    private void CancelLane(int index, bool read, SocketHandle socket)
+    {
+        ref Connection c = ref _table[index];
+        ref Lane lane = ref read ? ref c.Read : ref c.Write;
+        switch (lane.State)
+        {
+            case LaneState.Submitted:
+                Handle isolate = lane.Isolate;
+                uint sequence = lane.IsolateSequence;
+                lane.State = LaneState.Abandoned;
+                lane.Isolate = Handle.None;
+                EnqueueCancel(c.Descriptor, index, lane.Token);
+                DeliverError(isolate, sequence, OperationOf(lane.Op), IoResult.FromError(IoErrorKind.Cancelled), socket, lane.Offset);
+                break;
+            case LaneState.BackingOff:
+                Handle waiter = lane.Isolate;
+                uint waiterSequence = lane.IsolateSequence;
+                lane.Reset();
+                DeliverError(waiter, waiterSequence, IoOperation.Accept, IoResult.FromError(IoErrorKind.Cancelled), socket);
+                break;
+            default:
+                break; // idle, or abandoned with its cancel already queued
+        }
+    }
+
+    /// <summary>Frees a closing entry once its close and both lanes are done.</summary>
+    private void TryFree(int index)
+    {
+        ref Connection c = ref _table[index];
+        if (c.State != ConnectionState.Closing || !c.CloseDone || c.Read.State != LaneState.Idle || c.Write.State != LaneState.Idle)
+        {
+            return;
+        }
+
+        if (c.StashBuffer >= 0)
+        {
+            _buffers.Return(c.StashBuffer);
+            c.StashBuffer = -1;
+            c.StashLength = 0;
+        }
+
+        _table.Free(index);
+        Count(IoCounter.ConnectionsClosed);
+    }
+
+    // ---- accept and its back-off -------------------------------------------------------------------------------
+
+    /// <summary>Reserves an entry for the next connection and submits the accept, or pauses it when the table is full.</summary>
+    private void TrySubmitAccept(int listener)
+    {
+        ref Lane lane = ref _table[listener].Read;
+        if (!_table.TryAllocate(out int reserved))
+        {
+            Count(IoCounter.ConnectionTableFull);
+            EnterBackoff(listener);
+            return;
+        }
+
+        _table[reserved].State = ConnectionState.Reserved;
+        lane.Reserved = reserved;
+        SubmitOnLane(listener, read: true, IoOpCode.Accept, lane.Isolate, lane.IsolateSequence, buffer: -1, 0, 0, 0, 0);
+    }
+
+    private void ReleaseReservation(ref Lane lane)
+    {
+        if (lane.Reserved >= 0)
+        {
+            Debug.Assert(_table[lane.Reserved].State == ConnectionState.Reserved, "a reservation is reserved");
+            _table[lane.Reserved].State = ConnectionState.Closing;
+            _table[lane.Reserved].CloseDone = true;
+            _table.Free(lane.Reserved);
+            lane.Reserved = -1;
+        }
+    }
+
+    private void EnterBackoff(int listener)
+    {
+        ref Lane lane = ref _table[listener].Read;
+        lane.State = LaneState.BackingOff;
+        lane.DeadlineNanoseconds = _shard.NowNanoseconds + _acceptBackoffNanoseconds;
+        if (IsOwnIsolate(lane.Isolate))
+        {
+            ref IsolateIo record = ref RecordOf(lane.Isolate);
+            record.Sequence = lane.IsolateSequence;
+            record.Connection = listener;
+            record.Role = IsolateIoRole.Read;
+        }
+
+        Count(IoCounter.AcceptBackoffs);
+        for (int i = 0; i < _backoffCount; i++)
+        {
+            if (_backoff[i] == listener)
+            {
+                return;
+            }
+        }
+
+        _backoff[_backoffCount++] = listener;
+    }
+
+    /// <summary>Collect: accepts whose pause is over try again (and may pause again, counted again).</summary>
+    private void RetryDueAccepts()
+    {
+        long now = _shard.NowNanoseconds;
+        int count = _backoffCount;
+        for (int i = 0; i < count; i++)
+        {
+            int listener = _backoff[i];
+            ref Lane lane = ref _table[listener].Read;
+            if (lane.State == LaneState.BackingOff && lane.DeadlineNanoseconds <= now)
+            {
+                lane.State = LaneState.Idle;
+                TrySubmitAccept(listener); // may pause again: EnterBackoff finds it still listed and does not add it twice
+            }
+        }
+
+        int kept = 0;
+        for (int i = 0; i < _backoffCount; i++)
+        {
+            int listener = _backoff[i];
+            if (_table[listener].Read.State == LaneState.BackingOff)
+            {
+                _backoff[kept++] = listener;
+            }
+        }
+
+        _backoffCount = kept;
+    }
+
+    private long NextBackoffDeadline()
+    {
+        long next = long.MaxValue;
+        for (int i = 0; i < _backoffCount; i++)
+        {
+            ref Lane lane = ref _table[_backoff[i]].Read;
+            if (lane.State == LaneState.BackingOff && lane.DeadlineNanoseconds < next)
+            {
+                next = lane.DeadlineNanoseconds;
+            }
+        }
+
+        return next;
+    }
+
+    // ---- abandon and exit ----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The shard stops waiting for (isolate, oldSequence). An operation in the backend is abandoned there (cancelled;
+    /// its completion only releases what it carries); a connect in flight also closes its socket. For Timeout and
+    /// Cancelled the isolate gets its typed error now, under <paramref name="newSequence"/>.
+    /// </summary>
+    public void Abandon(Handle isolate, uint sequence, uint newSequence, IoAbandonReason reason)
+    {
+        IoOperation operation = IoOperation.None;
+        SocketHandle socket = SocketHandle.None;
+        if (IsOwnIsolate(isolate))
+        {
+            ref IsolateIo record = ref RecordOf(isolate);
+            if (record.Role != IsolateIoRole.None && record.Sequence == sequence && record.Connection >= 0)
+            {
+                AbandonRecorded(isolate, sequence, ref record, out operation, out socket);
+            }
+        }
+
+        if (operation == IoOperation.None)
+        {
+            // Staged but not yet submitted: Flush drops it (the isolate no longer waits on that sequence).
+            for (int i = 0; i < _stagedCount; i++)
+            {
+                if (_staged[i].Isolate == isolate && _staged[i].Sequence == sequence)
+                {
+                    operation = _staged[i].Kind;
+                    socket = _staged[i].Socket;
+                    break;
+                }
+            }
+        }
+
+        if (reason == IoAbandonReason.Exited)
+        {
+            return;
+        }
+
+        IoErrorKind kind = reason == IoAbandonReason.Timeout ? IoErrorKind.TimedOut : IoErrorKind.Cancelled;
+        DeliverError(isolate, newSequence, operation, IoResult.FromError(kind), socket);
+    }
+
+    private void AbandonRecorded(Handle isolate, uint sequence, ref IsolateIo record, out IoOperation operation, out SocketHandle socket)
+    {
+        int index = record.Connection;
+        IsolateIoRole role = record.Role;
+        record.Role = IsolateIoRole.None;
+        record.Connection = -1;
+        ref Connection c = ref _table[index];
+        operation = IoOperation.None;
+        socket = c.State is ConnectionState.Open or ConnectionState.Listener ? HandleOf(index) : SocketHandle.None;
+        if (role == IsolateIoRole.Close)
+        {
+            if (c.Closer == isolate && c.CloserSequence == sequence)
+            {
+                c.Closer = Handle.None;
+                operation = IoOperation.Close;
+            }
+
+            return;
+        }
+
+        ref Lane lane = ref role == IsolateIoRole.Read ? ref c.Read : ref c.Write;
+        if (lane.Isolate != isolate || lane.IsolateSequence != sequence)
+        {
+            return;
+        }
+
+        operation = OperationOf(lane.Op);
+        if (lane.State == LaneState.BackingOff)
+        {
+            lane.Reset();
+            return;
+        }
+
+        Debug.Assert(lane.State == LaneState.Submitted, "a recorded lane operation is in the backend");
+        lane.State = LaneState.Abandoned;
+        lane.Isolate = Handle.None;
+        EnqueueCancel(c.Descriptor, index, lane.Token);
+        if (lane.Op == IoOpCode.Connect && c.State == ConnectionState.Open)
+        {
+            socket = SocketHandle.None;
+            BeginClose(index, Handle.None, 0); // the socket was never handed out
+        }
+    }
+
+    /// <summary>The isolate exits: close every connection it owns (its operation in flight was abandoned first).</summary>
+    public void OnIsolateExit(Handle isolate)
+    {
+        if (!IsOwnIsolate(isolate))
+        {
+            return;
+        }
+
+        ref IsolateIo record = ref RecordOf(isolate);
+        record.Role = IsolateIoRole.None;
+        record.Connection = -1;
+        while (record.OwnedHead >= 0)
+        {
+            int index = record.OwnedHead;
+            ref Connection c = ref _table[index];
+            if (c.Owner != isolate)
+            {
+                // A previous occupant of the slot: unlink without closing (cannot happen while exits are reported).
+                RemoveOwner(index);
+                continue;
+            }
+
+            BeginClose(index, Handle.None, 0); // unlinks it from the owner's list
+        }
+    }
+
+    // ---- ownership, hand-off -----------------------------------------------------------------------------------
+
+    public bool TransferOwnership(Handle self, SocketHandle socket, Handle newOwner)
+    {
+        if (!Resolve(socket, out int index) || !IsOwnIsolate(newOwner) || !_shard.IsAlive(newOwner))
+        {
+            return false;
+        }
+
+        ref Connection c = ref _table[index];
+        if (c.Owner != self && !c.Owner.IsNone)
+        {
+            return false;
+        }
+
+        SetOwner(index, newOwner);
+        return true;
+    }
+
+    /// <summary>Takes an idle connection out of the table for another shard. The backend forgets it at once.</summary>
+    public bool TryDetach(Handle self, SocketHandle socket, out DetachedSocket detached)
+    {
+        detached = default;
+        if (!Resolve(socket, out int index))
+        {
+            return false;
+        }
+
+        ref Connection c = ref _table[index];
+        if (c.State != ConnectionState.Open || c.Read.State != LaneState.Idle || c.Write.State != LaneState.Idle
+            || c.StashBuffer >= 0 || (c.Owner != self && !c.Owner.IsNone))
+        {
+            return false;
+        }
+
+        Span<IoSubmission> one = stackalloc IoSubmission[1];
+        one[0] = new IoSubmission
+        {
+            Token = IoToken.Pack(isInternal: true, IoOpCode.Detach, index, c.Generation, 0),
+            Op = IoOpCode.Detach,
+            Descriptor = c.Descriptor,
+        };
+        if (_backend.Submit(one) != 1)
+        {
+            return false;
+        }
+
+        Count(IoCounter.Submissions);
+        detached = new DetachedSocket(c.Descriptor, _shard.Id);
+        RemoveOwner(index);
+        c.Generation = ConnectionTable.NextGeneration(c.Generation);
+        c.State = ConnectionState.Closing;
+        c.CloseDone = true;
+        TryFree(index);
+        Count(IoCounter.Detached);
+        return true;
+    }
+
+    public bool TryAdopt(Handle self, in DetachedSocket detached, out SocketHandle socket)
+    {
+        socket = SocketHandle.None;
+        if (!detached.IsValid || detached.Descriptor > int.MaxValue)
+        {
+            return false;
+        }
+
+        if (!_table.TryAllocate(out int index))
+        {
+            Count(IoCounter.ConnectionTableFull);
+            return false;
+        }
+
+        Install(index, (int)detached.Descriptor, ConnectionState.Open, self);
+        socket = HandleOf(index);
+        Count(IoCounter.Adopted);
+        return true;
+    }
+
+    public void CloseDetached(in DetachedSocket detached)
+    {
+        if (detached.IsValid && detached.Descriptor <= int.MaxValue)
+        {
+            _sockets.CloseUnregistered((int)detached.Descriptor);
+        }
+    }
+
+    public int LocalPort(SocketHandle socket) => Resolve(socket, out int index) ? _sockets.LocalPort(_table[index].Descriptor) : -1;
+}

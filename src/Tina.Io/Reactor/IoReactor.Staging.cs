@@ -1,0 +1,414 @@
+using System;
+using System.Diagnostics;
+using Tina.Io.Buffers;
+
+namespace Tina.Io.Reactor;
+
+/// <remarks>
+/// Staging. A context method names the operation with <see cref="Scheduling.Shard.TryBeginIo"/> and records it here;
+/// nothing reaches the backend during dispatch. At Flush each staged operation whose isolate still waits on it
+/// becomes a submission, or completes at once (listen, stale handles, a full table or pool); one whose lane still
+/// holds an abandoned operation stays staged until that operation's completion frees the lane.
+/// </remarks>
+internal sealed unsafe partial class IoReactor
+{
+    public void StageListen(Handle isolate, uint sequence, in IoAddress address, int port, int backlog, bool reusePort)
+    {
+        ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Listen);
+        op.Address = address;
+        op.Port = port;
+        op.Backlog = backlog;
+        op.ReusePort = reusePort;
+    }
+
+    public void StageAccept(Handle isolate, uint sequence, SocketHandle listener)
+    {
+        ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Accept);
+        op.Socket = listener;
+    }
+
+    public void StageConnect(Handle isolate, uint sequence, in IoAddress address, int port)
+    {
+        ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Connect);
+        op.Address = address;
+        op.Port = port;
+    }
+
+    public void StageReceive(Handle isolate, uint sequence, SocketHandle socket, int maxBytes)
+    {
+        ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Receive);
+        op.Socket = socket;
+        op.Length = Math.Min(maxBytes, _buffers.Size); // never more than the buffer slot the kernel writes into
+    }
+
+    /// <summary>Copies the payload into a pool buffer now, so the caller's span need not outlive the invocation.</summary>
+    public void StageSend(Handle isolate, uint sequence, SocketHandle socket, ReadOnlySpan<byte> data)
+    {
+        ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Send);
+        op.Socket = socket;
+        op.Length = data.Length;
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        if (!_buffers.TryRent(IoBufferOwner.Reactor, out int buffer))
+        {
+            Count(IoCounter.BuffersExhausted);
+            op.ImmediateError = IoErrorKind.BuffersExhausted;
+            return;
+        }
+
+        data.CopyTo(_buffers.Span(buffer, data.Length));
+        op.Buffer = buffer;
+    }
+
+    public void StageClose(Handle isolate, uint sequence, SocketHandle socket)
+    {
+        ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Close);
+        op.Socket = socket;
+    }
+
+    private ref StagedOp Stage(Handle isolate, uint sequence, IoOperation kind)
+    {
+        if (_stagedCount == _staged.Length)
+        {
+            Array.Resize(ref _staged, _staged.Length * 2); // grows to the high-water mark only
+        }
+
+        ref StagedOp op = ref _staged[_stagedCount++];
+        op = default;
+        op.Isolate = isolate;
+        op.Sequence = sequence;
+        op.Kind = kind;
+        op.Buffer = -1;
+        return ref op;
+    }
+
+    /// <summary>The handler did not return the Io effect: forget the operation and release what it holds.</summary>
+    public void DropStaged(Handle isolate, uint sequence)
+    {
+        for (int i = _stagedCount - 1; i >= 0; i--)
+        {
+            if (_staged[i].Isolate == isolate && _staged[i].Sequence == sequence)
+            {
+                ReleaseStaged(ref _staged[i]);
+                Array.Copy(_staged, i + 1, _staged, i, _stagedCount - i - 1);
+                _stagedCount--;
+                return;
+            }
+        }
+    }
+
+    private void ReleaseStaged(ref StagedOp op)
+    {
+        if (op.Buffer >= 0)
+        {
+            _buffers.Return(op.Buffer);
+            op.Buffer = -1;
+        }
+    }
+
+    /// <summary>Flush: every staged operation becomes a submission or a completion, or waits for its lane.</summary>
+    private void ProcessStaged()
+    {
+        int count = _stagedCount;
+        int kept = 0;
+        for (int i = 0; i < count; i++)
+        {
+            ref StagedOp op = ref _staged[i];
+            if (!_shard.IsWaitingForIo(op.Isolate, op.Sequence))
+            {
+                ReleaseStaged(ref op); // abandoned (timeout, cancel, exit) before it was submitted
+                continue;
+            }
+
+            if (!TryStart(ref op))
+            {
+                _staged[kept++] = op; // its lane still holds an abandoned operation: try again next Flush
+            }
+        }
+
+        // Operations staged while processing (none today) would sit after `count`; keep them.
+        int added = _stagedCount - count;
+        if (added > 0)
+        {
+            Array.Copy(_staged, count, _staged, kept, added);
+        }
+
+        _stagedCount = kept + added;
+    }
+
+    /// <summary>Starts one staged operation. False when it must wait for its lane.</summary>
+    private bool TryStart(ref StagedOp op)
+    {
+        if (op.ImmediateError != IoErrorKind.None)
+        {
+            ReleaseStaged(ref op);
+            DeliverError(op.Isolate, op.Sequence, op.Kind, IoResult.FromError(op.ImmediateError), op.Socket);
+            return true;
+        }
+
+        switch (op.Kind)
+        {
+            case IoOperation.Listen:
+                StartListen(in op);
+                return true;
+            case IoOperation.Connect:
+                StartConnect(in op);
+                return true;
+            case IoOperation.Accept:
+                return StartAccept(ref op);
+            case IoOperation.Receive:
+                return StartReceive(ref op);
+            case IoOperation.Send:
+                return StartSend(ref op);
+            case IoOperation.Close:
+                StartClose(in op);
+                return true;
+            default:
+                Debug.Fail("unknown staged operation");
+                return true;
+        }
+    }
+
+    private void StartListen(in StagedOp op)
+    {
+        int error = _sockets.OpenListener(in op.Address, op.Port, op.Backlog, op.ReusePort, out int descriptor);
+        if (error != 0)
+        {
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Listen, IoResult.FromOsError(error), SocketHandle.None);
+            return;
+        }
+
+        if (!_table.TryAllocate(out int index))
+        {
+            _sockets.CloseUnregistered(descriptor);
+            Count(IoCounter.ConnectionTableFull);
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Listen, IoResult.FromError(IoErrorKind.ConnectionTableFull), SocketHandle.None);
+            return;
+        }
+
+        Install(index, descriptor, ConnectionState.Listener, op.Isolate);
+        SocketHandle listener = HandleOf(index);
+        if (!Deliver(op.Isolate, op.Sequence, new IoCompletion(IoOperation.Listen, IoResult.FromBytes(0), listener, 0, -1, 0)))
+        {
+            BeginClose(index, Handle.None, 0);
+        }
+    }
+
+    private void StartConnect(in StagedOp op)
+    {
+        int error = _sockets.OpenStream(in op.Address, out int descriptor);
+        if (error != 0)
+        {
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Connect, IoResult.FromOsError(error), SocketHandle.None);
+            return;
+        }
+
+        if (!_table.TryAllocate(out int index))
+        {
+            _sockets.CloseUnregistered(descriptor);
+            Count(IoCounter.ConnectionTableFull);
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Connect, IoResult.FromError(IoErrorKind.ConnectionTableFull), SocketHandle.None);
+            return;
+        }
+
+        Install(index, descriptor, ConnectionState.Open, op.Isolate);
+        byte* address = _addresses + ((nint)index * AddressStride);
+        int length = _sockets.EncodeAddress(in op.Address, op.Port, address, AddressStride);
+        SubmitOnLane(index, read: false, IoOpCode.Connect, op.Isolate, op.Sequence, buffer: -1, offset: 0, length: 0, (nint)address, length);
+    }
+
+    private bool StartAccept(ref StagedOp op)
+    {
+        if (!Resolve(op.Socket, out int listener) || _table[listener].State != ConnectionState.Listener)
+        {
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Accept, IoResult.FromError(IoErrorKind.StaleConnection), op.Socket);
+            return true;
+        }
+
+        ref Lane lane = ref _table[listener].Read;
+        if (lane.State == LaneState.Abandoned)
+        {
+            return false;
+        }
+
+        if (lane.State != LaneState.Idle)
+        {
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Accept, IoResult.FromError(IoErrorKind.Busy), op.Socket);
+            return true;
+        }
+
+        lane.Isolate = op.Isolate;
+        lane.IsolateSequence = op.Sequence;
+        TrySubmitAccept(listener);
+        return true;
+    }
+
+    private bool StartReceive(ref StagedOp op)
+    {
+        if (!Resolve(op.Socket, out int index) || _table[index].State != ConnectionState.Open)
+        {
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Receive, IoResult.FromError(IoErrorKind.StaleConnection), op.Socket);
+            return true;
+        }
+
+        ref Connection c = ref _table[index];
+        if (c.Read.State == LaneState.Abandoned)
+        {
+            return false;
+        }
+
+        if (c.Read.State != LaneState.Idle)
+        {
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Receive, IoResult.FromError(IoErrorKind.Busy), op.Socket);
+            return true;
+        }
+
+        if (c.StashBuffer >= 0)
+        {
+            // Bytes a timed-out receive brought in late: the stream continues where it left off.
+            int buffer = c.StashBuffer;
+            int length = c.StashLength;
+            c.StashBuffer = -1;
+            c.StashLength = 0;
+            LendBuffer(buffer, op.Isolate, op.Sequence);
+            var completion = new IoCompletion(IoOperation.Receive, IoResult.FromBytes(length), op.Socket, length, buffer, _buffers.GenerationOf(buffer));
+            if (!Deliver(op.Isolate, op.Sequence, in completion))
+            {
+                // Still lent; the next Collect returns it.
+            }
+
+            return true;
+        }
+
+        if (c.StashEndOfStream)
+        {
+            Deliver(op.Isolate, op.Sequence, new IoCompletion(IoOperation.Receive, IoResult.FromBytes(0), op.Socket, 0, -1, 0));
+            return true;
+        }
+
+        if (!_buffers.TryRent(IoBufferOwner.Kernel, out int receiveBuffer))
+        {
+            Count(IoCounter.BuffersExhausted);
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Receive, IoResult.FromError(IoErrorKind.BuffersExhausted), op.Socket);
+            return true;
+        }
+
+        SubmitOnLane(index, read: true, IoOpCode.Receive, op.Isolate, op.Sequence, receiveBuffer, 0, op.Length, 0, 0);
+        return true;
+    }
+
+    private bool StartSend(ref StagedOp op)
+    {
+        if (!Resolve(op.Socket, out int index) || _table[index].State != ConnectionState.Open)
+        {
+            ReleaseStaged(ref op);
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Send, IoResult.FromError(IoErrorKind.StaleConnection), op.Socket);
+            return true;
+        }
+
+        ref Lane lane = ref _table[index].Write;
+        if (lane.State == LaneState.Abandoned)
+        {
+            return false;
+        }
+
+        if (lane.State != LaneState.Idle)
+        {
+            ReleaseStaged(ref op);
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Send, IoResult.FromError(IoErrorKind.Busy), op.Socket);
+            return true;
+        }
+
+        if (op.Length == 0)
+        {
+            Deliver(op.Isolate, op.Sequence, new IoCompletion(IoOperation.Send, IoResult.FromBytes(0), op.Socket, 0, -1, 0));
+            return true;
+        }
+
+        int buffer = op.Buffer;
+        op.Buffer = -1; // the lane owns it now
+        SubmitOnLane(index, read: false, IoOpCode.Send, op.Isolate, op.Sequence, buffer, 0, op.Length, 0, 0);
+        return true;
+    }
+
+    private void StartClose(in StagedOp op)
+    {
+        if (!Resolve(op.Socket, out int index))
+        {
+            DeliverError(op.Isolate, op.Sequence, IoOperation.Close, IoResult.FromError(IoErrorKind.StaleConnection), op.Socket);
+            return;
+        }
+
+        BeginClose(index, op.Isolate, op.Sequence);
+    }
+
+    /// <summary>
+    /// Puts an operation in flight on a lane: a fresh sequence and token, the waiting isolate recorded, the buffer
+    /// handed to the kernel, the submission queued for this tick's Flush.
+    /// </summary>
+    private void SubmitOnLane(int index, bool read, IoOpCode op, Handle isolate, uint sequence, int buffer, int offset, int length, nint address, int addressLength)
+    {
+        ref Connection c = ref _table[index];
+        ref Lane lane = ref read ? ref c.Read : ref c.Write;
+        Debug.Assert(lane.State is LaneState.Idle or LaneState.Submitted or LaneState.BackingOff, "one operation per lane");
+        lane.State = LaneState.Submitted;
+        lane.Op = op;
+        lane.Sequence++;
+        lane.Token = IoToken.Pack(isInternal: false, op, index, c.Generation, lane.Sequence);
+        lane.Isolate = isolate;
+        lane.IsolateSequence = sequence;
+        lane.Buffer = buffer;
+        lane.Offset = offset;
+        lane.Length = length;
+        if (IsOwnIsolate(isolate))
+        {
+            ref IsolateIo record = ref RecordOf(isolate);
+            record.Sequence = sequence;
+            record.Connection = index;
+            record.Role = read ? IsolateIoRole.Read : IsolateIoRole.Write;
+        }
+
+        nint data = 0;
+        if (buffer >= 0)
+        {
+            _buffers.SetOwner(buffer, IoBufferOwner.Kernel);
+            data = (nint)(_buffers.Pointer(buffer) + offset);
+        }
+
+        Enqueue(new IoSubmission
+        {
+            Token = lane.Token,
+            Op = op,
+            Descriptor = c.Descriptor,
+            Buffer = data,
+            Length = op == IoOpCode.Send ? length - offset : length,
+            Address = address,
+            AddressLength = addressLength,
+        });
+    }
+
+    /// <summary>Submits the lane's operation again under a new sequence (the rest of a partial send, a cancelled re-arm).</summary>
+    private void Resubmit(int index, bool read)
+    {
+        ref Connection c = ref _table[index];
+        ref Lane lane = ref read ? ref c.Read : ref c.Write;
+        Debug.Assert(lane.Op is IoOpCode.Receive or IoOpCode.Send or IoOpCode.Accept, "connects are not resubmitted");
+        SubmitOnLane(index, read, lane.Op, lane.Isolate, lane.IsolateSequence, lane.Buffer, lane.Offset, lane.Length, 0, 0);
+    }
+
+    /// <summary>True when the handle names a live (listening or open) entry of this shard's table.</summary>
+    private bool Resolve(SocketHandle socket, out int index)
+    {
+        index = socket.Index;
+        if (socket.IsNone || socket.Shard != _shard.Id || (uint)index >= (uint)_table.Capacity)
+        {
+            return false;
+        }
+
+        ref Connection c = ref _table[index];
+        return c.Generation == socket.Generation && c.State is ConnectionState.Open or ConnectionState.Listener;
+    }
+}

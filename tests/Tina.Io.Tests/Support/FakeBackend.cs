@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using Tina.Io.Interop;
+using Tina.Io.Reactor;
+
+namespace Tina.Io.Tests.Support;
+
+/// <summary>
+/// A scripted backend: records every submission and completes only what the test tells it to (closes, cancels and
+/// detaches complete at once with 0). Lets reactor tests fabricate the completions real kernels produce rarely:
+/// EMFILE, late completions, cancel-all collateral.
+/// </summary>
+internal sealed unsafe class FakeBackend : IIoBackend, ISocketLayer
+{
+    private readonly Queue<IoCompletionEntry> _ready = new();
+    private int _nextDescriptor = 100;
+
+    public List<IoSubmission> Submitted { get; } = new();
+
+    public List<int> ClosedDirectly { get; } = new();
+
+    public string Name => "fake";
+
+    public string Features => "scripted";
+
+    public int Submit(ReadOnlySpan<IoSubmission> batch)
+    {
+        foreach (IoSubmission submission in batch)
+        {
+            Submitted.Add(submission);
+            if (submission.Op is IoOpCode.Close or IoOpCode.Cancel or IoOpCode.Detach)
+            {
+                Complete(submission.Token, 0);
+            }
+        }
+
+        return batch.Length;
+    }
+
+    public void Complete(ulong token, int result) => _ready.Enqueue(new IoCompletionEntry { Token = token, Result = result });
+
+    /// <summary>The last submission of an operation.</summary>
+    public IoSubmission Last(IoOpCode op) => Submitted.FindLast(s => s.Op == op);
+
+    public int Count(IoOpCode op) => Submitted.FindAll(s => s.Op == op).Count;
+
+    public void Flush()
+    {
+    }
+
+    public int Collect(Span<IoCompletionEntry> completions)
+    {
+        int count = 0;
+        while (count < completions.Length && _ready.Count > 0)
+        {
+            completions[count++] = _ready.Dequeue();
+        }
+
+        return count;
+    }
+
+    public bool HasCompletions() => _ready.Count > 0;
+
+    public void Wait(long timeoutNanoseconds)
+    {
+    }
+
+    public void Wake()
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+
+    public int OpenListener(in IoAddress address, int port, int backlog, bool reusePort, out int descriptor)
+    {
+        descriptor = _nextDescriptor++;
+        return 0;
+    }
+
+    public int OpenStream(in IoAddress address, out int descriptor)
+    {
+        descriptor = _nextDescriptor++;
+        return 0;
+    }
+
+    public int EncodeAddress(in IoAddress address, int port, byte* destination, int capacity) =>
+        SockAddr.Encode(in address, port, destination, capacity, Libc.AF_INET, Libc.AF_INET6);
+
+    public void ConfigureConnection(int descriptor)
+    {
+    }
+
+    public int LocalPort(int descriptor) => 4242;
+
+    public void CloseUnregistered(int descriptor) => ClosedDirectly.Add(descriptor);
+}
