@@ -14,63 +14,25 @@ internal sealed partial class Shard
     public SendResult Send<T>(Handle source, Handle target, in T payload, MessageKind kind, uint correlation)
         where T : unmanaged
     {
-        if (target.Shard != Id)
-        {
-            return SendRemote(source, target, in payload, kind, correlation);
-        }
-
-        if (!TryResolve(target, out IsolateTable table, out int slot))
-        {
-            Counters.Increment(ShardCounter.SendStaleHandle);
-            return SendResult.StaleHandle;
-        }
-
-        ref IsolateMeta meta = ref table.Meta[slot];
-        if (meta.MailboxCount >= table.MailboxCapacity || (_runtime.Faults is { } faults && faults.RefuseMailbox(Id, target)))
-        {
-            Counters.Increment(ShardCounter.SendMailboxFull);
-            return SendResult.MailboxFull;
-        }
-
-        int index = Pool.TryRentUser();
-        if (index < 0)
-        {
-            Counters.Increment(ShardCounter.SendPoolExhausted);
-            return SendResult.PoolExhausted;
-        }
-
-        ref Message envelope = ref Pool.Slots[index];
-        envelope.SetHeader(target, source, kind, correlation);
-        envelope.SetPayload(in payload);
-        table.MailboxPush(slot, index);
-        if (meta.State == IsolateState.Receiving)
-        {
-            table.Schedule(slot);
-        }
-
-        Counters.Increment(ShardCounter.MessagesSent);
-        return SendResult.Ok;
-    }
-
-    private SendResult SendRemote<T>(Handle source, Handle target, in T payload, MessageKind kind, uint correlation)
-        where T : unmanaged
-    {
-        ref Message envelope = ref ClaimRemote(target, out SendResult result);
-        if (Unsafe.IsNullRef(ref envelope))
-        {
-            return result;
-        }
-
-        envelope.SetHeader(target, source, kind, correlation);
-        envelope.SetPayload(in payload);
-        Counters.Increment(ShardCounter.MessagesSent);
-        return SendResult.Ok;
+        var writer = new PayloadWriter<T>(source, target, in payload, kind, correlation);
+        return SendCore(target, ref writer);
     }
 
     /// <summary>Copies a prepared envelope to its target (local mailbox or remote ring).</summary>
     private SendResult SendEnvelope(ref Message prepared)
     {
-        Handle target = prepared.TargetHandle;
+        var writer = new CopyWriter(ref prepared);
+        return SendCore(prepared.TargetHandle, ref writer);
+    }
+
+    /// <summary>
+    /// The one send path: resolve the target, check capacity, take a pool or ring slot, let the writer fill it in
+    /// place, and queue the target. Specialised per writer, so the payload is written exactly once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SendResult SendCore<TWriter>(Handle target, scoped ref TWriter writer)
+        where TWriter : struct, IEnvelopeWriter, allows ref struct
+    {
         if (target.Shard != Id)
         {
             ref Message slot = ref ClaimRemote(target, out SendResult result);
@@ -79,7 +41,7 @@ internal sealed partial class Shard
                 return result;
             }
 
-            slot = prepared;
+            writer.Write(ref slot);
             Counters.Increment(ShardCounter.MessagesSent);
             return SendResult.Ok;
         }
@@ -104,7 +66,7 @@ internal sealed partial class Shard
             return SendResult.PoolExhausted;
         }
 
-        Pool.Slots[index] = prepared;
+        writer.Write(ref Pool.Slots[index]);
         table.MailboxPush(targetSlot, index);
         if (meta.State == IsolateState.Receiving)
         {
