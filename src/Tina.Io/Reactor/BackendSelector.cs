@@ -19,6 +19,10 @@ namespace Tina.Io.Reactor;
 internal static class BackendSelector
 {
     private static int s_descriptorLimitRaised;   // 1 once RLIMIT_NOFILE was raised for this process
+    private static string? s_simulatedShardFailure; // tests: every shard's io_uring ring "fails" with this reason
+
+    /// <summary>Tests only: makes each shard's io_uring creation fail with <paramref name="reason"/> (null restores).</summary>
+    internal static void SimulateShardIoUringFailure(string? reason) => Volatile.Write(ref s_simulatedShardFailure, reason);
 
     /// <summary>At UseIo: fails the boot early when the backend asked for cannot run on this platform.</summary>
     public static void CheckSupported(IoBackendKind kind)
@@ -109,6 +113,13 @@ internal static class BackendSelector
         if (!OperatingSystem.IsLinux())
         {
             reason = "not Linux";
+            return null;
+        }
+
+        string? simulated = Volatile.Read(ref s_simulatedShardFailure);
+        if (simulated is not null)
+        {
+            reason = simulated;
             return null;
         }
 
