@@ -1,9 +1,16 @@
-// Tina.Io TCP echo benchmark: the epoll backend against a plain async System.Net.Sockets server.
+// Tina.Io TCP echo benchmark: Tina.Io (io_uring or epoll) against a plain async System.Net.Sockets server.
 //
-//   dotnet run -c Release --project bench/Tina.Io.Benchmarks                       the full matrix (tina, sockets) x (1, 64) connections
-//   dotnet run -c Release --project bench/Tina.Io.Benchmarks -- --server tina --connections 64 --seconds 5
-//   options: --server tina|sockets|both  --connections 1,64  --seconds N  --warmup N  --size BYTES
-//            --server-cpu N (-1 = unpinned)  --client-cpu N  --poll-ticks N (Tina server's IdlePollTicks)  --port N
+//   dotnet run -c Release --project bench/Tina.Io.Benchmarks                       the matrix (tina, sockets) x (1, 64) connections
+//   dotnet run -c Release --project bench/Tina.Io.Benchmarks -- --server all --connections 1,64 --seconds 5
+//   dotnet run -c Release --project bench/Tina.Io.Benchmarks -- --server tina --backend iouring --connections 64
+//   options: --server LIST, comma-separated from tina (the --backend below), tina-iouring, tina-epoll, sockets;
+//                     both = tina,sockets; all = tina-iouring,tina-epoll,sockets
+//            --backend auto|iouring|epoll (for "tina"; default epoll)  --connections 1,64  --seconds N  --warmup N
+//            --size BYTES  --server-cpu N (-1 = unpinned)  --client-cpu N  --poll-ticks N (Tina server's IdlePollTicks)
+//            --port N
+//
+// The Tina server's backend is the one its shard reports after boot (a row says "fell back" if it is not the one
+// asked for). The load generator always runs on epoll, so it is the same for every server.
 //
 // The server runs in a child process pinned with taskset to --server-cpu (default 0); the load generator is a Tina
 // runtime in this process pinned to --client-cpu (default 1): closed loop, one request in flight per connection,
@@ -30,7 +37,7 @@ int IntOption(string name, int fallback) => int.Parse(Option(name, fallback.ToSt
 
 int serverCpu = IntOption("server-cpu", 0);
 int pollTicks = IntOption("poll-ticks", 2000);
-var backend = Enum.Parse<IoBackendKind>(Option("backend", "Epoll"), ignoreCase: true);
+var backend = ParseBackend(Option("backend", "Epoll"));
 if (options.TryGetValue("serve", out string? serve))
 {
     return ServerProcess.Run(serve, IntOption("port", 0), serverCpu, pollTicks, backend);
@@ -40,13 +47,18 @@ int clientCpu = IntOption("client-cpu", Environment.ProcessorCount > 1 ? 1 : -1)
 int seconds = IntOption("seconds", 5);
 int warmup = IntOption("warmup", 1);
 int size = IntOption("size", 64);
-string[] servers = Option("server", "both") == "both" ? new[] { "tina", "sockets" } : new[] { Option("server", "both") };
+string[] servers = Option("server", "both") switch
+{
+    "both" => new[] { "tina", "sockets" },
+    "all" => new[] { "tina-iouring", "tina-epoll", "sockets" },
+    string list => list.Split(','),
+};
 int[] connectionCounts = Option("connections", "1,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
 int basePort = IntOption("port", 30000 + (Environment.ProcessId % 2000));
 
 Console.WriteLine($"Tina.Io echo benchmark: {Environment.ProcessorCount} CPUs, {RuntimeInfo()}, server CPU {serverCpu}, client CPU {clientCpu}, "
     + $"{size} B requests, {warmup} s warm-up + {seconds} s, Tina server IdlePollTicks {pollTicks}, backend {backend}");
-Console.WriteLine("server   conns    req/s    p50 µs   p99 µs   server CPU µs/req   server B/req");
+Console.WriteLine("server         conns    req/s    p50 µs   p99 µs   server CPU µs/req   server B/req   backend");
 int run = 0;
 foreach (int connections in connectionCounts)
 {
@@ -54,7 +66,7 @@ foreach (int connections in connectionCounts)
     {
         Result result = Measure(server, connections, basePort + run++);
         Console.WriteLine(
-            $"{server,-8} {connections,5} {result.RequestsPerSecond,9:F0} {result.P50Micros,9:F1} {result.P99Micros,8:F1} {result.CpuMicrosPerRequest,19:F2} {result.BytesPerRequest,14:F2}"
+            $"{server,-13} {connections,5} {result.RequestsPerSecond,9:F0} {result.P50Micros,9:F1} {result.P99Micros,8:F1} {result.CpuMicrosPerRequest,19:F2} {result.BytesPerRequest,14:F2}   {result.Backend}"
             + (result.Failures > 0 ? $"   ({result.Failures} client failures)" : string.Empty));
     }
 }
@@ -64,7 +76,15 @@ return 0;
 Result Measure(string server, int connections, int port)
 {
     string self = Environment.ProcessPath!;
-    string arguments = $"--serve {server} --port {port} --server-cpu {serverCpu} --poll-ticks {pollTicks} --backend {backend}";
+    (string kind, IoBackendKind serverBackend) = server switch
+    {
+        "tina" => ("tina", backend),
+        "tina-iouring" or "tina-io_uring" => ("tina", IoBackendKind.IoUring),
+        "tina-epoll" => ("tina", IoBackendKind.Epoll),
+        "sockets" => ("sockets", backend),
+        _ => throw new ArgumentException($"unknown server '{server}' (tina, tina-iouring, tina-epoll, sockets, both, all)"),
+    };
+    string arguments = $"--serve {kind} --port {port} --server-cpu {serverCpu} --poll-ticks {pollTicks} --backend {serverBackend}";
     var start = serverCpu >= 0
         ? new ProcessStartInfo("taskset", $"-c {serverCpu} \"{self}\" {arguments}")
         : new ProcessStartInfo(self, arguments);
@@ -78,6 +98,7 @@ Result Measure(string server, int connections, int port)
         throw new InvalidOperationException($"server did not start: {ready}");
     }
 
+    string runningBackend = kind == "tina" ? Ask(child, "backend") : "-";
     using TinaRuntime client = LoadClient.Start(port, connections, size, clientCpu);
     SpinWait.SpinUntil(() => Volatile.Read(ref LoadClient.Connected) + Volatile.Read(ref LoadClient.Failed) >= connections, TimeSpan.FromSeconds(10));
     Thread.Sleep(TimeSpan.FromSeconds(warmup));
@@ -118,14 +139,23 @@ Result Measure(string server, int connections, int port)
         Percentile(merged, requests, 0.99) / 1000.0,
         requests == 0 ? 0 : (cpuAfter - cpuBefore).TotalMicroseconds / requests,
         requests == 0 ? 0 : (double)(allocatedAfter - allocatedBefore) / requests,
-        LoadClient.Failed);
+        LoadClient.Failed,
+        runningBackend);
 }
 
-static long Mark(Process child)
+static long Mark(Process child) => long.Parse(Ask(child, "mark"), CultureInfo.InvariantCulture);
+
+static string Ask(Process child, string command)
 {
-    child.StandardInput.WriteLine("mark");
-    return long.Parse(child.StandardOutput.ReadLine()!, CultureInfo.InvariantCulture);
+    child.StandardInput.WriteLine(command);
+    return child.StandardOutput.ReadLine()!;
 }
+
+static IoBackendKind ParseBackend(string name) => name.ToLowerInvariant() switch
+{
+    "iouring" or "io_uring" or "io-uring" or "uring" => IoBackendKind.IoUring,
+    _ => Enum.Parse<IoBackendKind>(name, ignoreCase: true),
+};
 
 static long Percentile(long[] histogram, long total, double fraction)
 {
@@ -145,4 +175,4 @@ static long Percentile(long[] histogram, long total, double fraction)
 
 static string RuntimeInfo() => $".NET {Environment.Version}, kernel {Environment.OSVersion.Version}";
 
-internal readonly record struct Result(double RequestsPerSecond, double P50Micros, double P99Micros, double CpuMicrosPerRequest, double BytesPerRequest, int Failures);
+internal readonly record struct Result(double RequestsPerSecond, double P50Micros, double P99Micros, double CpuMicrosPerRequest, double BytesPerRequest, int Failures, string Backend);

@@ -180,6 +180,18 @@ internal static class ServerProcess
             {
                 Console.WriteLine(GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
+            else if (line == "backend")
+            {
+                // The backend the shard actually runs (it may have fallen back), once its reactor exists.
+                string name = "-";
+                if (server is TinaRuntime runtime)
+                {
+                    SpinWait.SpinUntil(() => runtime.GetIoStats(0).Backend != "none", TimeSpan.FromSeconds(5));
+                    name = runtime.GetIoStats(0).Backend;
+                }
+
+                Console.WriteLine(name);
+            }
             else if (line == "quit")
             {
                 break;

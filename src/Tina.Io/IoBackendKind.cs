@@ -8,7 +8,10 @@ public enum IoBackendKind : byte
     /// else epoll; IOCP on Windows. The boot log says what each shard chose and why.
     /// </summary>
     Auto = 0,
-    /// <summary>Linux io_uring. Fails the boot when it is not available.</summary>
+    /// <summary>
+    /// Linux io_uring. UseIo fails (TinaConfigurationException) when this process cannot run it at all; a shard whose
+    /// own ring then fails to start falls back to epoll and logs a warning with the reason.
+    /// </summary>
     IoUring = 1,
     /// <summary>Linux epoll, edge-triggered, emulating completions.</summary>
     Epoll = 2,

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading;
 using Tina.Io.Backends.Epoll;
 using Tina.Io.Backends.Iocp;
+using Tina.Io.Backends.IoUring;
 using Tina.Io.Backends.Simulated;
 using Tina.Io.Interop;
 using Tina.Scheduling;
@@ -10,12 +11,18 @@ using Tina.Scheduling;
 namespace Tina.Io.Reactor;
 
 /// <summary>
-/// Picks and builds each shard's backend. Auto prefers io_uring on Linux (once its backend is built in and the
-/// kernel allows it), else epoll; IOCP on Windows. The choice and its reason go to the shard's boot log line.
+/// Picks and builds each shard's backend. Auto prefers io_uring on Linux when the kernel allows it (the ring is built
+/// and self-tested on the shard's thread), else epoll; IOCP on Windows. The choice and its reason go to the shard's
+/// boot log line. An explicit IoUring fails UseIo when this process cannot run io_uring at all; a shard whose own
+/// ring then fails falls back to epoll with a warning.
 /// </summary>
 internal static class BackendSelector
 {
     private static int s_descriptorLimitRaised;   // 1 once RLIMIT_NOFILE was raised for this process
+    private static string? s_simulatedShardFailure; // tests: every shard's io_uring ring "fails" with this reason
+
+    /// <summary>Tests only: makes each shard's io_uring creation fail with <paramref name="reason"/> (null restores).</summary>
+    internal static void SimulateShardIoUringFailure(string? reason) => Volatile.Write(ref s_simulatedShardFailure, reason);
 
     /// <summary>At UseIo: fails the boot early when the backend asked for cannot run on this platform.</summary>
     public static void CheckSupported(IoBackendKind kind)
@@ -53,8 +60,18 @@ internal static class BackendSelector
             case IoBackendKind.Epoll:
                 return CreateEpoll(shard, options, completionCapacity, "configured");
             case IoBackendKind.IoUring:
-                return CreateIoUring(shard, options, out string failure)
-                    ?? throw new TinaConfigurationException("IoOptions.Backend", "IoUring", $"could not start on shard {shard.Id}: {failure}");
+                // UseIo already refused the boot if this process cannot run io_uring at all. A shard whose own ring
+                // fails after that (RLIMIT_MEMLOCK, ENOMEM) falls back to epoll with a warning rather than killing
+                // its thread: sockets stay interchangeable (both backends use non-blocking sockets), so hand-off
+                // between shards still works.
+                IoReactor? configured = CreateIoUring(shard, options, "configured", out string failure);
+                if (configured is not null)
+                {
+                    return configured;
+                }
+
+                shard.Log(TinaLogLevel.Warning, Handle.None, $"io_uring was asked for but could not start on this shard; falling back to epoll: {failure}", 0, 0);
+                return CreateEpoll(shard, options, completionCapacity, $"io_uring asked for, fell back: {failure}");
             case IoBackendKind.Iocp:
                 return CreateIocp(shard, options);
             default:
@@ -63,7 +80,7 @@ internal static class BackendSelector
                     return CreateIocp(shard, options);
                 }
 
-                return CreateIoUring(shard, options, out string reason)
+                return CreateIoUring(shard, options, "auto: io_uring preferred", out string reason)
                     ?? CreateEpoll(shard, options, completionCapacity, $"auto: io_uring not used ({reason})");
         }
     }
@@ -87,21 +104,77 @@ internal static class BackendSelector
     }
 
     /// <summary>
-    /// The io_uring backend's entry point. It is built by a separate work item against <see cref="IIoBackend"/>; until
-    /// it lands this returns null with the reason, and Auto falls back to epoll.
+    /// Builds an io_uring reactor on the calling (shard) thread, which becomes the ring's only issuer; null with the
+    /// reason when <see cref="IoUringBackend.TryCreate(in IoUringOptions, out IoUringBackend?, out string)"/> refuses
+    /// (setup ladder exhausted, seccomp, missing features or opcodes, a failed self-test).
     /// </summary>
-    private static IoReactor? CreateIoUring(Shard shard, IoOptions options, out string reason)
+    private static IoReactor? CreateIoUring(Shard shard, IoOptions options, string selection, out string reason)
     {
-        _ = shard;
-        _ = options;
-        IoUringAvailable(out reason);
-        return null;
+        if (!OperatingSystem.IsLinux())
+        {
+            reason = "not Linux";
+            return null;
+        }
+
+        string? simulated = Volatile.Read(ref s_simulatedShardFailure);
+        if (simulated is not null)
+        {
+            reason = simulated;
+            return null;
+        }
+
+        RaiseDescriptorLimitOnce(shard);
+        if (!IoUringBackend.TryCreate(RingOptions(options), out IoUringBackend? backend, out reason))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new IoReactor(shard, backend!, new LinuxSocketLayer(options), options, selection);
+        }
+        catch
+        {
+            backend!.Dispose();
+            throw;
+        }
     }
 
-    private static bool IoUringAvailable(out string reason)
+    /// <summary>
+    /// The ring each shard asks for: one SQ entry per submission of a batch (the backend submits early when a tick
+    /// queues more), within io_uring's bounds. No provided-buffer ring: the reactor receives into its own pool
+    /// buffers (one-shot RECV), so the 4 MiB a shard's buffer ring would pin are not spent.
+    /// </summary>
+    internal static IoUringOptions RingOptions(IoOptions options) =>
+        new(Math.Clamp(options.SubmissionBatchSize, 64, IoUringOptions.SubmissionEntriesMax)) { ProvidedBufferCount = 0 };
+
+    /// <summary>
+    /// Whether this process can run io_uring: one throwaway ring, built, self-tested and closed on the calling
+    /// thread, once per process (the answer is cached). Each shard still builds its own ring and may still fall back.
+    /// </summary>
+    internal static bool IoUringAvailable(out string reason)
     {
-        reason = "the io_uring backend is not built into this version";
-        return false;
+        (bool available, string why) = s_ioUringProbe.Value;
+        reason = why;
+        return available;
+    }
+
+    private static readonly Lazy<(bool Available, string Reason)> s_ioUringProbe = new(ProbeIoUring, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static (bool, string) ProbeIoUring()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return (false, "not Linux");
+        }
+
+        if (!IoUringBackend.TryCreate(new IoUringOptions(8) { ProvidedBufferCount = 0 }, out IoUringBackend? probe, out string reason))
+        {
+            return (false, reason);
+        }
+
+        probe!.Dispose();
+        return (true, string.Empty);
     }
 
     /// <summary>Raises the soft RLIMIT_NOFILE to the hard limit once per process, so the table, not the OS, is the bound.</summary>

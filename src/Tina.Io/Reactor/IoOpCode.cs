@@ -17,14 +17,15 @@ internal enum IoOpCode : byte
     Close = 5,
     /// <summary>
     /// Cancel the operation named by <see cref="IoSubmission.TargetToken"/> (or, when that is 0, every operation on the
-    /// descriptor). Result 0 or more (io_uring reports how many it cancelled), or -ENOENT when the target had already finished; the
-    /// cancelled operation completes with ECANCELED under its own token.
+    /// descriptor). Result 0 or more (by token: 0; every operation: io_uring reports how many it cancelled), or -ENOENT
+    /// when the target had already finished (io_uring may also say -EALREADY: it is running and completes on its own);
+    /// the cancelled operation completes with ECANCELED under its own token. The reactor reads none of these results.
     /// </summary>
     Cancel = 6,
     /// <summary>
     /// Stop watching the descriptor without closing it (result: 0): it is moving to another shard's reactor. epoll
-    /// removes it from its set; io_uring drops any registered-file slot. The reactor submits it only when no operation
-    /// is in flight on the descriptor.
+    /// removes it from its set; io_uring has nothing registered per descriptor (no fixed files) and completes it at
+    /// once without an SQE. The reactor submits it only when no operation is in flight on the descriptor.
     /// </summary>
     Detach = 7,
     /// <summary>

@@ -1,10 +1,11 @@
 using NUnit.Framework;
+using Tina.Io.Tests.Support;
 
 namespace Tina.Io.Tests.Contract;
 
 /// <summary>
-/// The contract on io_uring. Ignored until the io_uring backend is built in and the kernel allows it (UseIo refuses
-/// an unavailable backend with a TinaConfigurationException, which this fixture turns into Ignore).
+/// The contract on io_uring. Ignored where the kernel or a sandbox forbids io_uring (UseIo refuses an unavailable
+/// backend with a TinaConfigurationException, which this fixture turns into Ignore).
 /// </summary>
 [TestFixture]
 [Platform("Linux")]
@@ -23,5 +24,13 @@ public sealed class IoUringContractTests : IoContractTests
         {
             Assert.Ignore($"io_uring is not available: {unavailable.Allowed}");
         }
+    }
+
+    [Test]
+    public void Boot_TheShardRunsOnIoUringNotAFallback()
+    {
+        using IoHarness harness = Create(spec => spec.AddIsolate<EchoServer>(slots: 1));
+        harness.Run(1);
+        Assert.That(harness.Reactor().BackendName, Is.EqualTo("io_uring"));
     }
 }

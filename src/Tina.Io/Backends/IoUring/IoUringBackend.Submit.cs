@@ -18,6 +18,17 @@ internal sealed partial class IoUringBackend
         for (; accepted < batch.Length; accepted++)
         {
             ref readonly IoSubmission submission = ref batch[accepted];
+            if (submission.Op == IoOpCode.Detach && !IoUringTokens.IsInternal(submission.Token))
+            {
+                // Nothing is registered per descriptor (no fixed files, no poll set): there is nothing to drop.
+                if (!TryAddSynthetic(submission.Token, 0))
+                {
+                    break;
+                }
+
+                continue;
+            }
+
             if (!TryTranslate(submission, out IoUringSqe sqe, out int errno))
             {
                 if (!TryAddSynthetic(submission.Token, -errno))
@@ -134,7 +145,10 @@ internal sealed partial class IoUringBackend
             case IoOpCode.Accept:
             case IoOpCode.AcceptMultishot:
                 sqe.Opcode = (byte)IoUringOpcode.Accept;
-                sqe.OpFlags = LinuxSockets.SockCloexec;  // accept4 flags; no peer address is asked for
+                // accept4 flags; no peer address is asked for. Non-blocking like every other socket of the reactor's
+                // (its own sockets come from the shared Linux socket layer), so a socket handed off to a shard that
+                // fell back to epoll never blocks that shard; io_uring polls a non-blocking socket just the same.
+                sqe.OpFlags = LinuxSockets.SockCloexec | LinuxSockets.SockNonblock;
                 if (submission.Op == IoOpCode.AcceptMultishot && (Capabilities & IoBackendCapabilities.MultishotAccept) != 0)
                 {
                     sqe.IoPriority = IoUringCqeFlags.AcceptMultishot;
@@ -182,6 +196,22 @@ internal sealed partial class IoUringBackend
                 return true;
             case IoOpCode.Cancel:
                 sqe.Opcode = (byte)IoUringOpcode.AsyncCancel;
+                if (submission.TargetToken != 0)
+                {
+                    // One operation, by user_data (sqe->addr): result 0, -ENOENT (already finished) or -EALREADY
+                    // (running; it completes on its own).
+                    if (IoUringTokens.IsInternal(submission.TargetToken))
+                    {
+                        errno = LinuxErrno.EINVAL; // the backend's own operations are not the reactor's to cancel
+                        return false;
+                    }
+
+                    sqe.Address = submission.TargetToken;
+                    sqe.Descriptor = 0;
+                    return true;
+                }
+
+                // Every operation on the descriptor: result = how many were cancelled, or -ENOENT.
                 sqe.OpFlags = IoUringCqeFlags.CancelFd | IoUringCqeFlags.CancelAll;
                 return true;
             default:

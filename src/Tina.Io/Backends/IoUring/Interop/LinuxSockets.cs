@@ -17,6 +17,7 @@ internal static unsafe partial class LinuxSockets
     public const int AfInet = 2;
     public const int SockStream = 1;
     public const int SockCloexec = 0x80000;
+    public const int SockNonblock = 0x800;
     public const int MsgNoSignal = 0x4000;
 
     /// <summary>sizeof(struct sockaddr_in).</summary>
