@@ -52,7 +52,7 @@ internal class TcpEchoWorkload<TSession> : ISimulationWorkload
         _shards = random.NextInclusive(2, 4);
         spec.ShardCount = _shards;
         _clientsPerShard = random.NextInclusive(1, 3);
-        _exchanges = random.NextInclusive(2, 6);
+        _exchanges = random.NextInclusive(4, 64);
         _maxPayload = random.NextInclusive(64, 12_288);
         spec.MessagePoolCapacity = 256;
         spec.RingCapacity = 16;
