@@ -26,6 +26,7 @@ internal static class SimulationCatalog
         "callmesh-lossy-link" => new LossyCallMeshWorkload(),
         "tcp-echo" => new TcpEchoWorkload<EchoSession>(),
         "tcp-echo-dropped-byte" => new TcpEchoWorkload<DroppingEchoSession>("tcp-echo-dropped-byte"),
+        "tcp-echo-corrupting-network" => new CorruptingTcpEchoWorkload(),
         _ => throw new ArgumentException($"unknown simulation workload '{name}'", nameof(name)),
     };
 

@@ -31,13 +31,20 @@ internal class TcpEchoWorkload<TSession> : ISimulationWorkload
     private const int ClientType = 2;
 
     private readonly List<Handle> _clients = new();
-    private readonly SimulatedNetworkComponent _network = new((IoAddress.Loopback, Port));
+    private readonly SimulatedNetworkComponent _network;
     private int _clientsPerShard;
     private int _exchanges;
     private int _maxPayload;
     private int _shards;
 
-    public TcpEchoWorkload(string name = "tcp-echo") => Name = name;
+    /// <param name="name">The workload's name.</param>
+    /// <param name="network">The network component (a planted-bug variant in a test); by default a fresh
+    /// <see cref="SimulatedNetworkComponent"/> that may partition the echo port.</param>
+    public TcpEchoWorkload(string name = "tcp-echo", SimulatedNetworkComponent? network = null)
+    {
+        Name = name;
+        _network = network ?? new SimulatedNetworkComponent((IoAddress.Loopback, Port));
+    }
 
     public string Name { get; }
 
