@@ -97,6 +97,8 @@ internal static class Runner
         };
         int failures = 0;
         long dispatches = 0;
+        int outlived = 0;
+        var echo = new EchoTotals();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < seeds; i++)
         {
@@ -107,8 +109,14 @@ internal static class Runner
                 return 2;
             }
 
-            SimulationResult result = new Simulator(instance, SplitMix64.Nth(baseSeed, (ulong)i), options).Run();
+            var simulator = new Simulator(instance, SplitMix64.Nth(baseSeed, (ulong)i), options);
+            SimulationResult result = simulator.Run();
             dispatches += result.Dispatches;
+            outlived += result.Rounds > options.FaultRounds ? 1 : 0;
+            if (instance is TcpEchoWorkload<EchoSession> tcp)
+            {
+                echo.Add(tcp.Totals(simulator.Runtime));
+            }
             if (!result.Passed)
             {
                 failures++;
@@ -118,7 +126,11 @@ internal static class Runner
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"sweep {workload}: {seeds} seeds from {SimulationResult.FormatSeed(baseSeed)}, {failures} failures, {dispatches} messages, {watch.Elapsed.TotalSeconds:F1} s"));
+            $"sweep {workload}: {seeds} seeds from {SimulationResult.FormatSeed(baseSeed)}, {failures} failures, {dispatches} messages, {outlived} runs outlived the fault phase, {watch.Elapsed.TotalSeconds:F1} s"));
+        if (echo.Exchanges > 0)
+        {
+            Console.WriteLine("  tcp-echo: " + echo);
+        }
         return failures == 0 ? 0 : 1;
     }
 

@@ -15,6 +15,8 @@ public sealed class PlantedBugTests
 
     [TestCase("dispatcher-double-count", "Application:dispatcher-double-count")]
     [TestCase("callmesh-lossy-link", "MessageAccounting")]
+    [TestCase("tcp-echo-dropped-byte", "Application:tcp-echo-dropped-byte")]
+    [TestCase("tcp-echo-corrupting-network", "Component:network")]
     public void PlantedBug_SweepFindsAFailingSeed_AndReplayReproducesIt(string workload, string checker)
     {
         SimulationResult? failure = null;

@@ -5,7 +5,7 @@ using Tina.Simulation.Workloads;
 namespace Tina.Tests.Simulation;
 
 /// <summary>
-/// Every workload the simulation tests run, by name (the runner's two plus the planted-bug variants), and the
+/// Every workload the simulation tests run, by name (the runner's three plus the planted-bug variants), and the
 /// options the sweep uses, so a replay from a failure line runs exactly the same simulation.
 /// </summary>
 internal static class SimulationCatalog
@@ -16,7 +16,7 @@ internal static class SimulationCatalog
     /// <summary>Rounds the sweep allows after the faults stop for the run to converge.</summary>
     public const int SweepLivenessRounds = 20_000;
 
-    public static readonly string[] SweepWorkloads = ["dispatcher", "callmesh"];
+    public static readonly string[] SweepWorkloads = ["dispatcher", "callmesh", "tcp-echo"];
 
     public static ISimulationWorkload Create(string name) => name switch
     {
@@ -24,6 +24,9 @@ internal static class SimulationCatalog
         "callmesh" => new CallMeshWorkload(),
         "dispatcher-double-count" => new DispatcherWorkload<DoubleCountingDispatcher>("dispatcher-double-count"),
         "callmesh-lossy-link" => new LossyCallMeshWorkload(),
+        "tcp-echo" => new TcpEchoWorkload<EchoSession>(),
+        "tcp-echo-dropped-byte" => new TcpEchoWorkload<DroppingEchoSession>("tcp-echo-dropped-byte"),
+        "tcp-echo-corrupting-network" => new CorruptingTcpEchoWorkload(),
         _ => throw new ArgumentException($"unknown simulation workload '{name}'", nameof(name)),
     };
 

@@ -17,6 +17,7 @@ public sealed class SimulationDeterminismTests
 
     [TestCase("dispatcher")]
     [TestCase("callmesh")]
+    [TestCase("tcp-echo")]
     public void SameSeed_TwiceInProcess_SameTraceHash(string workload)
     {
         foreach (ulong seed in s_seeds)
@@ -32,6 +33,7 @@ public sealed class SimulationDeterminismTests
 
     [TestCase("dispatcher")]
     [TestCase("callmesh")]
+    [TestCase("tcp-echo")]
     public void DifferentSeeds_DifferentTraceHashes(string workload)
     {
         Assert.That(Run(workload, 1).TraceHash, Is.Not.EqualTo(Run(workload, 2).TraceHash));
@@ -39,6 +41,7 @@ public sealed class SimulationDeterminismTests
 
     [TestCase("dispatcher")]
     [TestCase("callmesh")]
+    [TestCase("tcp-echo")]
     public void SameSeed_InAFreshProcess_SameTraceHash(string workload)
     {
         const ulong seed = 0xC0FFEE;

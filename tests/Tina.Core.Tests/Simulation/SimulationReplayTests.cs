@@ -28,6 +28,7 @@ public sealed class SimulationReplayTests
         {
             ("dispatcher", 0x7153_0000_5EED_0001),
             ("callmesh", 0x7153_0000_5EED_0001),
+            ("tcp-echo", 0x7153_0000_5EED_0001),
         })
         {
             yield return new TestCaseData(workload, seed)

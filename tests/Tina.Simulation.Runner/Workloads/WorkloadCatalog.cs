@@ -3,12 +3,13 @@ namespace Tina.Simulation.Workloads;
 /// <summary>The workloads by name, for the runner and the sweep.</summary>
 internal static class WorkloadCatalog
 {
-    public static readonly string[] Names = ["dispatcher", "callmesh"];
+    public static readonly string[] Names = ["dispatcher", "callmesh", "tcp-echo"];
 
     public static ISimulationWorkload? Create(string name) => name switch
     {
         "dispatcher" => new DispatcherWorkload<JobDispatcher>(),
         "callmesh" => new CallMeshWorkload(),
+        "tcp-echo" => new TcpEchoWorkload<EchoSession>(),
         _ => null,
     };
 }

@@ -9,7 +9,9 @@ namespace Tina.Io.Backends.Simulated;
 /// <summary>
 /// One shard's window onto a <see cref="SimulatedNetwork"/>: its backend (operations and completions) and its socket
 /// layer (listen, create, close). The network's clock is the shard's: each Collect advances the network to the
-/// shard's current tick time, so under the deterministic driver the whole run follows the manual clock.
+/// shard's current tick time, so under a manual clock the whole run follows it; when the network is
+/// <see cref="SimulatedNetwork.DrivenExternally"/> (the simulator's network component advances it once per round)
+/// Collect only drains.
 /// </summary>
 internal sealed unsafe class SimulatedBackend : IIoBackend, ISocketLayer
 {
@@ -48,11 +50,16 @@ internal sealed unsafe class SimulatedBackend : IIoBackend, ISocketLayer
 
     public int Collect(Span<IoCompletionEntry> completions)
     {
-        _network.Advance(_shard.NowNanoseconds);
+        if (!_network.DrivenExternally)
+        {
+            _network.Advance(_shard.NowNanoseconds);
+        }
+
         return _network.Drain(_sink, completions);
     }
 
-    public bool HasCompletions() => _network.HasReady(_sink) || _network.NextEventTime <= _shard.NowNanoseconds;
+    public bool HasCompletions() =>
+        _network.HasReady(_sink) || (!_network.DrivenExternally && _network.NextEventTime <= _shard.NowNanoseconds);
 
     /// <summary>Threaded runs: the network moves with the shard clock, so sleep at most a millisecond at a time.</summary>
     public void Wait(long timeoutNanoseconds)

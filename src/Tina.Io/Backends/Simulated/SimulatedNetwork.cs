@@ -64,6 +64,27 @@ internal sealed unsafe class SimulatedNetwork
 
     public SimulatedNetworkOptions Options => _options;
 
+    /// <summary>
+    /// True when a driver (the deterministic simulator's network component) advances the network once per round
+    /// itself: the shards' backends then only submit and drain, and never move the network's clock.
+    /// </summary>
+    public bool DrivenExternally { get; set; }
+
+    /// <summary>Sees every byte written into and read out of a stream (the simulator's byte ledger); null for none.</summary>
+    public ISimulatedNetworkObserver? Observer { get; set; }
+
+    /// <summary>Listening sockets open now.</summary>
+    public int ListenerCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _listeners.Count;
+            }
+        }
+    }
+
     /// <summary>Sockets open now (listeners and connection ends).</summary>
     public int LiveSockets
     {
@@ -376,6 +397,7 @@ internal sealed unsafe class SimulatedNetwork
         {
             int count = (int)Math.Min(available, op.Length);
             CopyOut(socket, new Span<byte>((void*)op.Buffer, count));
+            Observer?.OnRead(socket.Incarnation, socket.Consumed, new ReadOnlySpan<byte>((void*)op.Buffer, count));
             socket.Consumed += count;
             Finish(ref op, count);
             if (PeerOf(socket) is { } sender)
@@ -427,6 +449,7 @@ internal sealed unsafe class SimulatedNetwork
 
         int count = (int)Math.Min(space, op.Length);
         CopyIn(receiver, new ReadOnlySpan<byte>((void*)op.Buffer, count));
+        Observer?.OnWritten(receiver.Incarnation, receiver.Written, new ReadOnlySpan<byte>((void*)op.Buffer, count));
         receiver.Written += count;
         long at = Math.Max(_now + SegmentDelay(), receiver.LastDeliverAt);
         receiver.LastDeliverAt = at;
@@ -716,6 +739,7 @@ internal sealed unsafe class SimulatedNetwork
         _freeIds.Push(socket.Id);
         _windows.Push(socket.Window);
         _liveSockets--;
+        Observer?.OnReleased(socket.Incarnation);
     }
 
     private static void CopyIn(SimSocket receiver, ReadOnlySpan<byte> data)
