@@ -99,11 +99,13 @@ internal sealed partial class Shard
     /// <summary>Whether this shard accepts remote work. Written by the runtime, read by any sender (volatile).</summary>
     public ShardStatus Status
     {
-        get => (ShardStatus)System.Threading.Volatile.Read(ref _status);
-        set => System.Threading.Volatile.Write(ref _status, (int)value);
+        get => (ShardStatus)System.Threading.Volatile.Read(ref _status.Value);
+        set => System.Threading.Volatile.Write(ref _status.Value, (int)value);
     }
 
-    private int _status;
+    // Every peer reads this on every remote send: it lives on a line of its own, away from the fields this shard
+    // writes per message (a shared line cost the cross-shard path a cache-line transfer per send).
+    private readonly PaddedInt _status = new();
 
     public TinaRuntime Runtime => _runtime;
 
