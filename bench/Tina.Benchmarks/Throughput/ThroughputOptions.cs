@@ -1,0 +1,64 @@
+using System;
+using System.Globalization;
+
+namespace Tina.Benchmarks.Throughput;
+
+/// <summary>Command-line options of <c>--throughput</c>.</summary>
+internal sealed class ThroughputOptions
+{
+    /// <summary>Measured window per run.</summary>
+    public TimeSpan Window { get; private set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Time between start and the measured window (JIT tiering, caches, steady state).</summary>
+    public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Runs per scenario and pinning mode, each on a fresh runtime.</summary>
+    public int Runs { get; private set; } = 3;
+
+    /// <summary>Only scenarios whose name contains this (null: all).</summary>
+    public string? Only { get; private set; }
+
+    /// <summary>Run the pinned variants.</summary>
+    public bool Pinned { get; private set; } = true;
+
+    /// <summary>Run the unpinned variants.</summary>
+    public bool Unpinned { get; private set; } = true;
+
+    public static ThroughputOptions Parse(ReadOnlySpan<string> args)
+    {
+        var options = new ThroughputOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : string.Empty;
+            switch (args[i])
+            {
+                case "--seconds":
+                    options.Window = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));
+                    i++;
+                    break;
+                case "--warmup":
+                    options.Warmup = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));
+                    i++;
+                    break;
+                case "--runs":
+                    options.Runs = int.Parse(value, CultureInfo.InvariantCulture);
+                    i++;
+                    break;
+                case "--only":
+                    options.Only = value;
+                    i++;
+                    break;
+                case "--pin":
+                    options.Pinned = value is "pinned" or "both";
+                    options.Unpinned = value is "unpinned" or "both";
+                    i++;
+                    break;
+                default:
+                    throw new ArgumentException(
+                        $"Unknown option '{args[i]}'. Options: --seconds S, --warmup S, --runs N, --only NAME, --pin pinned|unpinned|both.");
+            }
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,243 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace Tina.Benchmarks.Throughput;
+
+/// <summary>
+/// Multi-shard throughput, latency, allocation and idle-CPU measurements with real shard threads. Each scenario runs
+/// <see cref="ThroughputOptions.Runs"/> times on a fresh runtime, pinned (shard i on CPU i) and unpinned: start,
+/// warm up, then count work over a Stopwatch window while this thread sleeps. Prints every run, then a markdown
+/// summary (median and min–max over the runs).
+/// </summary>
+internal static class ThroughputRunner
+{
+    public static int Run(ReadOnlySpan<string> args)
+    {
+        ThroughputOptions options = ThroughputOptions.Parse(args);
+        Console.WriteLine(Stats.Invariant(
+            $"# Tina throughput runner: {Environment.ProcessorCount} CPUs, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}"));
+        Console.WriteLine(Stats.Invariant(
+            $"# window {options.Window.TotalSeconds:0.#} s after {options.Warmup.TotalSeconds:0.#} s warm-up, {options.Runs} runs per row, GC server={System.Runtime.GCSettings.IsServerGC}"));
+
+        var rows = new List<string>();
+        foreach (Scenario scenario in Scenarios.All)
+        {
+            if (options.Only is not null && !scenario.Name.Contains(options.Only, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"## {scenario.Name}: {scenario.Description}");
+            foreach (bool pinned in PinModes(options, scenario.CanPin, scenario.CanUnpin))
+            {
+                var runs = new List<RunResult>();
+                int callers = scenario.Name == "callreply-64" ? Scenarios.ManyCallers : 1;
+                for (int r = 0; r < options.Runs; r++)
+                {
+                    RunResult result = Measure(scenario, pinned, options);
+                    runs.Add(result);
+                    Console.WriteLine(Describe(pinned, r + 1, result, scenario.Name.StartsWith("callreply", StringComparison.Ordinal), callers));
+                }
+
+                rows.Add(SummaryRow(scenario, pinned, runs, callers));
+            }
+        }
+
+        var idleRows = new List<string>();
+        if (options.Only is null || "idle".Contains(options.Only, StringComparison.Ordinal))
+        {
+            Console.WriteLine();
+            Console.WriteLine("## idle: 2 shards, default IdlePollTicks, no traffic after a 1,000-message burst; CPU over the window");
+            foreach (bool pinned in PinModes(options, canPin: true, canUnpin: true))
+            {
+                var runs = new List<IdleResult>();
+                for (int r = 0; r < options.Runs; r++)
+                {
+                    IdleResult idle = MeasureIdle(pinned, options);
+                    runs.Add(idle);
+                    Console.WriteLine(Stats.Invariant(
+                        $"  {PinName(pinned)} run {r + 1}: process {idle.ProcessCpuPercent:0.00}% of a core, shard threads {idle.ShardThreadsCpuPercent:0.00}%, parks {idle.Parks}, ticks {idle.Ticks}"));
+                }
+
+                idleRows.Add(Stats.Invariant(
+                    $"| idle | {PinName(pinned)} | {Stats.MedianRange(runs.Select(x => x.ProcessCpuPercent), 1, "0.00")} | {Stats.MedianRange(runs.Select(x => x.ShardThreadsCpuPercent), 1, "0.00")} | {runs.Sum(x => x.Parks)} |"));
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("## Summary (median and min–max over runs)");
+        Console.WriteLine();
+        Console.WriteLine("| scenario | pinning | throughput | mean latency µs | of which remote | max B/msg | process CPU % | ticks/s per shard (median) | refused sends/s | inbound drops | call failures |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (string row in rows)
+        {
+            Console.WriteLine(row);
+        }
+
+        if (idleRows.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| idle | pinning | process CPU % of one core | shard threads CPU % | parks (all runs) |");
+            Console.WriteLine("|---|---|---|---|---|");
+            foreach (string row in idleRows)
+            {
+                Console.WriteLine(row);
+            }
+        }
+
+        return 0;
+    }
+
+    private static IEnumerable<bool> PinModes(ThroughputOptions options, bool canPin, bool canUnpin)
+    {
+        if (options.Pinned && canPin)
+        {
+            yield return true;
+        }
+
+        if (options.Unpinned && canUnpin)
+        {
+            yield return false;
+        }
+    }
+
+    private static string PinName(bool pinned) => pinned ? "pinned [0,1]" : "unpinned";
+
+    private static RunResult Measure(Scenario scenario, bool pinned, ThroughputOptions options)
+    {
+        using Rig rig = scenario.Build(pinned);
+        TinaRuntime runtime = rig.Runtime;
+        var before = new CounterSnapshot(runtime.ShardCount);
+        var after = new CounterSnapshot(runtime.ShardCount);
+        Func<long> work = rig.Work;
+        Func<long>? remote = rig.RemoteWork;
+        using Process process = Process.GetCurrentProcess();
+
+        runtime.Start();
+        Thread.Sleep(options.Warmup);
+
+        process.Refresh();
+        TimeSpan cpuBefore = process.TotalProcessorTime;
+        int gen0Before = GC.CollectionCount(0);
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        // ---- measured window: nothing below allocates until the second allocation reading ----
+        long workBefore = work();
+        long remoteBefore = remote is null ? 0 : remote();
+        before.Read(runtime);
+        long start = Stopwatch.GetTimestamp();
+        Thread.Sleep(options.Window);
+        long end = Stopwatch.GetTimestamp();
+        long workAfter = work();
+        long remoteAfter = remote is null ? 0 : remote();
+        after.Read(runtime);
+        long allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
+        // ---- end of window ----
+        int gen0After = GC.CollectionCount(0);
+        process.Refresh();
+        TimeSpan cpuAfter = process.TotalProcessorTime;
+        if (!runtime.Stop(TimeSpan.FromSeconds(10)))
+        {
+            throw new InvalidOperationException($"{scenario.Name}: shard threads did not stop within 10 s");
+        }
+
+        double seconds = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
+        long units = workAfter - workBefore;
+        var ticks = new double[runtime.ShardCount];
+        for (int s = 0; s < ticks.Length; s++)
+        {
+            ticks[s] = (after[s, ShardCounter.Ticks] - before[s, ShardCounter.Ticks]) / seconds;
+        }
+
+        return new RunResult
+        {
+            WorkPerSecond = units / seconds,
+            RemotePerSecond = remote is null ? double.NaN : (remoteAfter - remoteBefore) / seconds,
+            BytesPerMessage = units == 0 ? double.NaN : (double)(allocatedAfter - allocatedBefore) / (units * rig.MessagesPerUnit),
+            Gen0Collections = gen0After - gen0Before,
+            ProcessCpuPercent = 100 * (cpuAfter - cpuBefore).TotalSeconds / seconds,
+            TicksPerSecond = ticks,
+            RefusedPerSecond = (Delta(ShardCounter.SendRingFull) + Delta(ShardCounter.SendMailboxFull) + Delta(ShardCounter.SendPoolExhausted)) / seconds,
+            InboundDrops = Delta(ShardCounter.InboundMailboxFull) + Delta(ShardCounter.InboundPoolExhausted) + Delta(ShardCounter.InboundStaleHandle),
+            CallFailures = Delta(ShardCounter.CallsTimedOut) + Delta(ShardCounter.CallsFailedFast) + Delta(ShardCounter.CallsNoReply) + Delta(ShardCounter.CallsFailedByCallee),
+            Parks = Delta(ShardCounter.Parks),
+        };
+
+        long Delta(ShardCounter counter) => CounterSnapshot.TotalDelta(before, after, counter);
+    }
+
+    private static IdleResult MeasureIdle(bool pinned, ThroughputOptions options)
+    {
+        var spec = new TinaSpec { ShardCount = 2, PinThreads = pinned }; // default IdlePollTicks (2,000)
+        spec.AddIsolate<CountingSink>(slots: 1);
+        using TinaRuntime runtime = TinaRuntime.Create(spec);
+        Handle sink0 = runtime.Spawn<CountingSink>(0).Handle;
+        Handle sink1 = runtime.Spawn<CountingSink>(1).Handle;
+        var before = new CounterSnapshot(2);
+        var after = new CounterSnapshot(2);
+        using Process process = Process.GetCurrentProcess();
+        runtime.Start();
+
+        // A burst of work first, so the shards have run and then gone idle (not just never woken).
+        for (int i = 0; i < 1000; i++)
+        {
+            runtime.Send(i % 2 == 0 ? sink0 : sink1, new Ping(i));
+        }
+
+        Thread.Sleep(options.Warmup);
+        process.Refresh();
+        TimeSpan cpuBefore = process.TotalProcessorTime;
+        TimeSpan shardCpuBefore = ThreadCpu.ShardThreads();
+        before.Read(runtime);
+        long start = Stopwatch.GetTimestamp();
+        Thread.Sleep(options.Window);
+        long end = Stopwatch.GetTimestamp();
+        after.Read(runtime);
+        process.Refresh();
+        TimeSpan cpuAfter = process.TotalProcessorTime;
+        TimeSpan shardCpuAfter = ThreadCpu.ShardThreads();
+        runtime.Stop(TimeSpan.FromSeconds(10));
+
+        double seconds = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
+        return new IdleResult
+        {
+            ProcessCpuPercent = 100 * (cpuAfter - cpuBefore).TotalSeconds / seconds,
+            ShardThreadsCpuPercent = 100 * (shardCpuAfter - shardCpuBefore).TotalSeconds / seconds,
+            Parks = CounterSnapshot.TotalDelta(before, after, ShardCounter.Parks),
+            Ticks = CounterSnapshot.TotalDelta(before, after, ShardCounter.Ticks),
+        };
+    }
+
+    private static string Describe(bool pinned, int run, RunResult r, bool isCall, int callers)
+    {
+        string rate = isCall
+            ? Stats.Invariant($"{r.WorkPerSecond / 1e6:0.000} M round trips/s, mean {callers * 1e6 / r.WorkPerSecond:0.000} µs per round trip")
+            : Stats.Invariant($"{r.WorkPerSecond / 1e6:0.00} M msgs/s delivered");
+        string remote = double.IsNaN(r.RemotePerSecond) ? string.Empty : Stats.Invariant($" ({r.RemotePerSecond / 1e6:0.00} M/s remote)");
+        return Stats.Invariant(
+            $"  {PinName(pinned)} run {run}: {rate}{remote} | {r.BytesPerMessage:0.000} B/msg (gen0 {r.Gen0Collections}) | CPU {r.ProcessCpuPercent:0}% | ticks/s {Stats.Join(r.TicksPerSecond, 1e6, "0.00")} M | refused {r.RefusedPerSecond / 1e6:0.00} M/s | drops {r.InboundDrops} | call failures {r.CallFailures} | parks {r.Parks}");
+    }
+
+    private static string SummaryRow(Scenario scenario, bool pinned, List<RunResult> runs, int callers)
+    {
+        bool isCall = scenario.Name.StartsWith("callreply", StringComparison.Ordinal);
+        string throughput = isCall
+            ? Stats.MedianRange(runs.Select(r => r.WorkPerSecond), 1e6, "0.000") + " M RT/s"
+            : Stats.MedianRange(runs.Select(r => r.WorkPerSecond), 1e6, "0.00") + " M msgs/s";
+        string latency = isCall ? Stats.MedianRange(runs.Select(r => callers * 1e6 / r.WorkPerSecond), 1, "0.000") : "–";
+        string remote = double.IsNaN(runs[0].RemotePerSecond) ? "–" : Stats.MedianRange(runs.Select(r => r.RemotePerSecond), 1e6, "0.00") + " M/s";
+        int shards = runs[0].TicksPerSecond.Length;
+        var ticks = new double[shards];
+        for (int s = 0; s < shards; s++)
+        {
+            ticks[s] = Stats.Median(runs.Select(r => r.TicksPerSecond[s]));
+        }
+
+        return Stats.Invariant(
+            $"| {scenario.Name} | {PinName(pinned)} | {throughput} | {latency} | {remote} | {Stats.Max(runs.Select(r => r.BytesPerMessage)):0.000} | {Stats.MedianRange(runs.Select(r => r.ProcessCpuPercent), 1, "0")} | {Stats.Join(ticks, 1e6, "0.00")} M | {Stats.MedianRange(runs.Select(r => r.RefusedPerSecond), 1e6, "0.00")} M | {runs.Sum(r => r.InboundDrops)} | {runs.Sum(r => r.CallFailures)} |");
+    }
+}
