@@ -30,6 +30,9 @@ internal sealed class RunResult
     /// <summary>Calls that did not end with a reply (timeout, fast failure, no reply, failed by callee).</summary>
     public long CallFailures { get; init; }
 
+    /// <summary>Idle share of the machine measured just before the run (NaN when not measured).</summary>
+    public double IdleBefore { get; init; } = double.NaN;
+
     /// <summary>Times any shard parked.</summary>
     public long Parks { get; init; }
 }

@@ -32,7 +32,11 @@ internal static class Scenarios
         new Scenario(
             "oneway",
             $"{ProducersPerShard} producers on shard 0 blast pings at one sink on shard 1 (send until refused, then Yield); delivered = handled by the sink",
-            pinned => OneWay(pinned)),
+            pinned => OneWay(pinned, new TinaSpec().DispatchQuantum, SinkBudgetWeight)),
+        new Scenario(
+            "oneway-quantum32",
+            "as oneway with DispatchQuantum 32 (sink weight 255 keeps its budget above a ring): fewer futile producer re-runs per tick, more frequent publishes",
+            pinned => OneWay(pinned, dispatchQuantum: 32, sinkBudgetWeight: 255)),
         new Scenario(
             "callreply-1",
             "1 caller on shard 0 calls a replier on shard 1 in a loop; both shards never park (IdlePollTicks 100,000,000)",
@@ -78,10 +82,11 @@ internal static class Scenarios
         };
     }
 
-    private static Rig OneWay(bool pinned)
+    private static Rig OneWay(bool pinned, int dispatchQuantum, int sinkBudgetWeight)
     {
         TinaSpec spec = Spec(2, pinned, new TinaSpec().IdlePollTicks);
-        spec.AddIsolate<CountingSink>(slots: 1, mailboxCapacity: SinkMailboxCapacity, budgetWeight: SinkBudgetWeight);
+        spec.DispatchQuantum = dispatchQuantum;
+        spec.AddIsolate<CountingSink>(slots: 1, mailboxCapacity: SinkMailboxCapacity, budgetWeight: sinkBudgetWeight);
         spec.AddIsolate<BlastProducer>(slots: ProducersPerShard, mailboxCapacity: 4);
         var runtime = TinaRuntime.Create(spec);
         Handle sink = runtime.Spawn<CountingSink>(1).Handle;

@@ -29,18 +29,10 @@ internal static class Stats
             $"{Median(scaled).ToString(format, CultureInfo.InvariantCulture)} ({scaled.Min().ToString(format, CultureInfo.InvariantCulture)}–{scaled.Max().ToString(format, CultureInfo.InvariantCulture)})");
     }
 
-    public static string Format(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
-
     public static string Join(IEnumerable<double> values, double scale, string format) =>
         string.Join("/", values.Select(v => (v / scale).ToString(format, CultureInfo.InvariantCulture)));
 
     public static double Max(IEnumerable<double> values) => values.DefaultIfEmpty(double.NaN).Max();
 
-    public static long Sum(IEnumerable<long> values) => values.Sum();
-
     public static string Invariant(FormattableString text) => FormattableString.Invariant(text);
-
-    public static string Percent(double value) => Format(value, "0.00", "%");
-
-    private static string Format(double value, string format, string suffix) => Format(value, format) + suffix;
 }

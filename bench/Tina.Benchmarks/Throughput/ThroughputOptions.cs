@@ -15,8 +15,14 @@ internal sealed class ThroughputOptions
     /// <summary>Runs per scenario and pinning mode, each on a fresh runtime.</summary>
     public int Runs { get; private set; } = 3;
 
-    /// <summary>Only scenarios whose name contains this (null: all).</summary>
-    public string? Only { get; private set; }
+    /// <summary>Only these scenarios (exact names, "idle" included); null runs all.</summary>
+    public string[]? Only { get; private set; }
+
+    /// <summary>True when <paramref name="name"/> is selected.</summary>
+    public bool Selects(string name) => Only is null || Array.IndexOf(Only, name) >= 0;
+
+    /// <summary>Longest wait before each run for the shared machine to go quiet (0: do not wait).</summary>
+    public TimeSpan QuietWait { get; private set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Run the pinned variants.</summary>
     public bool Pinned { get; private set; } = true;
@@ -45,7 +51,11 @@ internal sealed class ThroughputOptions
                     i++;
                     break;
                 case "--only":
-                    options.Only = value;
+                    options.Only = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    i++;
+                    break;
+                case "--quiet-wait":
+                    options.QuietWait = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));
                     i++;
                     break;
                 case "--pin":
@@ -55,7 +65,7 @@ internal sealed class ThroughputOptions
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown option '{args[i]}'. Options: --seconds S, --warmup S, --runs N, --only NAME, --pin pinned|unpinned|both.");
+                        $"Unknown option '{args[i]}'. Options: --seconds S, --warmup S, --runs N, --only NAME[,NAME...], --pin pinned|unpinned|both, --quiet-wait S.");
             }
         }
 

@@ -21,12 +21,12 @@ internal static class ThroughputRunner
         Console.WriteLine(Stats.Invariant(
             $"# Tina throughput runner: {Environment.ProcessorCount} CPUs, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}"));
         Console.WriteLine(Stats.Invariant(
-            $"# window {options.Window.TotalSeconds:0.#} s after {options.Warmup.TotalSeconds:0.#} s warm-up, {options.Runs} runs per row, GC server={System.Runtime.GCSettings.IsServerGC}"));
+            $"# window {options.Window.TotalSeconds:0.#} s after {options.Warmup.TotalSeconds:0.#} s warm-up, {options.Runs} runs per row, quiet wait up to {options.QuietWait.TotalSeconds:0} s, GC server={System.Runtime.GCSettings.IsServerGC}"));
 
         var rows = new List<string>();
         foreach (Scenario scenario in Scenarios.All)
         {
-            if (options.Only is not null && !scenario.Name.Contains(options.Only, StringComparison.Ordinal))
+            if (!options.Selects(scenario.Name))
             {
                 continue;
             }
@@ -41,7 +41,7 @@ internal static class ThroughputRunner
                 {
                     RunResult result = Measure(scenario, pinned, options);
                     runs.Add(result);
-                    Console.WriteLine(Describe(pinned, r + 1, result, scenario.Name.StartsWith("callreply", StringComparison.Ordinal), callers));
+                    Console.WriteLine(Describe(pinned, r + 1, result, scenario.Name.StartsWith("callreply", StringComparison.Ordinal), callers, IsBusy(scenario)));
                 }
 
                 rows.Add(SummaryRow(scenario, pinned, runs, callers));
@@ -49,7 +49,7 @@ internal static class ThroughputRunner
         }
 
         var idleRows = new List<string>();
-        if (options.Only is null || "idle".Contains(options.Only, StringComparison.Ordinal))
+        if (options.Selects("idle"))
         {
             Console.WriteLine();
             Console.WriteLine("## idle: 2 shards, default IdlePollTicks, no traffic after a 1,000-message burst; CPU over the window");
@@ -72,8 +72,8 @@ internal static class ThroughputRunner
         Console.WriteLine();
         Console.WriteLine("## Summary (median and min–max over runs)");
         Console.WriteLine();
-        Console.WriteLine("| scenario | pinning | throughput | mean latency µs | of which remote | max B/msg | process CPU % | ticks/s per shard (median) | refused sends/s | inbound drops | call failures |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| scenario | pinning | throughput | mean latency µs | of which remote | max B/msg | process CPU % | ticks/s per shard (median) | refused sends/s | inbound drops | call failures | contended runs |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (string row in rows)
         {
             Console.WriteLine(row);
@@ -110,6 +110,7 @@ internal static class ThroughputRunner
 
     private static RunResult Measure(Scenario scenario, bool pinned, ThroughputOptions options)
     {
+        double idleBefore = QuietWait.WaitForQuiet(options.QuietWait);
         using Rig rig = scenario.Build(pinned);
         TinaRuntime runtime = rig.Runtime;
         var before = new CounterSnapshot(runtime.ShardCount);
@@ -165,6 +166,7 @@ internal static class ThroughputRunner
             InboundDrops = Delta(ShardCounter.InboundMailboxFull) + Delta(ShardCounter.InboundPoolExhausted) + Delta(ShardCounter.InboundStaleHandle),
             CallFailures = Delta(ShardCounter.CallsTimedOut) + Delta(ShardCounter.CallsFailedFast) + Delta(ShardCounter.CallsNoReply) + Delta(ShardCounter.CallsFailedByCallee),
             Parks = Delta(ShardCounter.Parks),
+            IdleBefore = idleBefore,
         };
 
         long Delta(ShardCounter counter) => CounterSnapshot.TotalDelta(before, after, counter);
@@ -172,6 +174,7 @@ internal static class ThroughputRunner
 
     private static IdleResult MeasureIdle(bool pinned, ThroughputOptions options)
     {
+        QuietWait.WaitForQuiet(options.QuietWait);
         var spec = new TinaSpec { ShardCount = 2, PinThreads = pinned }; // default IdlePollTicks (2,000)
         spec.AddIsolate<CountingSink>(slots: 1);
         using TinaRuntime runtime = TinaRuntime.Create(spec);
@@ -212,14 +215,19 @@ internal static class ThroughputRunner
         };
     }
 
-    private static string Describe(bool pinned, int run, RunResult r, bool isCall, int callers)
+    /// <summary>Scenarios whose shards spin the whole window: less than 180 % process CPU means the VM took cores away.</summary>
+    private static bool IsBusy(Scenario scenario) => !scenario.Name.EndsWith("-park", StringComparison.Ordinal);
+
+    private static bool Contended(RunResult r, bool busy) => busy && r.ProcessCpuPercent < 180;
+
+    private static string Describe(bool pinned, int run, RunResult r, bool isCall, int callers, bool busy)
     {
         string rate = isCall
             ? Stats.Invariant($"{r.WorkPerSecond / 1e6:0.000} M round trips/s, mean {callers * 1e6 / r.WorkPerSecond:0.000} µs per round trip")
             : Stats.Invariant($"{r.WorkPerSecond / 1e6:0.00} M msgs/s delivered");
         string remote = double.IsNaN(r.RemotePerSecond) ? string.Empty : Stats.Invariant($" ({r.RemotePerSecond / 1e6:0.00} M/s remote)");
         return Stats.Invariant(
-            $"  {PinName(pinned)} run {run}: {rate}{remote} | {r.BytesPerMessage:0.000} B/msg (gen0 {r.Gen0Collections}) | CPU {r.ProcessCpuPercent:0}% | ticks/s {Stats.Join(r.TicksPerSecond, 1e6, "0.00")} M | refused {r.RefusedPerSecond / 1e6:0.00} M/s | drops {r.InboundDrops} | call failures {r.CallFailures} | parks {r.Parks}");
+            $"  {PinName(pinned)} run {run}: {rate}{remote} | {r.BytesPerMessage:0.000} B/msg (gen0 {r.Gen0Collections}) | CPU {r.ProcessCpuPercent:0}% | ticks/s {Stats.Join(r.TicksPerSecond, 1e6, "0.00")} M | refused {r.RefusedPerSecond / 1e6:0.00} M/s | drops {r.InboundDrops} | call failures {r.CallFailures} | parks {r.Parks} | machine idle before {r.IdleBefore * 100:0}%{(Contended(r, busy) ? " | CONTENDED (<180% CPU)" : string.Empty)}");
     }
 
     private static string SummaryRow(Scenario scenario, bool pinned, List<RunResult> runs, int callers)
@@ -238,6 +246,6 @@ internal static class ThroughputRunner
         }
 
         return Stats.Invariant(
-            $"| {scenario.Name} | {PinName(pinned)} | {throughput} | {latency} | {remote} | {Stats.Max(runs.Select(r => r.BytesPerMessage)):0.000} | {Stats.MedianRange(runs.Select(r => r.ProcessCpuPercent), 1, "0")} | {Stats.Join(ticks, 1e6, "0.00")} M | {Stats.MedianRange(runs.Select(r => r.RefusedPerSecond), 1e6, "0.00")} M | {runs.Sum(r => r.InboundDrops)} | {runs.Sum(r => r.CallFailures)} |");
+            $"| {scenario.Name} | {PinName(pinned)} | {throughput} | {latency} | {remote} | {Stats.Max(runs.Select(r => r.BytesPerMessage)):0.000} | {Stats.MedianRange(runs.Select(r => r.ProcessCpuPercent), 1, "0")} | {Stats.Join(ticks, 1e6, "0.00")} M | {Stats.MedianRange(runs.Select(r => r.RefusedPerSecond), 1e6, "0.00")} M | {runs.Sum(r => r.InboundDrops)} | {runs.Sum(r => r.CallFailures)} | {runs.Count(r => Contended(r, IsBusy(scenario)))}/{runs.Count} |");
     }
 }
