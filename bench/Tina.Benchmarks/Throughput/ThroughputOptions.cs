@@ -24,6 +24,12 @@ internal sealed class ThroughputOptions
     /// <summary>Longest wait before each run for the shared machine to go quiet (0: do not wait).</summary>
     public TimeSpan QuietWait { get; private set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Attempts per run: a run whose shards got less than 180 % CPU (the VM gave a core to someone else) is
+    /// printed, discarded and retried, up to this many attempts; the last attempt is kept either way.
+    /// </summary>
+    public int MaxAttempts { get; private set; } = 4;
+
     /// <summary>Run the pinned variants.</summary>
     public bool Pinned { get; private set; } = true;
 
@@ -58,6 +64,10 @@ internal sealed class ThroughputOptions
                     options.QuietWait = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));
                     i++;
                     break;
+                case "--max-attempts":
+                    options.MaxAttempts = Math.Max(1, int.Parse(value, CultureInfo.InvariantCulture));
+                    i++;
+                    break;
                 case "--pin":
                     options.Pinned = value is "pinned" or "both";
                     options.Unpinned = value is "unpinned" or "both";
@@ -65,7 +75,7 @@ internal sealed class ThroughputOptions
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown option '{args[i]}'. Options: --seconds S, --warmup S, --runs N, --only NAME[,NAME...], --pin pinned|unpinned|both, --quiet-wait S.");
+                        $"Unknown option '{args[i]}'. Options: --seconds S, --warmup S, --runs N, --only NAME[,NAME...], --pin pinned|unpinned|both, --quiet-wait S, --max-attempts N.");
             }
         }
 
