@@ -1,8 +1,30 @@
+using System;
 using BenchmarkDotNet.Running;
+using Tina.Benchmarks.Diagnostics;
+using Tina.Benchmarks.Throughput;
 
 namespace Tina.Benchmarks;
 
+/// <summary>
+/// <c>--throughput [options]</c> runs the multi-shard Stopwatch runner (<see cref="ThroughputRunner"/>);
+/// <c>--layout</c> prints field offsets and envelope alignment (<see cref="LayoutReport"/>);
+/// anything else goes to BenchmarkDotNet's switcher (for example <c>--filter '*IntraShard*'</c>).
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--throughput")
+        {
+            return ThroughputRunner.Run(args.AsSpan(1));
+        }
+
+        if (args.Length > 0 && args[0] == "--layout")
+        {
+            return LayoutReport.Run();
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

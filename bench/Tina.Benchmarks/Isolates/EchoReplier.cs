@@ -1,0 +1,15 @@
+namespace Tina.Benchmarks;
+
+/// <summary>Answers every <see cref="Ping"/> call with a <see cref="Pong"/> carrying the same sequence number.</summary>
+public struct EchoReplier : IIsolate
+{
+    public Effect Handle(ref Context ctx, in Message message)
+    {
+        if (message.Kind == MessageKind.Call && message.Is(out Ping ping))
+        {
+            return ctx.Reply(new Pong(ping.Sequence));
+        }
+
+        return Effect.Receive;
+    }
+}
