@@ -8,7 +8,10 @@ namespace Tina.Benchmarks.Diagnostics;
 internal static class ShardAccess
 {
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_status")]
-    public static extern ref int Status(Shard shard);
+    private static extern ref Tina.Memory.PaddedInt StatusCell(Shard shard);
+
+    /// <summary>The shard's status word (inside its padded cell).</summary>
+    public static ref int Status(Shard shard) => ref StatusCell(shard).Value;
 
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_tickCount")]
     public static extern ref long TickCount(Shard shard);
