@@ -6,9 +6,10 @@ using Tina.Time;
 namespace Tina.Benchmarks;
 
 /// <summary>
-/// The fixed costs a shard pays when there is nothing to do: one empty tick, and the <c>Thread.SpinWait(8)</c> the
-/// runner adds between empty ticks while it polls. Together they bound how soon a polling shard notices a new
-/// message (the poll interval adds to every cross-shard hop).
+/// The fixed costs a shard pays when there is nothing to do: one empty tick, the <c>Thread.SpinWait(8)</c> the
+/// runner adds between empty ticks while it polls (together they set how soon a polling shard notices a new message,
+/// which adds to every cross-shard hop), and the process-wide barrier <c>ShardSignal.PrepareToPark</c> issues on
+/// every attempt to park, next to the full fence a waker-side protocol would use instead.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ShortJobConfig))]
@@ -39,4 +40,12 @@ public class TickBenchmarks
     /// <summary>The pause the runner inserts after each empty tick while polling.</summary>
     [Benchmark]
     public void SpinWait8() => Thread.SpinWait(8);
+
+    /// <summary>What every park attempt pays (membarrier / IPI to every CPU of the process on Linux).</summary>
+    [Benchmark]
+    public void MemoryBarrierProcessWide() => Interlocked.MemoryBarrierProcessWide();
+
+    /// <summary>A local full fence: what a waker would pay per publish if the sleeper did not use the process-wide barrier.</summary>
+    [Benchmark]
+    public void MemoryBarrier() => Interlocked.MemoryBarrier();
 }

@@ -89,6 +89,39 @@ internal static class ThroughputRunner
             }
         }
 
+        foreach (bool twoLines in new[] { false, true })
+        {
+            string name = twoLines ? "bare-pingpong-2lines" : "bare-pingpong";
+            if (!options.Selects(name))
+            {
+                continue;
+            }
+
+            Console.WriteLine();
+            Console.WriteLine(twoLines
+                ? "## bare-pingpong-2lines: as bare-pingpong, but each hop writes a payload line, then an index line (a ring's minimum: the reader sees the index, then fetches the slot)"
+                : "## bare-pingpong: hardware floor for call/reply, no Tina code: two spinning threads bounce a counter, one cache line per hop");
+            foreach (bool pinned in PinModes(options, canPin: true, canUnpin: true))
+            {
+                var runs = new List<RunResult>();
+                int discarded = 0;
+                for (int r = 0; r < options.Runs; r++)
+                {
+                    int run = r + 1;
+                    runs.Add(MeasureKept(
+                        () => BareRingRun.MeasurePingPong(pinned, twoLines, options),
+                        (result, attempt) => Stats.Invariant(
+                            $"  {PinName(pinned)} run {run}.{attempt}: {result.WorkPerSecond / 1e6:0.000} M round trips/s, mean {1e6 / result.WorkPerSecond:0.000} µs | CPU {result.ProcessCpuPercent:0}% | machine idle before {result.IdleBefore * 100:0}%{(Contended(result, busy: true) ? " | CONTENDED (<180% CPU)" : string.Empty)}"),
+                        busy: true,
+                        options,
+                        ref discarded));
+                }
+
+                rows.Add(Stats.Invariant(
+                    $"| {name} | {PinName(pinned)} | {Stats.MedianRange(runs.Select(r => r.WorkPerSecond), 1e6, "0.000")} M RT/s | {Stats.MedianRange(runs.Select(r => 1e6 / r.WorkPerSecond), 1, "0.000")} | – | – | {Stats.MedianRange(runs.Select(r => r.ProcessCpuPercent), 1, "0")} | – | – | – | – | {KeptColumn(runs, busy: true, discarded)} |"));
+            }
+        }
+
         var idleRows = new List<string>();
         if (options.Selects("idle"))
         {
