@@ -26,6 +26,7 @@ internal struct Connection
     public bool AcceptArmCancelled; // a cancel of the arm is queued (queue full, or closing)
     public long AcceptRearmAt;      // EMFILE/ENFILE ended the arm: no re-arm before this time
     public int[]? AcceptQueue;      // descriptors accepted while no isolate waited (ring; kept when the entry is reused)
+    public int AcceptQueueCapacity; // the listen backlog, clamped: a burst the backlog held fits the queue
     public int AcceptQueueHead;
     public int AcceptQueueCount;
 }

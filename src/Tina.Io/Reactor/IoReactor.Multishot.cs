@@ -10,7 +10,7 @@ namespace Tina.Io.Reactor;
 /// internal (no isolate waits on the submission itself) and carries <see cref="IoOpCode.Accept"/> in its 3-bit op field,
 /// so it never matches a lane. Each descriptor it brings goes to the isolate waiting on the listener's read lane (a
 /// lane in <see cref="LaneState.BackingOff"/> with no deadline: waiting on the arm, not on a timer), or, when none
-/// waits, into the listener's bounded queue (<see cref="AcceptQueueCapacity"/>); an Accept effect takes from the queue
+/// waits, into the listener's bounded queue (its listen backlog, clamped); an Accept effect takes from the queue
 /// first. When the queue fills, the arm is cancelled (the kernel backlog holds further connections) and re-armed once
 /// an Accept drains it; a descriptor that still arrives with the queue full is closed and counted as
 /// <see cref="IoCounter.ConnectionTableFull"/>. A completion without More ends the arm: it is re-armed at once, except
@@ -19,8 +19,15 @@ namespace Tina.Io.Reactor;
 /// </remarks>
 internal sealed unsafe partial class IoReactor
 {
-    /// <summary>Descriptors a listener holds for Accepts to come.</summary>
-    internal const int AcceptQueueCapacity = 16;
+    /// <summary>
+    /// Fewest descriptors a listener's queue holds for Accepts to come. Each listener's queue holds its listen backlog
+    /// (clamped to [<see cref="AcceptQueueMinimum"/>, <see cref="AcceptQueueMaximum"/>]): an armed multishot accept
+    /// drains the whole backlog at once, so a smaller queue would drop connections the backlog had held.
+    /// </summary>
+    internal const int AcceptQueueMinimum = 16;
+
+    /// <summary>Most descriptors a listener's queue holds (Linux's default somaxconn caps the backlog there).</summary>
+    internal const int AcceptQueueMaximum = 4096;
 
     /// <summary>An Accept with the read lane idle and its isolate recorded: take a queued connection, or wait on the arm.</summary>
     private void ServeAccept(int listener)
@@ -36,7 +43,7 @@ internal sealed unsafe partial class IoReactor
             }
 
             int descriptor = c.AcceptQueue![c.AcceptQueueHead];
-            c.AcceptQueueHead = (c.AcceptQueueHead + 1) % AcceptQueueCapacity;
+            c.AcceptQueueHead = (c.AcceptQueueHead + 1) % c.AcceptQueueCapacity;
             c.AcceptQueueCount--;
             DeliverAccepted(listener, index, descriptor);
             ArmAccept(listener);
@@ -73,13 +80,16 @@ internal sealed unsafe partial class IoReactor
     private void ArmAccept(int listener)
     {
         ref Connection c = ref _table[listener];
-        if (c.State != ConnectionState.Listener || c.AcceptArmToken != 0 || c.AcceptQueueCount >= AcceptQueueCapacity
+        if (c.State != ConnectionState.Listener || c.AcceptArmToken != 0 || c.AcceptQueueCount >= c.AcceptQueueCapacity
             || c.AcceptRearmAt > _shard.NowNanoseconds)
         {
             return;
         }
 
-        c.AcceptQueue ??= new int[AcceptQueueCapacity];
+        if (c.AcceptQueue is null || c.AcceptQueue.Length < c.AcceptQueueCapacity)
+        {
+            c.AcceptQueue = new int[c.AcceptQueueCapacity]; // once per listener (an entry reused by a listener keeps it)
+        }
         c.AcceptArmSequence++;
         c.AcceptArmCancelled = false;
         c.AcceptArmToken = IoToken.Pack(isInternal: true, IoOpCode.Accept, listener, c.Generation, c.AcceptArmSequence);
@@ -99,7 +109,7 @@ internal sealed unsafe partial class IoReactor
         while (c.AcceptQueueCount > 0)
         {
             _sockets.CloseUnregistered(c.AcceptQueue![c.AcceptQueueHead]);
-            c.AcceptQueueHead = (c.AcceptQueueHead + 1) % AcceptQueueCapacity;
+            c.AcceptQueueHead = (c.AcceptQueueHead + 1) % c.AcceptQueueCapacity;
             c.AcceptQueueCount--;
         }
 
@@ -156,9 +166,9 @@ internal sealed unsafe partial class IoReactor
             {
                 DeliverAccepted(listener, index, result);
             }
-            else if (c.AcceptQueueCount < AcceptQueueCapacity)
+            else if (c.AcceptQueueCount < c.AcceptQueueCapacity)
             {
-                c.AcceptQueue![(c.AcceptQueueHead + c.AcceptQueueCount) % AcceptQueueCapacity] = result;
+                c.AcceptQueue![(c.AcceptQueueHead + c.AcceptQueueCount) % c.AcceptQueueCapacity] = result;
                 c.AcceptQueueCount++;
                 if (waiting)
                 {
@@ -172,7 +182,7 @@ internal sealed unsafe partial class IoReactor
                 _sockets.CloseUnregistered(result);
             }
 
-            if (c.AcceptQueueCount >= AcceptQueueCapacity && more && !c.AcceptArmCancelled)
+            if (c.AcceptQueueCount >= c.AcceptQueueCapacity && more && !c.AcceptArmCancelled)
             {
                 c.AcceptArmCancelled = true; // the backlog holds the rest until an Accept drains the queue
                 EnqueueCancel(c.Descriptor, listener, c.AcceptArmToken);

@@ -94,4 +94,54 @@ public sealed class IoUringContractTests : IoContractTests
             }
         }
     }
+
+    [Test]
+    public void Accept_ABurstBiggerThanTheMinimumQueue_IsDeliveredWholeInOrder()
+    {
+        const int clients = IoReactor.AcceptQueueMinimum * 3; // within the default backlog, which sizes the queue
+        lock (LateAcceptor.Seen)
+        {
+            LateAcceptor.Seen.Clear();
+        }
+
+        using IoHarness harness = Create(spec => spec.AddIsolate<LateAcceptor>(slots: 1), new IoOptions { ConnectionCapacity = 256 });
+        Handle acceptor = harness.Runtime.Spawn<LateAcceptor, LateAcceptStart>(0, new LateAcceptStart { Count = int.MaxValue }).Handle;
+        Assert.That(harness.RunUntil(() => Probe.ListenPort > 0 || Probe.Errors.Count > 0), Is.True, "the acceptor listens");
+        var sockets = new Socket[clients];
+        try
+        {
+            for (int i = 0; i < clients; i++)
+            {
+                sockets[i] = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                sockets[i].Connect(new IPEndPoint(IPAddress.Loopback, Probe.ListenPort));
+                sockets[i].Send(new[] { (byte)(10 + i) });
+            }
+
+            harness.Run(50);
+            Assert.That(harness.Runtime.Send(acceptor, new StartAccepting()), Is.EqualTo(SendResult.Ok));
+            Assert.That(harness.RunUntil(() =>
+            {
+                lock (LateAcceptor.Seen)
+                {
+                    return LateAcceptor.Seen.Count + harness.Runtime.GetIoStats(0)[IoCounter.ConnectionTableFull] >= clients || Probe.Errors.Count > 0;
+                }
+            }), Is.True, "every connection is accepted or dropped");
+            Assert.That(Probe.Errors, Is.Empty);
+            long dropped = harness.Runtime.GetIoStats(0)[IoCounter.ConnectionTableFull];
+            TestContext.Out.WriteLine($"{clients} connections: {LateAcceptor.Seen.Count} delivered, {dropped} dropped");
+            lock (LateAcceptor.Seen)
+            {
+                Assert.That(LateAcceptor.Seen, Is.EqualTo(Enumerable.Range(10, clients).ToList()), "all of them, in the order they connected");
+            }
+
+            Assert.That(dropped, Is.Zero, "the queue holds what the backlog held");
+        }
+        finally
+        {
+            foreach (Socket? socket in sockets)
+            {
+                socket?.Dispose();
+            }
+        }
+    }
 }
