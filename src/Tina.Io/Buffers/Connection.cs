@@ -19,4 +19,14 @@ internal struct Connection
     public int StashBuffer;         // bytes an abandoned receive brought in late, kept for the next receive (-1 none)
     public int StashLength;
     public int NextFree;            // free-list link while Free
+
+    // Listener with multishot accept (io_uring): see IoReactor.Multishot.cs.
+    public ulong AcceptArmToken;    // the internal token of the AcceptMultishot armed on it, 0 when none
+    public ushort AcceptArmSequence;
+    public bool AcceptArmCancelled; // a cancel of the arm is queued (queue full, or closing)
+    public long AcceptRearmAt;      // EMFILE/ENFILE ended the arm: no re-arm before this time
+    public int[]? AcceptQueue;      // descriptors accepted while no isolate waited (ring; kept when the entry is reused)
+    public int AcceptQueueCapacity; // the listen backlog, clamped: a burst the backlog held fits the queue
+    public int AcceptQueueHead;
+    public int AcceptQueueCount;
 }

@@ -26,6 +26,12 @@ internal sealed unsafe partial class IoReactor
 
         if (IoToken.IsInternal(token))
         {
+            if (op == IoOpCode.Accept)
+            {
+                OnArmedAccept(index, in entry); // the multishot accept armed on a listener
+                return;
+            }
+
             OnInternalCompletion(index, op, token, entry.Result);
             return;
         }

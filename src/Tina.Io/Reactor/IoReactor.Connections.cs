@@ -24,6 +24,10 @@ internal sealed unsafe partial class IoReactor
         c.StashEndOfStream = false;
         c.StashBuffer = -1;
         c.StashLength = 0;
+        c.AcceptArmCancelled = false;
+        c.AcceptRearmAt = 0;
+        c.AcceptQueueHead = 0;
+        c.AcceptQueueCount = 0;
         c.Read.Reset();
         c.Write.Reset();
         c.Owner = Handle.None;
@@ -95,6 +99,7 @@ internal sealed unsafe partial class IoReactor
         c.CloseDone = false;
         CancelLane(index, read: true, old);
         CancelLane(index, read: false, old);
+        DisarmAccept(index);
         c.Closer = closer;
         c.CloserSequence = closerSequence;
         if (IsOwnIsolate(closer))
@@ -139,7 +144,8 @@ internal sealed unsafe partial class IoReactor
     private void TryFree(int index)
     {
         ref Connection c = ref _table[index];
-        if (c.State != ConnectionState.Closing || !c.CloseDone || c.Read.State != LaneState.Idle || c.Write.State != LaneState.Idle)
+        if (c.State != ConnectionState.Closing || !c.CloseDone || c.Read.State != LaneState.Idle || c.Write.State != LaneState.Idle
+            || c.AcceptArmToken != 0)
         {
             return;
         }
@@ -160,6 +166,12 @@ internal sealed unsafe partial class IoReactor
     /// <summary>Reserves an entry for the next connection and submits the accept, or pauses it when the table is full.</summary>
     private void TrySubmitAccept(int listener)
     {
+        if (_multishotAccept)
+        {
+            ServeAccept(listener);
+            return;
+        }
+
         ref Lane lane = ref _table[listener].Read;
         if (!_table.TryAllocate(out int reserved))
         {
@@ -185,11 +197,11 @@ internal sealed unsafe partial class IoReactor
         }
     }
 
-    private void EnterBackoff(int listener)
+    private void EnterBackoff(int listener, long deadlineNanoseconds = 0)
     {
         ref Lane lane = ref _table[listener].Read;
         lane.State = LaneState.BackingOff;
-        lane.DeadlineNanoseconds = _shard.NowNanoseconds + _acceptBackoffNanoseconds;
+        lane.DeadlineNanoseconds = deadlineNanoseconds > 0 ? deadlineNanoseconds : _shard.NowNanoseconds + _acceptBackoffNanoseconds;
         if (IsOwnIsolate(lane.Isolate))
         {
             ref IsolateIo record = ref RecordOf(lane.Isolate);

@@ -51,6 +51,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     private readonly long[] _counters;
     private readonly long _acceptBackoffNanoseconds;
     private readonly int _batchSize;
+    private readonly bool _multishotAccept;          // the backend runs AcceptMultishot: one arm per listener
     private StagedOp[] _staged;                      // operations staged this tick (and carried ones), in order
     private IoSubmission[] _pending;                 // submissions for the next backend Submit
     private int _stagedCount;
@@ -69,6 +70,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _table = new ConnectionTable(options.ConnectionCapacity);
         _addresses = (byte*)NativeMemory.AllocZeroed((nuint)options.ConnectionCapacity * AddressStride);
         _batchSize = options.SubmissionBatchSize;
+        _multishotAccept = (backend.Capabilities & IoBackendCapabilities.MultishotAccept) != 0;
         _completions = new IoCompletionEntry[_batchSize];
         _staged = new StagedOp[Math.Min(_batchSize, 64)];
         _pending = new IoSubmission[_batchSize];
@@ -105,6 +107,9 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     public ConnectionTable Table => _table;
 
     public IIoBackend Backend => _backend;
+
+    /// <summary>True when listeners use one multishot accept each (no entry is reserved ahead of an accepted connection).</summary>
+    public bool UsesMultishotAccept => _multishotAccept;
 
     public int BufferSize => _buffers.Size;
 
@@ -259,7 +264,8 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         for (int index = 0; index < _table.Capacity; index++)
         {
             ref Connection c = ref _table[index];
-            if (c.Read.State is LaneState.Submitted or LaneState.Abandoned || c.Write.State is LaneState.Submitted or LaneState.Abandoned)
+            if (c.Read.State is LaneState.Submitted or LaneState.Abandoned || c.Write.State is LaneState.Submitted or LaneState.Abandoned
+                || c.AcceptArmToken != 0)
             {
                 return true;
             }

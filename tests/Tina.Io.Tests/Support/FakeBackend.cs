@@ -37,7 +37,11 @@ internal sealed unsafe class FakeBackend : IIoBackend, ISocketLayer
         return batch.Length;
     }
 
-    public void Complete(ulong token, int result) => _ready.Enqueue(new IoCompletionEntry { Token = token, Result = result });
+    public void Complete(ulong token, int result, uint flags = 0) =>
+        _ready.Enqueue(new IoCompletionEntry { Token = token, Result = result, Flags = flags });
+
+    /// <summary>What the fake claims to run natively (the test scripts the completions either way).</summary>
+    public IoBackendCapabilities Capabilities { get; set; }
 
     /// <summary>The last submission of an operation.</summary>
     public IoSubmission Last(IoOpCode op) => Submitted.FindLast(s => s.Op == op);

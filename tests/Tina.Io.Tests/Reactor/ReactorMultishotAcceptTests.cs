@@ -1,0 +1,145 @@
+using System;
+using System.Linq;
+using NUnit.Framework;
+using Tina.Io.Buffers;
+using Tina.Io.Interop;
+using Tina.Io.Reactor;
+using Tina.Io.Tests.Support;
+using Tina.Time;
+
+namespace Tina.Io.Tests.Reactor;
+
+/// <summary>
+/// Multishot accept against a scripted backend that claims <see cref="IoBackendCapabilities.MultishotAccept"/>: the
+/// arm's rare completions (EMFILE without More, a full queue, the listener closing) on demand.
+/// </summary>
+public sealed class ReactorMultishotAcceptTests
+{
+    private FakeBackend _backend = null!;
+    private ManualClock _clock = null!;
+    private TinaRuntime _runtime = null!;
+    private Handle _isolate;
+
+    [SetUp]
+    public void Boot()
+    {
+        Probe.Reset();
+        ReactorScriptedTests.Scripted.Connection = default;
+        _backend = new FakeBackend { Capabilities = IoBackendCapabilities.MultishotAccept };
+        _clock = new ManualClock();
+        var spec = new TinaSpec { ShardCount = 1, PinThreads = false, IdlePollTicks = 0, WatchdogInterval = TimeSpan.Zero, MinimumLogLevel = TinaLogLevel.None, Clock = _clock };
+        spec.AddIsolate<ReactorScriptedTests.Scripted>(slots: 1);
+        var options = new IoOptions { ConnectionCapacity = 8, BufferCount = 4, BufferSize = 512, AcceptBackoff = TimeSpan.FromMilliseconds(50) };
+        spec.ReactorFactory = shard => new IoReactor(shard, _backend, _backend, options, "scripted");
+        _runtime = TinaRuntime.Create(spec);
+        _isolate = _runtime.Spawn<ReactorScriptedTests.Scripted, int>(0, 0).Handle;
+        Run(3);
+    }
+
+    [TearDown]
+    public void Stop()
+    {
+        _runtime.Dispose();
+        _backend.Dispose();
+    }
+
+    private IoReactor Reactor => (IoReactor)_runtime.ShardAt(0).Reactor!;
+
+    private ulong Arm => _backend.Last(IoOpCode.AcceptMultishot).Token;
+
+    private void Run(int rounds, long stepNanoseconds = 100_000)
+    {
+        for (int i = 0; i < rounds; i++)
+        {
+            _runtime.RunRound();
+            _clock.AdvanceNanoseconds(stepNanoseconds);
+        }
+    }
+
+    [Test]
+    public void Accept_ArmsOneMultishotAccept_UnderAnInternalTokenThatSaysAccept()
+    {
+        Assert.That(Reactor.UsesMultishotAccept, Is.True);
+        Assert.That(_backend.Count(IoOpCode.AcceptMultishot), Is.EqualTo(1));
+        Assert.That(_backend.Count(IoOpCode.Accept), Is.Zero, "no one-shot accept");
+        Assert.That(IoToken.IsInternal(Arm), Is.True);
+        Assert.That(IoToken.Op(Arm), Is.EqualTo(IoOpCode.Accept), "the 3-bit op field carries Accept");
+        Assert.That(Reactor.Table.CountInState(ConnectionState.Reserved), Is.Zero, "no entry is reserved ahead");
+
+        _backend.Complete(Arm, 500, IoCompletionFlags.More);
+        Run(3);
+        Assert.That(ReactorScriptedTests.Scripted.Connection.IsNone, Is.False, "accepted");
+        Assert.That(_backend.Count(IoOpCode.AcceptMultishot), Is.EqualTo(1), "still armed: no re-arm while More");
+    }
+
+    [Test]
+    public void Arm_EndingWithoutMore_IsReArmed()
+    {
+        _backend.Complete(Arm, -Errno.ECANCELED);
+        Run(3);
+        Assert.That(_backend.Count(IoOpCode.AcceptMultishot), Is.EqualTo(2), "re-armed");
+        _backend.Complete(Arm, 500, IoCompletionFlags.More);
+        Run(3);
+        Assert.That(ReactorScriptedTests.Scripted.Connection.IsNone, Is.False, "the waiting Accept completes from the new arm");
+    }
+
+    [Test]
+    public void Arm_Emfile_PausesOnATimerThenReArms()
+    {
+        _backend.Complete(Arm, -Errno.EMFILE);
+        Run(10); // 1 ms: inside the 50 ms pause
+        Assert.That(Reactor.Read(IoCounter.AcceptBackoffs), Is.EqualTo(1));
+        Assert.That(_backend.Count(IoOpCode.AcceptMultishot), Is.EqualTo(1), "no re-arm while paused: no spinning");
+
+        Run(10, stepNanoseconds: 10_000_000);
+        Assert.That(_backend.Count(IoOpCode.AcceptMultishot), Is.EqualTo(2), "re-armed after the pause");
+        _backend.Complete(Arm, 500, IoCompletionFlags.More);
+        Run(3);
+        Assert.That(Probe.Outcomes.Count(o => o.Operation == IoOperation.Accept && o.IsSuccess), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Queue_WhenFull_CancelsTheArm_ClosesAndCountsTheExtra_ThenReArmsWhenDrained()
+    {
+        _backend.Complete(Arm, 500, IoCompletionFlags.More); // the isolate's one Accept
+        Run(3);
+        ulong arm = Arm;
+        int capacity = IoContextExtensions.DefaultBacklog; // the queue holds the listen backlog
+        for (int i = 0; i < capacity + 2; i++)
+        {
+            _backend.Complete(arm, 1000 + i, IoCompletionFlags.More);
+        }
+
+        Run(3);
+        Assert.That(_backend.Submitted.Count(s => s.Op == IoOpCode.Cancel && s.TargetToken == arm), Is.EqualTo(1), "the full queue cancels the arm once");
+        Assert.That(_backend.ClosedDirectly, Is.EqualTo(new[] { 1000 + capacity, 1001 + capacity }), "the extras are closed");
+        Assert.That(Reactor.Read(IoCounter.ConnectionTableFull), Is.EqualTo(2), "and counted");
+
+        _backend.Complete(arm, -Errno.ECANCELED); // the cancel lands: the arm ends
+        Run(3);
+        Assert.That(_backend.Count(IoOpCode.AcceptMultishot), Is.EqualTo(1), "not re-armed while the queue is full");
+    }
+
+    [Test]
+    public void ListenerClose_ClosesQueuedDescriptors_AndWaitsForTheArmsLastCompletion()
+    {
+        _backend.Complete(Arm, 500, IoCompletionFlags.More);
+        _backend.Complete(Arm, 501, IoCompletionFlags.More); // queued: nobody waits
+        Run(3);
+        int listeners = Reactor.Table.CountInState(ConnectionState.Listener);
+        Assert.That(listeners, Is.EqualTo(1));
+        ulong arm = Arm;
+        Reactor.OnIsolateExit(_isolate); // what the isolate's exit does: close everything it owns
+        Run(3);
+        Assert.That(_backend.ClosedDirectly, Does.Contain(501), "the queued descriptor is closed");
+        Assert.That(_backend.Submitted.Any(s => s.Op == IoOpCode.Cancel && s.TargetToken == arm), Is.True, "the arm is cancelled");
+        Assert.That(Reactor.Table.CountInState(ConnectionState.Closing), Is.GreaterThanOrEqualTo(1), "the listener waits for its arm");
+
+        _backend.Complete(arm, 502, IoCompletionFlags.More); // raced the cancel
+        _backend.Complete(arm, -Errno.ECANCELED);
+        Run(3);
+        Assert.That(_backend.ClosedDirectly, Does.Contain(502), "a late descriptor does not leak");
+        Assert.That(Reactor.Table.CountInState(ConnectionState.Listener), Is.Zero);
+        Assert.That(Reactor.Table.CheckInvariants(), Is.True);
+    }
+}
