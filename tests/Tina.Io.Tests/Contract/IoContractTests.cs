@@ -87,7 +87,13 @@ public abstract class IoContractTests
         Assert.That(Probe.Errors, Is.Empty);
         long partial = harness.Runtime.GetIoStats(0)[IoCounter.PartialSends];
         TestContext.Out.WriteLine($"partial sends: {partial}");
-        Assert.That(partial, Is.GreaterThan(0), "a 1 MiB send does not fit the socket buffer in one write");
+        if (Backend != IoBackendKind.IoUring)
+        {
+            // A non-blocking send into a 64 KiB socket buffer writes short, so the reactor must resubmit the rest.
+            // io_uring may finish a large send in one completion (the kernel retries internally), so there the
+            // whole-payload check above is the assertion; its partial path is covered by the scripted reactor tests.
+            Assert.That(partial, Is.GreaterThan(0), "a 1 MiB send does not fit the socket buffer in one write");
+        }
         Assert.That(harness.RunUntil(() => Probe.ServerConnectionsClosed == 1, maxRounds: 100_000), Is.True);
         harness.Run(4);
         AssertNothingLeaked(harness);
