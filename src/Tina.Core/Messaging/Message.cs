@@ -113,6 +113,15 @@ public struct Message
         Auxiliary = 0;
     }
 
+    /// <summary>Writes a status-only call outcome (a failure, a timeout): header, status, no payload.</summary>
+    internal void SetCallFailure(Handle caller, Handle source, uint correlation, CallStatus status)
+    {
+        SetHeader(caller, source, MessageKind.Reply, correlation);
+        StatusValue = status;
+        TypeId = 0;
+        PayloadLength = 0;
+    }
+
     /// <summary>Summary for logs and debugging.</summary>
     public override readonly string ToString() =>
         $"{Kind} {MessageTypeRegistry.NameOf(TypeId)} from {Source} to {TargetHandle}" +

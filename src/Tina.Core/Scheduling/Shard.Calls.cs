@@ -71,14 +71,27 @@ internal sealed partial class Shard
             status = CallStatus.ShuttingDown;
         }
 
-        ref Message reply = ref table.ReplySlots[slot];
-        reply.SetHeader(self, _stagedRequest.TargetHandle, MessageKind.Reply, correlation);
-        reply.StatusValue = status;
-        reply.TypeId = 0;
-        reply.PayloadLength = 0;
+        PostCallOutcome(table, slot, self, _stagedRequest.TargetHandle, correlation, status);
+        CountOutcome(status);
+    }
+
+    /// <summary>
+    /// Puts a status-only outcome of the isolate's own call in its reply slot, to be dispatched before any mail.
+    /// The caller has already ended the wait (or the call never started).
+    /// </summary>
+    private static void PostCallOutcome(IsolateTable table, int slot, Handle self, Handle source, uint correlation, CallStatus status)
+    {
+        table.ReplySlots[slot].SetCallFailure(self, source, correlation, status);
         table.Meta[slot].Flags |= IsolateFlags.ReplyReady;
         table.Schedule(slot);
-        CountOutcome(status);
+    }
+
+    /// <summary>The isolate stops waiting on its call: its timeout timer is already cancelled or fired.</summary>
+    private static void EndWait(ref IsolateMeta meta)
+    {
+        meta.CallTimer = TimerId.None;
+        meta.PendingCorrelation = 0;
+        meta.State = IsolateState.Receiving;
     }
 
     private static CallStatus ToCallStatus(SendResult result) => result switch
@@ -124,8 +137,7 @@ internal sealed partial class Shard
         if (caller.Shard == Id)
         {
             Message reply = default;
-            reply.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
-            reply.StatusValue = status;
+            reply.SetCallFailure(caller, _currentHandle, correlation, status);
             return AcceptReply(in reply) ? SendResult.Ok : SendResult.StaleHandle;
         }
 
@@ -136,10 +148,7 @@ internal sealed partial class Shard
             return SendResult.RingFull;
         }
 
-        slot.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
-        slot.StatusValue = status;
-        slot.TypeId = 0;
-        slot.PayloadLength = 0;
+        slot.SetCallFailure(caller, _currentHandle, correlation, status);
         return SendResult.Ok;
     }
 
@@ -186,9 +195,7 @@ internal sealed partial class Shard
         }
 
         Timers.Cancel(meta.CallTimer, ref meta.TimerHead);
-        meta.CallTimer = TimerId.None;
-        meta.PendingCorrelation = 0;
-        meta.State = IsolateState.Receiving;
+        EndWait(ref meta);
         table.ReplySlots[slot] = reply;
         meta.Flags |= IsolateFlags.ReplyReady;
         table.Schedule(slot);
@@ -210,16 +217,8 @@ internal sealed partial class Shard
             return;
         }
 
-        meta.CallTimer = TimerId.None;
-        meta.PendingCorrelation = 0;
-        meta.State = IsolateState.Receiving;
-        ref Message reply = ref table.ReplySlots[slot];
-        reply.SetHeader(owner, Handle.None, MessageKind.Reply, correlation);
-        reply.StatusValue = CallStatus.Timeout;
-        reply.TypeId = 0;
-        reply.PayloadLength = 0;
-        meta.Flags |= IsolateFlags.ReplyReady;
-        table.Schedule(slot);
+        EndWait(ref meta);
+        PostCallOutcome(table, slot, owner, Handle.None, correlation, CallStatus.Timeout);
         CountOutcome(CallStatus.Timeout);
     }
 

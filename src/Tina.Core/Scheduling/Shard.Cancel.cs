@@ -65,15 +65,9 @@ internal sealed partial class Shard
         {
             // The call it waits on ends now, as a failure it sees before its notice; a late reply is dropped as stale.
             Timers.Cancel(meta.CallTimer, ref meta.TimerHead);
-            ref Message outcome = ref table.ReplySlots[slot];
-            outcome.SetHeader(handle, Handle.None, MessageKind.Reply, meta.PendingCorrelation);
-            outcome.StatusValue = shutdown ? CallStatus.ShuttingDown : CallStatus.Failed;
-            outcome.TypeId = 0;
-            outcome.PayloadLength = 0;
-            meta.Flags |= IsolateFlags.ReplyReady;
-            meta.CallTimer = TimerId.None;
-            meta.PendingCorrelation = 0;
-            meta.State = IsolateState.Receiving;
+            uint correlation = meta.PendingCorrelation;
+            EndWait(ref meta);
+            PostCallOutcome(table, slot, handle, Handle.None, correlation, shutdown ? CallStatus.ShuttingDown : CallStatus.Failed);
             Counters.Increment(ShardCounter.CallsFailedFast);
         }
 
