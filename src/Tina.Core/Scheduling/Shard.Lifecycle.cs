@@ -238,19 +238,29 @@ internal sealed partial class Shard
             return false;
         }
 
+        var writer = new PayloadWriter<T>(source, target, in payload, kind, 0);
+        return DeliverSystemCore(table, slot, ref writer) == SendResult.Ok;
+    }
+
+    /// <summary>
+    /// The one system-delivery path (timer firings, Down, system envelopes from rings): a pool slot from the reserve, a
+    /// mailbox entry from the headroom beyond the user capacity, then queue the isolate if it is receiving.
+    /// Returns PoolExhausted or MailboxFull (nothing taken) when even those are used up.
+    /// </summary>
+    private SendResult DeliverSystemCore<TWriter>(IsolateTable table, int slot, scoped ref TWriter writer)
+        where TWriter : struct, IEnvelopeWriter, allows ref struct
+    {
         int index = Pool.TryRentSystem();
         if (index < 0)
         {
-            return false;
+            return SendResult.PoolExhausted;
         }
 
-        ref Message envelope = ref Pool.Slots[index];
-        envelope.SetHeader(target, source, kind, 0);
-        envelope.SetPayload(in payload);
+        writer.Write(ref Pool.Slots[index]);
         if (!table.MailboxPush(slot, index))
         {
             Pool.Return(index);
-            return false;
+            return SendResult.MailboxFull;
         }
 
         if (table.Meta[slot].State == IsolateState.Receiving)
@@ -258,6 +268,6 @@ internal sealed partial class Shard
             table.Schedule(slot);
         }
 
-        return true;
+        return SendResult.Ok;
     }
 }

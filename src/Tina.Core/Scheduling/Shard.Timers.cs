@@ -1,4 +1,5 @@
 using Tina.Isolates;
+using Tina.Messaging;
 using Tina.Timers;
 
 namespace Tina.Scheduling;
@@ -60,28 +61,7 @@ internal sealed partial class Shard
             return;
         }
 
-        int index = Pool.TryRentSystem();
-        if (index < 0)
-        {
-            Counters.Increment(ShardCounter.TimersDropped);
-            return;
-        }
-
-        ref Message envelope = ref Pool.Slots[index];
-        envelope.SetHeader(entry.Owner, Handle.None, MessageKind.Timer, 0);
-        envelope.SetWord0(entry.Tag);
-        if (!table.MailboxPush(slot, index))
-        {
-            Pool.Return(index);
-            Counters.Increment(ShardCounter.TimersDropped);
-            return;
-        }
-
-        if (table.Meta[slot].State == IsolateState.Receiving)
-        {
-            table.Schedule(slot);
-        }
-
-        Counters.Increment(ShardCounter.TimersFired);
+        var writer = new TimerFiredWriter(entry.Owner, entry.Tag);
+        Counters.Increment(DeliverSystemCore(table, slot, ref writer) == SendResult.Ok ? ShardCounter.TimersFired : ShardCounter.TimersDropped);
     }
 }

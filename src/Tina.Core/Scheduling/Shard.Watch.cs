@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Tina.Isolates;
+using Tina.Messaging;
 
 namespace Tina.Scheduling;
 
@@ -97,24 +98,15 @@ internal sealed partial class Shard
             return;
         }
 
-        int index = Pool.TryRentSystem();
-        if (index < 0)
+        var writer = new CopyWriter(ref envelope);
+        switch (DeliverSystemCore(table, slot, ref writer))
         {
-            Counters.Increment(ShardCounter.InboundPoolExhausted);
-            return;
-        }
-
-        Pool.Slots[index] = envelope;
-        if (!table.MailboxPush(slot, index))
-        {
-            Pool.Return(index);
-            Counters.Increment(ShardCounter.InboundMailboxFull);
-            return;
-        }
-
-        if (table.Meta[slot].State == IsolateState.Receiving)
-        {
-            table.Schedule(slot);
+            case SendResult.PoolExhausted:
+                Counters.Increment(ShardCounter.InboundPoolExhausted);
+                break;
+            case SendResult.MailboxFull:
+                Counters.Increment(ShardCounter.InboundMailboxFull);
+                break;
         }
     }
 }
