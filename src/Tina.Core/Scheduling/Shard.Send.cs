@@ -18,8 +18,8 @@ internal sealed partial class Shard
         return SendCore(target, ref writer);
     }
 
-    /// <summary>Copies a prepared envelope to its target (local mailbox or remote ring).</summary>
-    private SendResult SendEnvelope(ref Message prepared)
+    /// <summary>Copies a prepared envelope (a staged call, a spawn request) to its target (local mailbox or remote ring).</summary>
+    public SendResult SendEnvelope(ref Message prepared)
     {
         var writer = new CopyWriter(ref prepared);
         return SendCore(prepared.TargetHandle, ref writer);
@@ -120,19 +120,5 @@ internal sealed partial class Shard
         }
 
         return ref _outbound[shard]!.TryClaim();
-    }
-
-    /// <summary>Sends a prepared envelope (spawn requests) from the current isolate.</summary>
-    public SendResult SendPrepared(ref Message envelope)
-    {
-        ref Message slot = ref ClaimRemote(envelope.TargetHandle, out SendResult result);
-        if (Unsafe.IsNullRef(ref slot))
-        {
-            return result;
-        }
-
-        slot = envelope;
-        Counters.Increment(ShardCounter.MessagesSent);
-        return SendResult.Ok;
     }
 }

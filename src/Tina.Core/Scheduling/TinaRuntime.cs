@@ -230,7 +230,7 @@ public sealed class TinaRuntime : IDisposable
         }
 
         Message envelope = BuildSpawnRequest(shard, typeIndex, from.CurrentHandle, in start);
-        return from.SendPrepared(ref envelope);
+        return from.SendEnvelope(ref envelope); // another shard: the ring path, with its checks and counters
     }
 
     private static Message BuildSpawnRequest<TStart>(int shard, int typeIndex, Handle source, in TStart start)
