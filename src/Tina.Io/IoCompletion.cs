@@ -10,8 +10,9 @@ namespace Tina.Io;
 [StructLayout(LayoutKind.Sequential)]
 public readonly struct IoCompletion
 {
-    internal IoCompletion(IoOperation operation, IoResult result, SocketHandle socket, int transferred, int buffer, uint bufferGeneration)
+    internal IoCompletion(IoOperation operation, IoResult result, SocketHandle socket, int transferred, int buffer, uint bufferGeneration, int bufferOffset = 0)
     {
+        BufferOffset = bufferOffset;
         Operation = operation;
         Result = result;
         Socket = socket;
@@ -47,6 +48,9 @@ public readonly struct IoCompletion
 
     /// <summary>That buffer's generation when it was lent (reactor-internal).</summary>
     internal uint BufferGeneration { get; }
+
+    /// <summary>Where the received bytes start in that buffer (a provided buffer handed out in parts; reactor-internal).</summary>
+    internal int BufferOffset { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Operation} {Result} on {Socket}";

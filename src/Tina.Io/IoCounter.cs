@@ -35,6 +35,14 @@ public enum IoCounter
     Detached,
     /// <summary>Connections adopted from another shard.</summary>
     Adopted,
+    /// <summary>Multishot receives armed on connections (the first Receive, and re-arms after a pause or an end).</summary>
+    ReceiveArms,
+    /// <summary>Multishot receives paused because their connection held its most provided buffers unread.</summary>
+    ReceivePauses,
+    /// <summary>Multishot receives ended by an empty provided-buffer ring (ENOBUFS).</summary>
+    ReceiveBuffersExhausted,
+    /// <summary>Receives served by a one-shot receive into the reactor's pool because the provided-buffer ring was empty.</summary>
+    ReceiveFallbacks,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

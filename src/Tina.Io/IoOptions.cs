@@ -38,6 +38,22 @@ public sealed class IoOptions
     /// </summary>
     public int BufferSize { get; set; } = 16 * 1024;
 
+    /// <summary>Largest <see cref="ReceiveBufferCount"/> (io_uring buffer ids are 16 bits; the kernel caps a ring at 32,768).</summary>
+    public const int ReceiveBufferCountMax = 1 << 15;
+
+    /// <summary>
+    /// Provided receive buffers per shard for multishot receive (0, or a power of two up to 32,768). Default 256. On
+    /// io_uring each connection's Receives are served by one multishot receive whose buffers the kernel picks from this
+    /// ring only when bytes arrive, so an idle connection holds no buffer; a Receive returns at most one buffer's bytes
+    /// (<see cref="BufferSize"/>, at most 1 MiB). When the ring is empty a Receive falls back to a one-shot receive into
+    /// the pool. 0 turns multishot receive off (every Receive posts a one-shot receive into a pool buffer). Backends
+    /// without provided buffers (epoll, IOCP) ignore it.
+    /// </summary>
+    public int ReceiveBufferCount { get; set; } = 256;
+
+    /// <summary>Bytes per provided receive buffer: <see cref="BufferSize"/>, at most 1 MiB.</summary>
+    internal int ReceiveBufferSize => Math.Min(BufferSize, 1 << 20);
+
     /// <summary>Submissions handed to the backend per call, and completions taken per call (1..65,536). Default 256.</summary>
     public int SubmissionBatchSize { get; set; } = 256;
 
@@ -84,6 +100,17 @@ public sealed class IoOptions
         {
             throw new TinaConfigurationException(
                 nameof(BufferCount), Format(BufferCount), $"times BufferSize ({Format(BufferSize)}) must be at most 4 GiB per shard");
+        }
+
+        if (ReceiveBufferCount < 0 || ReceiveBufferCount > ReceiveBufferCountMax || (ReceiveBufferCount & (ReceiveBufferCount - 1)) != 0)
+        {
+            throw new TinaConfigurationException(nameof(ReceiveBufferCount), Format(ReceiveBufferCount), "must be 0 or a power of two up to 32768");
+        }
+
+        if ((long)ReceiveBufferCount * ReceiveBufferSize > 4L << 30)
+        {
+            throw new TinaConfigurationException(
+                nameof(ReceiveBufferCount), Format(ReceiveBufferCount), $"times BufferSize ({Format(BufferSize)}, at most 1 MiB) must be at most 4 GiB per shard");
         }
 
         Range(nameof(SubmissionBatchSize), SubmissionBatchSize, 1, 65536);

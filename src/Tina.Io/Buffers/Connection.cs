@@ -29,4 +29,13 @@ internal struct Connection
     public int AcceptQueueCapacity; // the listen backlog, clamped: a burst the backlog held fits the queue
     public int AcceptQueueHead;
     public int AcceptQueueCount;
+
+    // Connection with multishot receive (provided buffers): see IoReactor.MultishotReceive.cs.
+    public ulong ReceiveArmToken;   // the internal token of the ReceiveMultishot armed on it, 0 when none
+    public ushort ReceiveArmSequence;
+    public bool ReceiveArmCancelled;// a cancel of the arm is queued (held queue full, or closing)
+    public int ReceiveError;        // errno that ended the stream (reset...), reported once the held bytes are out; 0 none
+    public int HeldHead;            // provided buffers received but not handed out yet, in stream order (-1 none)
+    public int HeldTail;
+    public int HeldCount;
 }

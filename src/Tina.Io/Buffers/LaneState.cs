@@ -12,4 +12,7 @@ internal enum LaneState : byte
     Abandoned = 2,
     /// <summary>An Accept waits on a timer because the table was full or the process was out of descriptors.</summary>
     BackingOff = 3,
+    /// <summary>An isolate waits for what a multishot operation armed on the connection brings next (an accepted
+    /// connection, received bytes); nothing of its own is in the backend, so abandoning it only forgets the waiter.</summary>
+    WaitingOnArm = 4,
 }

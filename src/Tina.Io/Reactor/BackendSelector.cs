@@ -142,11 +142,16 @@ internal static class BackendSelector
 
     /// <summary>
     /// The ring each shard asks for: one SQ entry per submission of a batch (the backend submits early when a tick
-    /// queues more), within io_uring's bounds. No provided-buffer ring: the reactor receives into its own pool
-    /// buffers (one-shot RECV), so the 4 MiB a shard's buffer ring would pin are not spent.
+    /// queues more), within io_uring's bounds, and the provided-buffer ring multishot receive takes its buffers from
+    /// (<see cref="IoOptions.ReceiveBufferCount"/> buffers of <see cref="IoOptions.ReceiveBufferSize"/> bytes; none
+    /// when the count is 0).
     /// </summary>
     internal static IoUringOptions RingOptions(IoOptions options) =>
-        new(Math.Clamp(options.SubmissionBatchSize, 64, IoUringOptions.SubmissionEntriesMax)) { ProvidedBufferCount = 0 };
+        new(Math.Clamp(options.SubmissionBatchSize, 64, IoUringOptions.SubmissionEntriesMax))
+        {
+            ProvidedBufferCount = options.ReceiveBufferCount,
+            ProvidedBufferSizeBytes = options.ReceiveBufferSize,
+        };
 
     /// <summary>
     /// Whether this process can run io_uring: one throwaway ring, built, self-tested and closed on the calling

@@ -32,6 +32,12 @@ internal sealed unsafe partial class IoReactor
                 return;
             }
 
+            if (op == IoOpCode.Receive)
+            {
+                OnArmedReceive(index, in entry); // the multishot receive armed on a connection
+                return;
+            }
+
             OnInternalCompletion(index, op, token, entry.Result);
             return;
         }

@@ -28,6 +28,11 @@ internal sealed unsafe partial class IoReactor
         c.AcceptRearmAt = 0;
         c.AcceptQueueHead = 0;
         c.AcceptQueueCount = 0;
+        c.ReceiveArmCancelled = false;
+        c.ReceiveError = 0;
+        c.HeldHead = -1;
+        c.HeldTail = -1;
+        c.HeldCount = 0;
         c.Read.Reset();
         c.Write.Reset();
         c.Owner = Handle.None;
@@ -100,6 +105,7 @@ internal sealed unsafe partial class IoReactor
         CancelLane(index, read: true, old);
         CancelLane(index, read: false, old);
         DisarmAccept(index);
+        DisarmReceive(index);
         c.Closer = closer;
         c.CloserSequence = closerSequence;
         if (IsOwnIsolate(closer))
@@ -129,11 +135,12 @@ internal sealed unsafe partial class IoReactor
                 EnqueueCancel(c.Descriptor, index, lane.Token);
                 DeliverError(isolate, sequence, OperationOf(lane.Op), IoResult.FromError(IoErrorKind.Cancelled), socket, lane.Offset);
                 break;
-            case LaneState.BackingOff:
+            case LaneState.BackingOff or LaneState.WaitingOnArm:
                 Handle waiter = lane.Isolate;
                 uint waiterSequence = lane.IsolateSequence;
+                IoOperation operation = OperationOf(lane.Op);
                 lane.Reset();
-                DeliverError(waiter, waiterSequence, IoOperation.Accept, IoResult.FromError(IoErrorKind.Cancelled), socket);
+                DeliverError(waiter, waiterSequence, operation, IoResult.FromError(IoErrorKind.Cancelled), socket);
                 break;
             default:
                 break; // idle, or abandoned with its cancel already queued
@@ -145,7 +152,7 @@ internal sealed unsafe partial class IoReactor
     {
         ref Connection c = ref _table[index];
         if (c.State != ConnectionState.Closing || !c.CloseDone || c.Read.State != LaneState.Idle || c.Write.State != LaneState.Idle
-            || c.AcceptArmToken != 0)
+            || c.AcceptArmToken != 0 || c.ReceiveArmToken != 0)
         {
             return;
         }
@@ -201,6 +208,7 @@ internal sealed unsafe partial class IoReactor
     {
         ref Lane lane = ref _table[listener].Read;
         lane.State = LaneState.BackingOff;
+        lane.Op = IoOpCode.Accept;
         lane.DeadlineNanoseconds = deadlineNanoseconds > 0 ? deadlineNanoseconds : _shard.NowNanoseconds + _acceptBackoffNanoseconds;
         if (IsOwnIsolate(lane.Isolate))
         {
@@ -336,9 +344,9 @@ internal sealed unsafe partial class IoReactor
         }
 
         operation = OperationOf(lane.Op);
-        if (lane.State == LaneState.BackingOff)
+        if (lane.State is LaneState.BackingOff or LaneState.WaitingOnArm)
         {
-            lane.Reset();
+            lane.Reset(); // nothing of its own in the backend; an arm keeps running for the next waiter
             return;
         }
 
@@ -409,7 +417,7 @@ internal sealed unsafe partial class IoReactor
 
         ref Connection c = ref _table[index];
         if (c.State != ConnectionState.Open || c.Read.State != LaneState.Idle || c.Write.State != LaneState.Idle
-            || c.StashBuffer >= 0 || (c.Owner != self && !c.Owner.IsNone))
+            || c.StashBuffer >= 0 || c.ReceiveArmToken != 0 || c.HeldCount > 0 || (c.Owner != self && !c.Owner.IsNone))
         {
             return false;
         }

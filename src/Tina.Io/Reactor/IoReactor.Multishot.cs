@@ -9,7 +9,7 @@ namespace Tina.Io.Reactor;
 /// listener arms one <see cref="IoOpCode.AcceptMultishot"/> that stays armed for the listener's life. Its token is
 /// internal (no isolate waits on the submission itself) and carries <see cref="IoOpCode.Accept"/> in its 3-bit op field,
 /// so it never matches a lane. Each descriptor it brings goes to the isolate waiting on the listener's read lane (a
-/// lane in <see cref="LaneState.BackingOff"/> with no deadline: waiting on the arm, not on a timer), or, when none
+/// lane in <see cref="LaneState.WaitingOnArm"/>: waiting on the arm, not on a timer), or, when none
 /// waits, into the listener's bounded queue (its listen backlog, clamped); an Accept effect takes from the queue
 /// first. When the queue fills, the arm is cancelled (the kernel backlog holds further connections) and re-armed once
 /// an Accept drains it; a descriptor that still arrives with the queue full is closed and counted as
@@ -64,9 +64,8 @@ internal sealed unsafe partial class IoReactor
     private void WaitOnArm(int listener)
     {
         ref Lane lane = ref _table[listener].Read;
-        lane.State = LaneState.BackingOff;
+        lane.State = LaneState.WaitingOnArm;
         lane.Op = IoOpCode.Accept;
-        lane.DeadlineNanoseconds = long.MaxValue;
         if (IsOwnIsolate(lane.Isolate))
         {
             ref IsolateIo record = ref RecordOf(lane.Isolate);
@@ -159,7 +158,7 @@ internal sealed unsafe partial class IoReactor
         }
 
         ref Lane lane = ref c.Read;
-        bool waiting = lane.State == LaneState.BackingOff && lane.DeadlineNanoseconds == long.MaxValue;
+        bool waiting = lane.State == LaneState.WaitingOnArm;
         if (result >= 0)
         {
             if (waiting && _table.TryAllocate(out int index))

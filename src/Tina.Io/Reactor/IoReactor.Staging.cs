@@ -284,6 +284,15 @@ internal sealed unsafe partial class IoReactor
             return true;
         }
 
+        if (_provided is not null)
+        {
+            c.Read.Isolate = op.Isolate;
+            c.Read.IsolateSequence = op.Sequence;
+            c.Read.Length = op.Length;
+            ServeReceive(index);
+            return true;
+        }
+
         if (c.StashEndOfStream)
         {
             Deliver(op.Isolate, op.Sequence, new IoCompletion(IoOperation.Receive, IoResult.FromBytes(0), op.Socket, 0, -1, 0));
@@ -354,7 +363,7 @@ internal sealed unsafe partial class IoReactor
     {
         ref Connection c = ref _table[index];
         ref Lane lane = ref read ? ref c.Read : ref c.Write;
-        Debug.Assert(lane.State is LaneState.Idle or LaneState.Submitted or LaneState.BackingOff, "one operation per lane");
+        Debug.Assert(lane.State is LaneState.Idle or LaneState.Submitted or LaneState.BackingOff or LaneState.WaitingOnArm, "one operation per lane");
         lane.State = LaneState.Submitted;
         lane.Op = op;
         lane.Sequence++;

@@ -52,6 +52,8 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     private readonly long _acceptBackoffNanoseconds;
     private readonly int _batchSize;
     private readonly bool _multishotAccept;          // the backend runs AcceptMultishot: one arm per listener
+    private readonly ProvidedBufferLedger? _provided;  // the backend's provided receive buffers; null: one-shot receives
+    private readonly int _heldPerConnectionMax;      // provided buffers one connection may hold before its arm pauses
     private StagedOp[] _staged;                      // operations staged this tick (and carried ones), in order
     private IoSubmission[] _pending;                 // submissions for the next backend Submit
     private int _stagedCount;
@@ -74,7 +76,13 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _completions = new IoCompletionEntry[_batchSize];
         _staged = new StagedOp[Math.Min(_batchSize, 64)];
         _pending = new IoSubmission[_batchSize];
-        _lent = new int[options.BufferCount];
+        if ((backend.Capabilities & IoBackendCapabilities.MultishotReceive) != 0 && backend.ProvidedBufferCount > 0)
+        {
+            _provided = new ProvidedBufferLedger(backend.ProvidedBufferCount, backend.ProvidedBufferSize);
+            _heldPerConnectionMax = Math.Max(2, backend.ProvidedBufferCount / 16);
+        }
+
+        _lent = new int[options.BufferCount + (_provided?.Count ?? 0)]; // pool indices, then Count + provided id
         _backoff = new int[options.ConnectionCapacity];
         _counters = new long[(int)IoCounter.Count];
         _acceptBackoffNanoseconds = options.AcceptBackoff.Ticks * 100;
@@ -265,7 +273,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         {
             ref Connection c = ref _table[index];
             if (c.Read.State is LaneState.Submitted or LaneState.Abandoned || c.Write.State is LaneState.Submitted or LaneState.Abandoned
-                || c.AcceptArmToken != 0)
+                || c.AcceptArmToken != 0 || c.ReceiveArmToken != 0)
             {
                 return true;
             }
@@ -342,7 +350,19 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         for (int i = 0; i < _lentCount; i++)
         {
             int buffer = _lent[i];
-            if (IsCompletionPending(_buffers.LentTo(buffer), _buffers.LentSequence(buffer)))
+            if (buffer >= _buffers.Count)
+            {
+                ref ProvidedBuffer b = ref _provided![buffer - _buffers.Count];
+                if (IsCompletionPending(b.LentTo, b.LentSequence))
+                {
+                    _lent[kept++] = buffer;
+                }
+                else
+                {
+                    ReturnHandledProvided(buffer - _buffers.Count);
+                }
+            }
+            else if (IsCompletionPending(_buffers.LentTo(buffer), _buffers.LentSequence(buffer)))
             {
                 _lent[kept++] = buffer;
             }
@@ -379,6 +399,11 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     public ReadOnlySpan<byte> ReceivedData(Handle self, scoped in IoCompletion completion)
     {
         int buffer = completion.Buffer;
+        if (buffer >= _buffers.Count)
+        {
+            return ProvidedData(buffer - _buffers.Count, self, in completion);
+        }
+
         if ((uint)buffer >= (uint)_buffers.Count
             || _buffers.OwnerOf(buffer) != IoBufferOwner.Isolate
             || _buffers.LentTo(buffer) != self

@@ -37,19 +37,24 @@ public abstract class IoContractTests
         Assert.That(Probe.ListenPort, Is.GreaterThan(0), () => $"listen failed: {string.Join(", ", Probe.Outcomes)}");
     }
 
-    private static void AddEchoTypes(TinaSpec spec)
+    private protected static void AddEchoTypes(TinaSpec spec)
     {
         spec.AddIsolate<EchoServer>(slots: 2);
         spec.AddIsolate<EchoConnection>(slots: 64);
         spec.AddIsolate<EchoClient>(slots: 16);
     }
 
-    private static void AssertNothingLeaked(IoHarness harness, int shard = 0, int listeners = 1)
+    private protected static void AssertNothingLeaked(IoHarness harness, int shard = 0, int listeners = 1)
     {
         IoReactor reactor = harness.Reactor(shard);
         Assert.That(reactor.Buffers.CheckInvariants(), Is.True, "buffer pool: free stack matches owners");
         Assert.That(reactor.Table.CheckInvariants(), Is.True, "connection table: free list matches states");
         Assert.That(reactor.Buffers.FreeCount, Is.EqualTo(reactor.Buffers.Count), "every buffer is back in the pool");
+        Assert.That(reactor.ProvidedBuffersInHand, Is.Zero, "every provided receive buffer is back in the backend's ring");
+        if (reactor.Backend is Tina.Io.Backends.IoUring.IoUringBackend ring)
+        {
+            Assert.That(ring.LentBufferCount, Is.Zero, "the ring agrees: nothing is lent");
+        }
         Assert.That(reactor.Table.CountInState(ConnectionState.Listener), Is.EqualTo(listeners), "the listeners are open");
         Assert.That(reactor.Table.CountInState(ConnectionState.Open), Is.Zero, "no connection is left open");
         Assert.That(reactor.Table.CountInState(ConnectionState.Closing), Is.Zero, "no entry is stuck closing");

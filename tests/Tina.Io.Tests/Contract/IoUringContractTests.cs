@@ -144,4 +144,93 @@ public sealed class IoUringContractTests : IoContractTests
             }
         }
     }
+
+    [Test]
+    public void Receive_UsesOneMultishotArmPerConnectionWhereTheRingHasIt()
+    {
+        using IoHarness harness = Create(AddEchoTypes);
+        StartServer(harness);
+        harness.Runtime.Spawn<EchoClient, ClientStart>(0, new ClientStart { Address = IoAddress.Loopback, Port = Probe.ListenPort, Messages = 50, Size = 100, Seed = 2 });
+        Assert.That(harness.RunUntil(() => Probe.ClientsDone == 1 || Probe.Errors.Count > 0), Is.True);
+        Assert.That(Probe.Errors, Is.Empty);
+
+        IoReactor reactor = harness.Reactor();
+        bool capable = (reactor.Backend.Capabilities & IoBackendCapabilities.MultishotReceive) != 0;
+        TestContext.Out.WriteLine($"features: {reactor.Backend.Features}");
+        Assert.That(reactor.UsesMultishotReceive, Is.EqualTo(capable));
+        if (capable)
+        {
+            IoStats stats = harness.Runtime.GetIoStats(0);
+            Assert.That(stats[IoCounter.ReceiveArms], Is.InRange(2, 4), "one arm per end of the connection (not one per message)");
+            Assert.That(stats[IoCounter.ReceiveFallbacks], Is.Zero);
+        }
+    }
+
+    [TestCase(4)]
+    [TestCase(1)]
+    public void MultishotReceive_MessagesLargerThanOneProvidedBuffer_ArriveIntact_ThroughPausesAndAnEmptyRing(int ringSize)
+    {
+        // 4 provided buffers of 64 KiB for both ends of the connection: each end may hold 2 before its arm pauses,
+        // and the ring runs dry, so the one-shot fallback carries part of the stream too.
+        var options = new IoOptions { BufferSize = 256 * 1024, BufferCount = 16, ReceiveBufferCount = ringSize };
+        using IoHarness harness = Create(AddEchoTypes, options);
+        harness.Run(1); // the reactor is built on the shard's first tick
+        if (!harness.Reactor().UsesMultishotReceive)
+        {
+            Assert.Ignore("this kernel has no multishot receive with provided buffers");
+        }
+
+        StartServer(harness);
+        harness.Runtime.Spawn<EchoClient, ClientStart>(0, new ClientStart { Address = IoAddress.Loopback, Port = Probe.ListenPort, Messages = 3, Size = 256 * 1024, Seed = 9 });
+        Assert.That(harness.RunUntil(() => Probe.ClientsDone == 1 || Probe.Errors.Count > 0), Is.True, "the client finishes");
+        Assert.That(Probe.Errors, Is.Empty, "every byte came back, in order (the client checks each one)");
+        Assert.That(harness.RunUntil(() => Probe.ServerConnectionsClosed == 1, maxRounds: 100_000), Is.True);
+        harness.Run(4);
+
+        IoStats stats = harness.Runtime.GetIoStats(0);
+        TestContext.Out.WriteLine(
+            $"arms {stats[IoCounter.ReceiveArms]}, pauses {stats[IoCounter.ReceivePauses]}, ENOBUFS {stats[IoCounter.ReceiveBuffersExhausted]}, fallbacks {stats[IoCounter.ReceiveFallbacks]}");
+        Assert.That(Probe.BytesEchoed, Is.EqualTo(3 * 256 * 1024));
+        Assert.That(stats[IoCounter.ReceiveArms], Is.GreaterThanOrEqualTo(2));
+        AssertNothingLeaked(harness);
+    }
+
+    [Test]
+    public void MultishotReceive_IdleConnectionsHoldNoBuffer()
+    {
+        // 32 connections, each end waiting to receive, and 4 pool buffers per shard: one-shot receives would need a
+        // buffer per waiting receive; multishot ones need one only when bytes arrive.
+        const int clients = 32;
+        var options = new IoOptions { BufferCount = 4, ReceiveBufferCount = 16 };
+        using IoHarness harness = Create(
+            spec =>
+            {
+                AddEchoTypes(spec);
+                spec.AddIsolate<HoldClient>(slots: clients);
+            },
+            options,
+            shards: 2);
+        harness.Run(1); // the reactor is built on the shard's first tick
+        if (!harness.Reactor().UsesMultishotReceive)
+        {
+            Assert.Ignore("this kernel has no multishot receive with provided buffers");
+        }
+
+        StartServer(harness);
+        for (int i = 0; i < clients; i++)
+        {
+            harness.Runtime.Spawn<HoldClient, HoldStart>(1, new HoldStart { Address = IoAddress.Loopback, Port = Probe.ListenPort, Seed = i });
+        }
+
+        Assert.That(harness.RunUntil(() => (Probe.Accepted == clients && Probe.ClientCycles == clients) || Probe.Errors.Count > 0), Is.True);
+        harness.Run(200); // the clients' receives time out and are posted again, over and over
+        Assert.That(Probe.Errors, Is.Empty);
+        for (int shard = 0; shard < 2; shard++)
+        {
+            IoReactor reactor = harness.Reactor(shard);
+            Assert.That(reactor.Buffers.FreeCount, Is.EqualTo(reactor.Buffers.Count), $"shard {shard}: no waiting receive holds a pool buffer");
+            Assert.That(reactor.ProvidedBuffersInHand, Is.Zero, $"shard {shard}: nor a provided one");
+            Assert.That(harness.Runtime.GetIoStats(shard)[IoCounter.BuffersExhausted], Is.Zero);
+        }
+    }
 }

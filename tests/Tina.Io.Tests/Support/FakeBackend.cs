@@ -43,6 +43,62 @@ internal sealed unsafe class FakeBackend : IIoBackend, ISocketLayer
     /// <summary>What the fake claims to run natively (the test scripts the completions either way).</summary>
     public IoBackendCapabilities Capabilities { get; set; }
 
+    private byte[] _provided = Array.Empty<byte>();
+
+    /// <summary>Provided receive buffers (set before the reactor is created); 0 for none.</summary>
+    public int ProvidedBufferCount { get; private set; }
+
+    /// <summary>Bytes per provided buffer.</summary>
+    public int ProvidedBufferSize { get; private set; }
+
+    /// <summary>Provided buffers handed to the reactor by a completion and not given back.</summary>
+    public HashSet<ushort> LentProvided { get; } = new();
+
+    /// <summary>Every provided buffer the reactor gave back, in order.</summary>
+    public List<ushort> ReturnedProvided { get; } = new();
+
+    /// <summary>Claims multishot receive with <paramref name="count"/> provided buffers of <paramref name="size"/> bytes.</summary>
+    public void ProvideBuffers(int count, int size)
+    {
+        Capabilities |= IoBackendCapabilities.MultishotReceive;
+        ProvidedBufferCount = count;
+        ProvidedBufferSize = size;
+        _provided = GC.AllocateArray<byte>(count * size, pinned: true);
+    }
+
+    /// <summary>The "kernel" fills provided buffer <paramref name="id"/> with <paramref name="data"/> for the arm <paramref name="token"/>.</summary>
+    public void CompleteWithBuffer(ulong token, ushort id, ReadOnlySpan<byte> data, bool more = true)
+    {
+        if (!LentProvided.Add(id))
+        {
+            throw new InvalidOperationException($"provided buffer {id} is still with the reactor");
+        }
+
+        data.CopyTo(_provided.AsSpan(id * ProvidedBufferSize, ProvidedBufferSize));
+        uint flags = IoCompletionFlags.BufferSelected | ((uint)id << IoCompletionFlags.BufferIdShift) | (more ? IoCompletionFlags.More : 0);
+        Complete(token, data.Length, flags);
+    }
+
+    public ReadOnlySpan<byte> GetProvidedBuffer(ushort bufferId, int length)
+    {
+        if (!LentProvided.Contains(bufferId) || length > ProvidedBufferSize)
+        {
+            throw new InvalidOperationException($"provided buffer {bufferId} is not with the reactor, or {length} bytes is too long");
+        }
+
+        return _provided.AsSpan(bufferId * ProvidedBufferSize, length);
+    }
+
+    public void ReturnProvidedBuffer(ushort bufferId)
+    {
+        if (!LentProvided.Remove(bufferId))
+        {
+            throw new InvalidOperationException($"provided buffer {bufferId} given back twice, or never handed over");
+        }
+
+        ReturnedProvided.Add(bufferId);
+    }
+
     /// <summary>The last submission of an operation.</summary>
     public IoSubmission Last(IoOpCode op) => Submitted.FindLast(s => s.Op == op);
 
