@@ -1,8 +1,10 @@
 using System;
+using System.Globalization;
 using System.Threading;
 using Tina.Io.Interop;
 using Tina.Io.Reactor;
 using Tina.Scheduling;
+using Tina.Time;
 
 namespace Tina.Io.Backends.Simulated;
 
@@ -11,31 +13,73 @@ namespace Tina.Io.Backends.Simulated;
 /// layer (listen, create, close). The network's clock is the shard's: each Collect advances the network to the
 /// shard's current tick time, so under a manual clock the whole run follows it; when the network is
 /// <see cref="SimulatedNetwork.DrivenExternally"/> (the simulator's network component advances it once per round)
-/// Collect only drains.
+/// Collect only drains. When the network has provided buffers
+/// (<see cref="SimulatedNetworkOptions.ProvidedBufferCount"/>), this backend's sink owns a pool of them and the
+/// backend reports <see cref="IoBackendCapabilities.MultishotReceive"/>.
 /// </summary>
 internal sealed unsafe class SimulatedBackend : IIoBackend, ISocketLayer
 {
     private readonly SimulatedNetwork _network;
-    private readonly Shard _shard;
+    private readonly Shard? _shard;                  // the clock: the shard's tick time...
+    private readonly IMonotonicClock? _clock;        // ...or, without a shard (tests driving the backend), this one
     private readonly int _sink;
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 1); // threaded runs only
+    private bool _disposed;
 
     public SimulatedBackend(SimulatedNetwork network, Shard shard)
+        : this(network)
     {
-        _network = network;
         _shard = shard;
+    }
+
+    /// <summary>A backend outside any runtime, on <paramref name="clock"/>: for tests that drive it directly.</summary>
+    internal SimulatedBackend(SimulatedNetwork network, IMonotonicClock clock)
+        : this(network)
+    {
+        _clock = clock;
+    }
+
+    private SimulatedBackend(SimulatedNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        _network = network;
         _sink = network.AttachSink();
+        Capabilities = network.ProvidedBufferCount > 0 ? IoBackendCapabilities.MultishotReceive : IoBackendCapabilities.None;
+        Features = "in-memory TCP, real bytes, seeded delay/loss/reorder/reset/error/partition; multishot receive "
+            + (network.ProvidedBufferCount > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"on ({network.ProvidedBufferCount} x {network.ProvidedBufferSize} B provided buffers)")
+                : "off (ProvidedBufferCount = 0)");
     }
 
     public string Name => "simulated";
 
-    public string Features => "in-memory TCP, real bytes, seeded delay/loss/reorder/reset/error/partition";
+    public string Features { get; }
+
+    /// <summary>Multishot receive when the network has provided buffers; no multishot accept.</summary>
+    public IoBackendCapabilities Capabilities { get; }
 
     public SimulatedNetwork Network => _network;
 
+    /// <inheritdoc />
+    public int ProvidedBufferSize => _network.ProvidedBufferSize;
+
+    /// <inheritdoc />
+    public int ProvidedBufferCount => _network.ProvidedBufferCount;
+
+    /// <summary>Provided buffers lent to the reactor (or waiting in undrained completions) and not returned: a leak check.</summary>
+    internal int LentProvidedBuffers => _network.LentProvidedBuffers(_sink);
+
+    /// <inheritdoc />
+    public ReadOnlySpan<byte> GetProvidedBuffer(ushort bufferId, int length) => _network.GetProvidedBuffer(_sink, bufferId, length);
+
+    /// <inheritdoc />
+    public void ReturnProvidedBuffer(ushort bufferId) => _network.ReturnProvidedBuffer(_sink, bufferId);
+
+    private long NowNanoseconds => _shard is not null ? _shard.NowNanoseconds : _clock!.NowNanoseconds;
+
     public int Submit(ReadOnlySpan<IoSubmission> batch)
     {
-        long now = _shard.NowNanoseconds;
+        long now = NowNanoseconds;
         for (int i = 0; i < batch.Length; i++)
         {
             _network.Submit(_sink, in batch[i], now);
@@ -52,14 +96,14 @@ internal sealed unsafe class SimulatedBackend : IIoBackend, ISocketLayer
     {
         if (!_network.DrivenExternally)
         {
-            _network.Advance(_shard.NowNanoseconds);
+            _network.Advance(NowNanoseconds);
         }
 
         return _network.Drain(_sink, completions);
     }
 
     public bool HasCompletions() =>
-        _network.HasReady(_sink) || (!_network.DrivenExternally && _network.NextEventTime <= _shard.NowNanoseconds);
+        _network.HasReady(_sink) || (!_network.DrivenExternally && _network.NextEventTime <= NowNanoseconds);
 
     /// <summary>Threaded runs: the network moves with the shard clock, so sleep at most a millisecond at a time.</summary>
     public void Wait(long timeoutNanoseconds)
@@ -71,7 +115,18 @@ internal sealed unsafe class SimulatedBackend : IIoBackend, ISocketLayer
 
     public void Wake() => _wake.Set();
 
-    public void Dispose() => _wake.Dispose();
+    /// <summary>Frees this backend's provided buffers (spans over them dangle from here on) and its wake event.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _network.DetachSink(_sink);
+        _wake.Dispose();
+    }
 
     public int OpenListener(in IoAddress address, int port, int backlog, bool reusePort, out int descriptor) =>
         _network.OpenListener(in address, port, backlog, reusePort, out descriptor);

@@ -24,6 +24,11 @@ namespace Tina.Io.Backends.Simulated;
 /// <para>Sockets are shared by every shard's backend (a detached socket keeps working after another shard adopts
 /// it); each operation's completion goes to the sink (backend) that submitted it. One lock guards everything, so the
 /// network also works under threaded shards, but only a single-threaded driver makes a run reproducible.</para>
+/// <para>With <see cref="SimulatedNetworkOptions.ProvidedBufferCount"/> above 0 each sink owns a pool of provided
+/// receive buffers and <see cref="IoOpCode.ReceiveMultishot"/> runs as on io_uring: the arm stays parked on the
+/// socket's read lane and posts one completion per buffer it fills (BufferSelected | More | id), until no buffer is
+/// free (−ENOBUFS), the peer closes (0), the connection resets, an injected error, a cancel or a close ends it; every
+/// ending completion lacks More.</para>
 /// </remarks>
 internal sealed unsafe class SimulatedNetwork
 {
@@ -37,6 +42,9 @@ internal sealed unsafe class SimulatedNetwork
     private readonly Stack<int> _freeIds = new();    // reusable ids (LIFO, like descriptors)
     private readonly Stack<byte[]> _windows = new(); // receive windows of closed sockets, reused
     private readonly List<CompletionQueue> _sinks = new();
+    private readonly List<SimulatedProvidedBuffers?> _pools = new(); // by sink; null: none (feature off, or detached)
+    private readonly int _providedBufferCount;       // fixed at creation, so every sink gets the same pool
+    private readonly int _providedBufferSize;
     private readonly List<(IoAddress Address, int Port)> _partitions = new();
     private readonly List<SimSocket> _listeners = new();  // listening sockets, in creation order
     private NetEvent[] _heap = new NetEvent[256];    // binary min-heap on (Time, Order)
@@ -57,9 +65,21 @@ internal sealed unsafe class SimulatedNetwork
             throw new ArgumentException("ReceiveWindowBytes must be a power of two.", nameof(options));
         }
 
+        if (options.ProvidedBufferCount < 0 || options.ProvidedBufferCount > SimulatedProvidedBuffers.MaxCount)
+        {
+            throw new ArgumentException($"ProvidedBufferCount must be from 0 to {SimulatedProvidedBuffers.MaxCount}.", nameof(options));
+        }
+
+        if (options.ProvidedBufferCount > 0 && (options.ProvidedBufferSize < 1 || options.ProvidedBufferSize > SimulatedProvidedBuffers.MaxSize))
+        {
+            throw new ArgumentException($"ProvidedBufferSize must be from 1 to {SimulatedProvidedBuffers.MaxSize}.", nameof(options));
+        }
+
         _options = options;
         _random = random;
         _sockets = new SimSocket?[options.SocketCapacity];
+        _providedBufferCount = options.ProvidedBufferCount;
+        _providedBufferSize = options.ProvidedBufferCount > 0 ? options.ProvidedBufferSize : 0;
     }
 
     public SimulatedNetworkOptions Options => _options;
@@ -109,13 +129,66 @@ internal sealed unsafe class SimulatedNetwork
         }
     }
 
-    /// <summary>A backend joins: its completions get their own queue.</summary>
+    /// <summary>Provided receive buffers each sink owns (0: multishot receive is off); fixed at creation.</summary>
+    public int ProvidedBufferCount => _providedBufferCount;
+
+    /// <summary>Bytes in each provided receive buffer; 0 when there are none.</summary>
+    public int ProvidedBufferSize => _providedBufferSize;
+
+    /// <summary>A backend joins: its completions get their own queue, and it gets its own provided buffers (if any).</summary>
     public int AttachSink()
     {
         lock (_gate)
         {
             _sinks.Add(new CompletionQueue());
+            _pools.Add(_providedBufferCount > 0 ? new SimulatedProvidedBuffers(_providedBufferCount, _providedBufferSize) : null);
             return _sinks.Count - 1;
+        }
+    }
+
+    /// <summary>
+    /// A backend leaves (its Dispose): its provided buffers are freed. A multishot receive of the sink still armed ends
+    /// with −ENOBUFS at its next data, into a queue nobody drains any more, and never touches the freed memory.
+    /// </summary>
+    public void DetachSink(int sink)
+    {
+        lock (_gate)
+        {
+            _pools[sink]?.Dispose();
+            _pools[sink] = null;
+        }
+    }
+
+    /// <summary>The first <paramref name="length"/> bytes of a provided buffer lent to <paramref name="sink"/>; valid until returned.</summary>
+    /// <exception cref="NotSupportedException">The sink has no provided buffers.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">No such buffer, or <paramref name="length"/> is larger than a buffer.</exception>
+    /// <exception cref="InvalidOperationException">The buffer is not lent out.</exception>
+    public ReadOnlySpan<byte> GetProvidedBuffer(int sink, ushort bufferId, int length)
+    {
+        lock (_gate)
+        {
+            return PoolOf(sink).Get(bufferId, length);
+        }
+    }
+
+    /// <summary>Gives a provided buffer back to <paramref name="sink"/>'s pool; an arm may fill it again from now on.</summary>
+    /// <exception cref="NotSupportedException">The sink has no provided buffers.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">No such buffer.</exception>
+    /// <exception cref="InvalidOperationException">The buffer is not lent out (returned twice, or never received).</exception>
+    public void ReturnProvidedBuffer(int sink, ushort bufferId)
+    {
+        lock (_gate)
+        {
+            PoolOf(sink).Return(bufferId);
+        }
+    }
+
+    /// <summary>Provided buffers of <paramref name="sink"/> lent out and not returned (completions not yet drained included).</summary>
+    public int LentProvidedBuffers(int sink)
+    {
+        lock (_gate)
+        {
+            return _pools[sink]?.Lent ?? 0;
         }
     }
 
@@ -269,6 +342,12 @@ internal sealed unsafe class SimulatedNetwork
                 _now = now;
             }
 
+            if (submission.Op == IoOpCode.ReceiveMultishot && _pools[sink] is null)
+            {
+                Complete(sink, submission.Token, -Errno.EOPNOTSUPP); // as io_uring without a buffer ring: before any lookup
+                return;
+            }
+
             SimSocket? socket = Find(submission.Descriptor);
             if (socket is null)
             {
@@ -280,6 +359,7 @@ internal sealed unsafe class SimulatedNetwork
             {
                 case IoOpCode.Accept:
                 case IoOpCode.Receive:
+                case IoOpCode.ReceiveMultishot:
                 case IoOpCode.Send:
                 case IoOpCode.Connect:
                     StartOperation(sink, socket, in submission);
@@ -303,7 +383,7 @@ internal sealed unsafe class SimulatedNetwork
 
     private void StartOperation(int sink, SimSocket socket, in IoSubmission s)
     {
-        bool read = s.Op is IoOpCode.Accept or IoOpCode.Receive;
+        bool read = s.Op is IoOpCode.Accept or IoOpCode.Receive or IoOpCode.ReceiveMultishot;
         ref ParkedOp lane = ref read ? ref socket.Read : ref socket.Write;
         if (lane.Active)
         {
@@ -324,6 +404,7 @@ internal sealed unsafe class SimulatedNetwork
                 TryAccept(socket);
                 break;
             case IoOpCode.Receive:
+            case IoOpCode.ReceiveMultishot:
                 TryReceive(socket);
                 break;
             case IoOpCode.Send:
@@ -392,6 +473,12 @@ internal sealed unsafe class SimulatedNetwork
             return;
         }
 
+        if (op.Op == IoOpCode.ReceiveMultishot)
+        {
+            ReceiveIntoProvidedBuffers(socket);
+            return;
+        }
+
         long available = socket.Delivered - socket.Consumed;
         if (available > 0)
         {
@@ -411,6 +498,62 @@ internal sealed unsafe class SimulatedNetwork
         if (socket.FinDelivered)
         {
             Finish(ref op, 0);
+        }
+    }
+
+    /// <summary>
+    /// An armed multishot receive with the socket connected and not reset: fills provided buffers while bytes are
+    /// readable, one completion with More each, as the kernel's multishot receive loops until the socket is empty.
+    /// </summary>
+    private void ReceiveIntoProvidedBuffers(SimSocket socket)
+    {
+        ref ParkedOp op = ref socket.Read;
+        long available = socket.Delivered - socket.Consumed;
+        if (available > 0)
+        {
+            // The one-shot receive draws its injected error only at submission; an arm lives on, so each data event
+            // may fail it too (no bytes taken: they stay for the next arm). Drawn before any buffer is taken, once per
+            // event, so the order of draws is fixed by the order of events.
+            if (_random.Chance(_options.ErrorPerMillion))
+            {
+                Finish(ref op, -_options.ErrorNumber);
+                return;
+            }
+
+            SimulatedProvidedBuffers? pool = _pools[op.Sink];
+            long before = socket.Consumed;
+            while (available > 0)
+            {
+                if (pool is null || !pool.TryLend(out ushort id, out Span<byte> buffer))
+                {
+                    Finish(ref op, -Errno.ENOBUFS); // the kernel ends the arm; the bytes wait for a re-arm
+                    break;
+                }
+
+                int count = (int)Math.Min(available, buffer.Length);
+                Span<byte> filled = buffer[..count];
+                CopyOut(socket, filled);
+                Observer?.OnRead(socket.Incarnation, socket.Consumed, filled);
+                socket.Consumed += count;
+                available -= count;
+                Complete(op.Sink, op.Token, count,
+                    IoCompletionFlags.BufferSelected | IoCompletionFlags.More | ((uint)id << IoCompletionFlags.BufferIdShift));
+            }
+
+            if (socket.Consumed != before && PeerOf(socket) is { } sender)
+            {
+                TrySend(sender); // the window opened: a parked send may go on
+            }
+
+            if (!op.Active)
+            {
+                return;
+            }
+        }
+
+        if (socket.FinDelivered)
+        {
+            Finish(ref op, 0); // every byte read and the peer closed: the arm ends, as the kernel's does at EOF
         }
     }
 
@@ -766,8 +909,11 @@ internal sealed unsafe class SimulatedNetwork
         op = default;
     }
 
-    private void Complete(int sink, ulong token, int result) =>
-        _sinks[sink].Enqueue(new IoCompletionEntry { Token = token, Result = result });
+    private void Complete(int sink, ulong token, int result, uint flags = 0) =>
+        _sinks[sink].Enqueue(new IoCompletionEntry { Token = token, Result = result, Flags = flags });
+
+    private SimulatedProvidedBuffers PoolOf(int sink) =>
+        _pools[sink] ?? throw new NotSupportedException("This sink has no provided buffers (ProvidedBufferCount is 0, or the sink was detached).");
 
     private void Schedule(long time, EventKind kind, SimSocket socket, long position)
     {

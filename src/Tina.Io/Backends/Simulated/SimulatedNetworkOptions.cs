@@ -2,7 +2,8 @@ namespace Tina.Io.Backends.Simulated;
 
 /// <summary>
 /// The simulated network's knobs. Rates are integer parts per million (0 = off), times are nanoseconds of the
-/// simulation clock. Defaults: no delay, no faults, 64 KiB per socket receive window.
+/// simulation clock. Defaults: no delay, no faults, 64 KiB per socket receive window, no provided buffers (so no
+/// multishot receive).
 /// </summary>
 internal sealed class SimulatedNetworkOptions
 {
@@ -39,4 +40,15 @@ internal sealed class SimulatedNetworkOptions
 
     /// <summary>Sockets alive at once (listeners and both ends of each connection).</summary>
     public int SocketCapacity { get; set; } = 65536;
+
+    /// <summary>
+    /// Provided receive buffers per shard (per <see cref="SimulatedBackend"/>), 0 to 32768. Above 0 the backends report
+    /// <see cref="Reactor.IoBackendCapabilities.MultishotReceive"/> and run <see cref="Reactor.IoOpCode.ReceiveMultishot"/>
+    /// into buffers of their own, as io_uring does with its provided buffer ring; 0 (the default) leaves the feature off
+    /// and the operation fails with EOPNOTSUPP, as on a kernel without it.
+    /// </summary>
+    public int ProvidedBufferCount { get; set; }
+
+    /// <summary>Bytes in each provided receive buffer, 1 to 1 MiB; a receive fills at most one buffer per completion.</summary>
+    public int ProvidedBufferSize { get; set; } = 4096;
 }
