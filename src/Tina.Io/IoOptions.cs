@@ -45,14 +45,14 @@ public sealed class IoOptions
     /// Provided receive buffers per shard for multishot receive (0, or a power of two up to 32,768). Default 256. On
     /// io_uring each connection's Receives are served by one multishot receive whose buffers the kernel picks from this
     /// ring only when bytes arrive, so an idle connection holds no buffer; a Receive returns at most one buffer's bytes
-    /// (<see cref="BufferSize"/>, at most 1 MiB). When the ring is empty a Receive falls back to a one-shot receive into
+    /// (<see cref="BufferSize"/>, at most 64 KiB). When the ring is empty a Receive falls back to a one-shot receive into
     /// the pool. 0 turns multishot receive off (every Receive posts a one-shot receive into a pool buffer). Backends
     /// without provided buffers (epoll, IOCP) ignore it.
     /// </summary>
     public int ReceiveBufferCount { get; set; } = 256;
 
-    /// <summary>Bytes per provided receive buffer: <see cref="BufferSize"/>, at most 1 MiB.</summary>
-    internal int ReceiveBufferSize => Math.Min(BufferSize, 1 << 20);
+    /// <summary>Bytes per provided receive buffer: <see cref="BufferSize"/>, at most 64 KiB (a ring of 1 MiB buffers would pin 256 MiB per shard by default).</summary>
+    internal int ReceiveBufferSize => Math.Min(BufferSize, 64 * 1024);
 
     /// <summary>Submissions handed to the backend per call, and completions taken per call (1..65,536). Default 256.</summary>
     public int SubmissionBatchSize { get; set; } = 256;
@@ -105,12 +105,6 @@ public sealed class IoOptions
         if (ReceiveBufferCount < 0 || ReceiveBufferCount > ReceiveBufferCountMax || (ReceiveBufferCount & (ReceiveBufferCount - 1)) != 0)
         {
             throw new TinaConfigurationException(nameof(ReceiveBufferCount), Format(ReceiveBufferCount), "must be 0 or a power of two up to 32768");
-        }
-
-        if ((long)ReceiveBufferCount * ReceiveBufferSize > 4L << 30)
-        {
-            throw new TinaConfigurationException(
-                nameof(ReceiveBufferCount), Format(ReceiveBufferCount), $"times BufferSize ({Format(BufferSize)}, at most 1 MiB) must be at most 4 GiB per shard");
         }
 
         Range(nameof(SubmissionBatchSize), SubmissionBatchSize, 1, 65536);

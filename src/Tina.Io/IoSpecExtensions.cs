@@ -22,7 +22,12 @@ public static class IoSpecExtensions
         BackendSelector.CheckSupported(frozen.Backend);
         if (frozen.Backend == IoBackendKind.Simulated && frozen.Network is null)
         {
-            frozen.Network = new SimulatedNetwork(new SimulatedNetworkOptions(), new SplitMix64(frozen.SimulationSeed));
+            var network = new SimulatedNetworkOptions
+            {
+                ProvidedBufferCount = frozen.ReceiveBufferCount,
+                ProvidedBufferSize = frozen.ReceiveBufferSize,
+            };
+            frozen.Network = new SimulatedNetwork(network, new SplitMix64(frozen.SimulationSeed));
         }
 
         spec.ReactorFactory = shard => BackendSelector.CreateReactor(shard, frozen);

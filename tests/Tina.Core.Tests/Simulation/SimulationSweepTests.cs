@@ -105,6 +105,8 @@ public sealed class SimulationSweepTests
             Assert.That(echo.Timeouts, Is.Positive, "no client operation timed out (partitions)");
             Assert.That(echo.EarlyEnds, Is.Positive, "no stream ended early (session crashed or reset)");
             Assert.That(echo.Partitions, Is.Positive, "the echo port was never partitioned");
+            Assert.That(echo.ReceiveArms, Is.Positive, "no run served receives from multishot arms");
+            Assert.That(echo.ReceiveFallbacks, Is.Positive, "no run's provided-buffer ring ran dry (ENOBUFS fallback untested)");
         }
 
         Assert.That(convergedAfterFaults, Is.Positive, "no run outlived its fault phase, so liveness after faults went untested");

@@ -86,7 +86,10 @@ public sealed class IoUringReactorTests
         Assert.That(BackendSelector.RingOptions(new IoOptions { SubmissionBatchSize = 1 }).SubmissionEntries, Is.EqualTo(64));
         Assert.That(BackendSelector.RingOptions(new IoOptions { SubmissionBatchSize = 256 }).SubmissionEntries, Is.EqualTo(256));
         Assert.That(BackendSelector.RingOptions(new IoOptions { SubmissionBatchSize = 65536 }).SubmissionEntries, Is.EqualTo(IoUringOptions.SubmissionEntriesMax));
-        Assert.That(BackendSelector.RingOptions(new IoOptions()).ProvidedBufferCount, Is.Zero, "the reactor receives into its own pool");
+        Assert.That(BackendSelector.RingOptions(new IoOptions()).ProvidedBufferCount, Is.EqualTo(256), "the ring multishot receive takes buffers from");
+        Assert.That(BackendSelector.RingOptions(new IoOptions()).ProvidedBufferSizeBytes, Is.EqualTo(16 * 1024), "one pool buffer's size");
+        Assert.That(BackendSelector.RingOptions(new IoOptions { BufferSize = 1 << 24 }).ProvidedBufferSizeBytes, Is.EqualTo(64 * 1024), "at most 64 KiB");
+        Assert.That(BackendSelector.RingOptions(new IoOptions { ReceiveBufferCount = 0 }).ProvidedBufferCount, Is.Zero, "0 turns multishot receive off");
     }
 
     [Test]

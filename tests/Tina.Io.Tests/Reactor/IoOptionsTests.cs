@@ -13,6 +13,9 @@ public sealed class IoOptionsTests
     [TestCase(nameof(IoOptions.SubmissionBatchSize), 0)]
     [TestCase(nameof(IoOptions.SocketSendBufferBytes), 10)]
     [TestCase(nameof(IoOptions.SocketReceiveBufferBytes), -1)]
+    [TestCase(nameof(IoOptions.ReceiveBufferCount), 3)]
+    [TestCase(nameof(IoOptions.ReceiveBufferCount), -1)]
+    [TestCase(nameof(IoOptions.ReceiveBufferCount), 65536)]
     public void Validate_BadField_NamesIt(string field, int value)
     {
         var options = new IoOptions();

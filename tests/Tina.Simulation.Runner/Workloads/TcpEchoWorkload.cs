@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using Tina.Io;
+using Tina.Io.Reactor;
 using Tina.Isolates;
 
 namespace Tina.Simulation.Workloads;
@@ -36,6 +37,8 @@ internal class TcpEchoWorkload<TSession> : ISimulationWorkload
     private int _exchanges;
     private int _maxPayload;
     private int _shards;
+    private long _receiveArms;
+    private long _receiveFallbacks;
 
     /// <param name="name">The workload's name.</param>
     /// <param name="network">The network component (a planted-bug variant in a test); by default a fresh
@@ -70,6 +73,10 @@ internal class TcpEchoWorkload<TSession> : ISimulationWorkload
         spec.AddIsolate<EchoListener<TSession>>(slots: 1, mailboxCapacity: 4);
         spec.AddIsolate<TSession>(slots: random.NextInclusive(8, 48), mailboxCapacity: 4);
         spec.AddIsolate<EchoClient>(slots: _clientsPerShard, mailboxCapacity: 4);
+        // Multishot receive with a ring of provided buffers (tiny rings run dry: ENOBUFS and the one-shot fallback),
+        // or one-shot receives into the pool only. Drawn last so the draws above keep their values.
+        int providedBuffers = random.NextBelow(4) switch { 0 => 0, 1 => 1, 2 => 4, _ => 64 };
+        _network.Network.SetProvidedBuffers(providedBuffers, 1 << random.NextInclusive(6, 14)); // above 4 KiB a Receive takes a buffer in parts
         spec.UseIo(new IoOptions
         {
             Backend = IoBackendKind.Simulated,
@@ -157,6 +164,24 @@ internal class TcpEchoWorkload<TSession> : ISimulationWorkload
             return false;
         }
 
+        if (final)
+        {
+            // Multishot receive coverage for the sweep's report (the reactors are gone once the run is disposed).
+            _receiveArms = _receiveFallbacks = 0;
+            for (int shard = 0; shard < runtime.ShardCount; shard++)
+            {
+                IoStats stats = runtime.GetIoStats(shard);
+                _receiveArms += stats[IoCounter.ReceiveArms];
+                _receiveFallbacks += stats[IoCounter.ReceiveFallbacks];
+                if (runtime.ShardAt(shard).Reactor is IoReactor reactor
+                    && (reactor.ProvidedBuffersInHand != 0 || reactor.Buffers.FreeCount != reactor.Buffers.Count))
+                {
+                    violation = Format($"shard {shard} ends with {reactor.ProvidedBuffersInHand} provided buffers and {reactor.Buffers.Count - reactor.Buffers.FreeCount} pool buffers not given back (every connection but the listeners is closed)");
+                    return false;
+                }
+            }
+        }
+
         if (final && _network.Network.ListenerCount != _shards)
         {
             violation = Format($"{_network.Network.ListenerCount} listeners open at the end, {_shards} shards listen");
@@ -187,6 +212,8 @@ internal class TcpEchoWorkload<TSession> : ISimulationWorkload
         }
 
         totals.Partitions = _network.Partitions;
+        totals.ReceiveArms = _receiveArms;
+        totals.ReceiveFallbacks = _receiveFallbacks;
         return totals;
     }
 
@@ -226,6 +253,12 @@ internal sealed class EchoTotals
 
     public long BytesVerified { get; set; }
 
+    /// <summary>Multishot receives armed (runs with a provided-buffer ring).</summary>
+    public long ReceiveArms { get; set; }
+
+    /// <summary>Receives that fell back to a one-shot receive because the ring was empty.</summary>
+    public long ReceiveFallbacks { get; set; }
+
     public void Add(EchoTotals other)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -238,9 +271,11 @@ internal sealed class EchoTotals
         Timeouts += other.Timeouts;
         Partitions += other.Partitions;
         BytesVerified += other.BytesVerified;
+        ReceiveArms += other.ReceiveArms;
+        ReceiveFallbacks += other.ReceiveFallbacks;
     }
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Exchanges} exchanges ({BytesVerified} bytes verified), {FailedAttempts} failed attempts: {Resets} resets, {IoErrors} EIO, {Refusals} refused, {Timeouts} timeouts, {EarlyEnds} early ends; {Partitions} partitions");
+        $"{Exchanges} exchanges ({BytesVerified} bytes verified), {FailedAttempts} failed attempts: {Resets} resets, {IoErrors} EIO, {Refusals} refused, {Timeouts} timeouts, {EarlyEnds} early ends; {Partitions} partitions; {ReceiveArms} multishot receive arms, {ReceiveFallbacks} one-shot fallbacks");
 }

@@ -43,8 +43,8 @@ internal sealed unsafe class SimulatedNetwork
     private readonly Stack<byte[]> _windows = new(); // receive windows of closed sockets, reused
     private readonly List<CompletionQueue> _sinks = new();
     private readonly List<SimulatedProvidedBuffers?> _pools = new(); // by sink; null: none (feature off, or detached)
-    private readonly int _providedBufferCount;       // fixed at creation, so every sink gets the same pool
-    private readonly int _providedBufferSize;
+    private int _providedBufferCount;                // fixed once a sink attaches, so every sink gets the same pool
+    private int _providedBufferSize;
     private readonly List<(IoAddress Address, int Port)> _partitions = new();
     private readonly List<SimSocket> _listeners = new();  // listening sockets, in creation order
     private NetEvent[] _heap = new NetEvent[256];    // binary min-heap on (Time, Order)
@@ -65,21 +65,38 @@ internal sealed unsafe class SimulatedNetwork
             throw new ArgumentException("ReceiveWindowBytes must be a power of two.", nameof(options));
         }
 
-        if (options.ProvidedBufferCount < 0 || options.ProvidedBufferCount > SimulatedProvidedBuffers.MaxCount)
-        {
-            throw new ArgumentException($"ProvidedBufferCount must be from 0 to {SimulatedProvidedBuffers.MaxCount}.", nameof(options));
-        }
-
-        if (options.ProvidedBufferCount > 0 && (options.ProvidedBufferSize < 1 || options.ProvidedBufferSize > SimulatedProvidedBuffers.MaxSize))
-        {
-            throw new ArgumentException($"ProvidedBufferSize must be from 1 to {SimulatedProvidedBuffers.MaxSize}.", nameof(options));
-        }
-
         _options = options;
         _random = random;
         _sockets = new SimSocket?[options.SocketCapacity];
-        _providedBufferCount = options.ProvidedBufferCount;
-        _providedBufferSize = options.ProvidedBufferCount > 0 ? options.ProvidedBufferSize : 0;
+        SetProvidedBuffers(options.ProvidedBufferCount, options.ProvidedBufferSize);
+    }
+
+    /// <summary>
+    /// Sets the provided receive buffers each sink will own (0 turns multishot receive off). Only before the first
+    /// backend attaches: a simulation run draws it per seed after building its network.
+    /// </summary>
+    public void SetProvidedBuffers(int count, int size)
+    {
+        if (count < 0 || count > SimulatedProvidedBuffers.MaxCount)
+        {
+            throw new ArgumentException($"ProvidedBufferCount must be from 0 to {SimulatedProvidedBuffers.MaxCount}.", nameof(count));
+        }
+
+        if (count > 0 && (size < 1 || size > SimulatedProvidedBuffers.MaxSize))
+        {
+            throw new ArgumentException($"ProvidedBufferSize must be from 1 to {SimulatedProvidedBuffers.MaxSize}.", nameof(size));
+        }
+
+        lock (_gate)
+        {
+            if (_sinks.Count > 0)
+            {
+                throw new InvalidOperationException("Provided buffers are fixed once a backend has attached.");
+            }
+
+            _providedBufferCount = count;
+            _providedBufferSize = count > 0 ? size : 0;
+        }
     }
 
     public SimulatedNetworkOptions Options => _options;
@@ -129,7 +146,7 @@ internal sealed unsafe class SimulatedNetwork
         }
     }
 
-    /// <summary>Provided receive buffers each sink owns (0: multishot receive is off); fixed at creation.</summary>
+    /// <summary>Provided receive buffers each sink owns (0: multishot receive is off); fixed once a backend attaches.</summary>
     public int ProvidedBufferCount => _providedBufferCount;
 
     /// <summary>Bytes in each provided receive buffer; 0 when there are none.</summary>
