@@ -68,9 +68,11 @@ public static class IoContextExtensions
     }
 
     /// <summary>
-    /// Receives up to <paramref name="maxBytes"/> (clamped to <see cref="IoOptions.BufferSize"/>) into a buffer of the
-    /// shard's pool. Read the bytes with <see cref="ReceivedData"/> while handling the completion; 0 bytes means the
-    /// peer closed its side.
+    /// Receives up to <paramref name="maxBytes"/> (clamped to <see cref="IoOptions.BufferSize"/>). Read the bytes with
+    /// <see cref="ReceivedData"/> while handling the completion; 0 bytes means the peer closed its side. On io_uring
+    /// the first Receive arms the connection's multishot receive, and later ones take bytes that have already
+    /// arrived without a syscall (at most one provided buffer's worth each); elsewhere each Receive reads into a
+    /// buffer of the shard's pool.
     /// </summary>
     public static Effect Receive(this ref Context ctx, SocketHandle socket, int maxBytes, TimeSpan timeout = default)
     {
@@ -141,7 +143,9 @@ public static class IoContextExtensions
     /// <summary>
     /// Takes a connection out of this shard's table so an isolate on another shard can adopt it: send the
     /// <see cref="DetachedSocket"/> in a message. Only for an open connection this isolate owns with no operation in
-    /// flight. The handle is stale afterwards. If the message cannot be sent, adopt it back and close it.
+    /// flight and nothing received ahead: on io_uring, once a Receive has armed the connection's multishot receive the
+    /// connection stays on its shard (bytes the kernel takes belong here), so hand a socket off before its first
+    /// Receive. The handle is stale afterwards. If the message cannot be sent, adopt it back and close it.
     /// </summary>
     public static bool TryDetachSocket(this ref Context ctx, SocketHandle socket, out DetachedSocket detached) =>
         ReactorOf(ref ctx).TryDetach(ctx.Shard.CurrentHandle, socket, out detached);

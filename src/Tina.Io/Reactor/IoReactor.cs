@@ -23,12 +23,13 @@ namespace Tina.Io.Reactor;
 /// <para>One operation per isolate (the shard's rule), and per connection one per lane: the read lane carries
 /// Accept and Receive, the write lane Connect and Send, so one isolate may receive while another sends. Tokens are
 /// described in <see cref="IoToken"/>.</para>
-/// <para>Nothing here allocates per operation: tables, lists and the buffer pool are sized at creation, and the two
+/// <para>Nothing here allocates per operation: tables, lists, the buffer pool and the provided-buffer ledger are sized at creation, and the two
 /// growable lists (staged operations, submissions the backend could not take yet) only grow to their high-water
 /// mark.</para>
 /// <para>Split by role: this file holds state and the tick; <c>IoReactor.Staging.cs</c> what the context stages and
 /// Flush turns into submissions; <c>IoReactor.Completions.cs</c> completions; <c>IoReactor.Connections.cs</c>
-/// opening, closing, abandoning and handing off connections.</para>
+/// opening, closing, abandoning and handing off connections; <c>IoReactor.Multishot.cs</c> and
+/// <c>IoReactor.MultishotReceive.cs</c> the multishot accept and receive arms.</para>
 /// </remarks>
 internal sealed unsafe partial class IoReactor : IShardReactor
 {
