@@ -3,8 +3,10 @@
 //   dotnet run -c Release --project bench/Tina.Io.Benchmarks                       the matrix (tina, sockets) x (1, 64) connections
 //   dotnet run -c Release --project bench/Tina.Io.Benchmarks -- --server all --connections 1,64 --seconds 5
 //   dotnet run -c Release --project bench/Tina.Io.Benchmarks -- --server tina --backend iouring --connections 64
-//   options: --server LIST, comma-separated from tina (the --backend below), tina-iouring, tina-epoll, sockets;
+//   options: --server LIST, comma-separated from tina (the --backend below), tina-iouring, tina-iouring-oneshot
+//                     (io_uring with multishot receive off: ReceiveBufferCount 0), tina-epoll, sockets;
 //                     both = tina,sockets; all = tina-iouring,tina-epoll,sockets
+//            --receive-buffers N (Tina server's ReceiveBufferCount, default 256)
 //            --backend auto|iouring|epoll (for "tina"; default epoll)  --connections 1,64  --seconds N  --warmup N
 //            --size BYTES  --server-cpu N (-1 = unpinned)  --client-cpu N  --poll-ticks N (Tina server's IdlePollTicks)
 //            --port N
@@ -40,7 +42,7 @@ int pollTicks = IntOption("poll-ticks", 2000);
 var backend = ParseBackend(Option("backend", "Epoll"));
 if (options.TryGetValue("serve", out string? serve))
 {
-    return ServerProcess.Run(serve, IntOption("port", 0), serverCpu, pollTicks, backend);
+    return ServerProcess.Run(serve, IntOption("port", 0), serverCpu, pollTicks, backend, IntOption("receive-buffers", 256));
 }
 
 int clientCpu = IntOption("client-cpu", Environment.ProcessorCount > 1 ? 1 : -1);
@@ -58,7 +60,7 @@ int basePort = IntOption("port", 30000 + (Environment.ProcessId % 2000));
 
 Console.WriteLine($"Tina.Io echo benchmark: {Environment.ProcessorCount} CPUs, {RuntimeInfo()}, server CPU {serverCpu}, client CPU {clientCpu}, "
     + $"{size} B requests, {warmup} s warm-up + {seconds} s, Tina server IdlePollTicks {pollTicks}, backend {backend}");
-Console.WriteLine("server         conns    req/s    p50 µs   p99 µs   server CPU µs/req   server B/req   backend");
+Console.WriteLine("server                 conns    req/s    p50 µs   p99 µs   server CPU µs/req   server B/req   backend");
 int run = 0;
 foreach (int connections in connectionCounts)
 {
@@ -66,7 +68,7 @@ foreach (int connections in connectionCounts)
     {
         Result result = Measure(server, connections, basePort + run++);
         Console.WriteLine(
-            $"{server,-13} {connections,5} {result.RequestsPerSecond,9:F0} {result.P50Micros,9:F1} {result.P99Micros,8:F1} {result.CpuMicrosPerRequest,19:F2} {result.BytesPerRequest,14:F2}   {result.Backend}"
+            $"{server,-21} {connections,5} {result.RequestsPerSecond,9:F0} {result.P50Micros,9:F1} {result.P99Micros,8:F1} {result.CpuMicrosPerRequest,19:F2} {result.BytesPerRequest,14:F2}   {result.Backend}"
             + (result.Failures > 0 ? $"   ({result.Failures} client failures)" : string.Empty));
     }
 }
@@ -76,15 +78,22 @@ return 0;
 Result Measure(string server, int connections, int port)
 {
     string self = Environment.ProcessPath!;
+    int receiveBuffers = IntOption("receive-buffers", 256);
     (string kind, IoBackendKind serverBackend) = server switch
     {
         "tina" => ("tina", backend),
         "tina-iouring" or "tina-io_uring" => ("tina", IoBackendKind.IoUring),
+        "tina-iouring-oneshot" => ("tina", IoBackendKind.IoUring),
         "tina-epoll" => ("tina", IoBackendKind.Epoll),
         "sockets" => ("sockets", backend),
-        _ => throw new ArgumentException($"unknown server '{server}' (tina, tina-iouring, tina-epoll, sockets, both, all)"),
+        _ => throw new ArgumentException($"unknown server '{server}' (tina, tina-iouring, tina-iouring-oneshot, tina-epoll, sockets, both, all)"),
     };
-    string arguments = $"--serve {kind} --port {port} --server-cpu {serverCpu} --poll-ticks {pollTicks} --backend {serverBackend}";
+    if (server == "tina-iouring-oneshot")
+    {
+        receiveBuffers = 0;
+    }
+
+    string arguments = $"--serve {kind} --port {port} --server-cpu {serverCpu} --poll-ticks {pollTicks} --backend {serverBackend} --receive-buffers {receiveBuffers}";
     var start = serverCpu >= 0
         ? new ProcessStartInfo("taskset", $"-c {serverCpu} \"{self}\" {arguments}")
         : new ProcessStartInfo(self, arguments);

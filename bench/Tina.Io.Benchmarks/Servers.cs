@@ -11,7 +11,7 @@ namespace Tina.Io.Benchmarks;
 /// <summary>The echo server on Tina.Io: one shard, one listener, one isolate per connection.</summary>
 internal static class TinaServer
 {
-    public static TinaRuntime Start(int port, int cpu, int idlePollTicks, IoBackendKind backend)
+    public static TinaRuntime Start(int port, int cpu, int idlePollTicks, IoBackendKind backend, int receiveBuffers)
     {
         var spec = new TinaSpec
         {
@@ -24,7 +24,7 @@ internal static class TinaServer
         };
         spec.AddIsolate<ServerListener>(slots: 1);
         spec.AddIsolate<ServerSession>(slots: 1024, mailboxCapacity: 4);
-        spec.UseIo(new IoOptions { Backend = backend, ConnectionCapacity = 2048, BufferCount = 2048, BufferSize = 4096 });
+        spec.UseIo(new IoOptions { Backend = backend, ConnectionCapacity = 2048, BufferCount = 2048, BufferSize = 4096, ReceiveBufferCount = receiveBuffers });
         TinaRuntime runtime = TinaRuntime.Create(spec);
         runtime.Spawn<ServerListener, int>(0, port);
         runtime.Start();
@@ -170,9 +170,9 @@ internal static class SocketsServer
 /// <summary>The server process: start a server, then answer the parent's marks on stdin until it says quit.</summary>
 internal static class ServerProcess
 {
-    public static int Run(string kind, int port, int cpu, int idlePollTicks, IoBackendKind backend)
+    public static int Run(string kind, int port, int cpu, int idlePollTicks, IoBackendKind backend, int receiveBuffers)
     {
-        IDisposable server = kind == "tina" ? TinaServer.Start(port, cpu, idlePollTicks, backend) : SocketsServer.Start(port);
+        IDisposable server = kind == "tina" ? TinaServer.Start(port, cpu, idlePollTicks, backend, receiveBuffers) : SocketsServer.Start(port);
         string? line;
         while ((line = Console.ReadLine()) != null)
         {
