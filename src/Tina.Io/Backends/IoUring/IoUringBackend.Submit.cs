@@ -260,6 +260,9 @@ internal sealed partial class IoUringBackend
     /// reactor's Collect drains the CQ in between); anything else is a bug and throws.</summary>
     private void Enter(uint toSubmit, IoUringEnterFlags flags)
     {
+        // Buffers given back this tick go to the kernel before any SQE it reads in this enter (a multishot receive
+        // armed mid-tick, when a full SQ is submitted early, would otherwise find the ring emptier than it is).
+        _buffers?.Publish();
         for (int attempt = 0; attempt < InterruptedRetriesMax; attempt++)
         {
             int result = _ring.Enter(toSubmit, 0, flags, -1);
