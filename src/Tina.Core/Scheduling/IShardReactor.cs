@@ -29,6 +29,13 @@ internal interface IShardReactor : System.IDisposable
     void Wake();
 
     /// <summary>
+    /// The reactor's own next deadline on the shard's clock (ns), such as an accept's back-off, or
+    /// <see cref="long.MaxValue"/> for none. <see cref="Shard.NanosecondsUntilNextDeadline"/> takes it into account,
+    /// so a parked shard and the simulator's clock jump both come back for it.
+    /// </summary>
+    long NextDeadlineNanoseconds => long.MaxValue;
+
+    /// <summary>
     /// The operation (isolate, sequence) will not be waited for: the isolate exited, was cancelled, or its timeout
     /// fired. Cancel it in the backend. For <see cref="IoAbandonReason.Timeout"/> and
     /// <see cref="IoAbandonReason.Cancelled"/> the reactor completes it at once (through

@@ -204,17 +204,20 @@ internal sealed partial class Shard
         return Timers.NextDeadlineTick() <= _clock.NowNanoseconds / _resolutionNanoseconds;
     }
 
-    /// <summary>Nanoseconds until the next timer deadline, or -1 when no timer is pending.</summary>
-    public long NanosecondsUntilNextTimer()
+    /// <summary>
+    /// Nanoseconds until the next deadline, or -1 when none is pending: the earliest timer, or the reactor's own
+    /// (an accept backing off). The park waits no longer, and the simulator's clock jumps no further.
+    /// </summary>
+    public long NanosecondsUntilNextDeadline()
     {
         long deadline = Timers.NextDeadlineTick();
-        if (deadline == long.MaxValue)
+        long due = deadline == long.MaxValue ? long.MaxValue : deadline * _resolutionNanoseconds;
+        if (_reactor is not null)
         {
-            return -1;
+            due = Math.Min(due, _reactor.NextDeadlineNanoseconds);
         }
 
-        long due = deadline * _resolutionNanoseconds;
-        return Math.Max(0, due - _clock.NowNanoseconds);
+        return due == long.MaxValue ? -1 : Math.Max(0, due - _clock.NowNanoseconds);
     }
 
     /// <summary>

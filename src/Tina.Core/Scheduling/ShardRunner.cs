@@ -71,7 +71,7 @@ internal sealed class ShardRunner
         signal.PrepareToPark();
         if (!_runtime.IsStopping && !_shard.HasPendingWork())
         {
-            long nanoseconds = _shard.NanosecondsUntilNextTimer();
+            long nanoseconds = _shard.NanosecondsUntilNextDeadline();
             int timeout = nanoseconds < 0 ? Timeout.Infinite : (int)System.Math.Min(int.MaxValue, (nanoseconds + 999_999) / 1_000_000);
             _shard.Counters.Increment(ShardCounter.Parks);
             IShardReactor? reactor = _shard.Reactor;

@@ -288,7 +288,7 @@ internal sealed class Simulator : IRuntimeObserver
         TinaRuntime runtime = Runtime;
         for (int s = 0; s < runtime.ShardCount; s++)
         {
-            long until = runtime.ShardAt(s).NanosecondsUntilNextTimer();
+            long until = runtime.ShardAt(s).NanosecondsUntilNextDeadline();
             if (until >= 0)
             {
                 next = Math.Min(next, now + until);

@@ -284,7 +284,7 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
         RunUntilIdle();
         while (true)
         {
-            long until = _shard.NanosecondsUntilNextTimer();
+            long until = _shard.NanosecondsUntilNextDeadline();
             if (until < 0 || _clock.NowNanoseconds + until > target)
             {
                 break;

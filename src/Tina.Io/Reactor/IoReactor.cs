@@ -187,19 +187,13 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _backend.Flush();
     }
 
+    public long NextDeadlineNanoseconds => _backoffCount > 0 ? NextBackoffDeadline() : long.MaxValue;
+
     public bool HasCompletions() =>
         _pendingCount > 0 || _backend.HasCompletions() || (_backoffCount > 0 && NextBackoffDeadline() <= _shard.NowNanoseconds);
 
-    public void Wait(long timeoutNanoseconds)
-    {
-        if (_backoffCount > 0)
-        {
-            long untilBackoff = Math.Max(0, NextBackoffDeadline() - _shard.NowNanoseconds);
-            timeoutNanoseconds = timeoutNanoseconds < 0 ? untilBackoff : Math.Min(timeoutNanoseconds, untilBackoff);
-        }
-
-        _backend.Wait(timeoutNanoseconds);
-    }
+    /// <summary>The shard's timeout already counts <see cref="NextDeadlineNanoseconds"/> (the accept back-off).</summary>
+    public void Wait(long timeoutNanoseconds) => _backend.Wait(timeoutNanoseconds);
 
     /// <summary>Any thread. A wake racing with Dispose is dropped, never sent to a closed (or reused) descriptor.</summary>
     public void Wake()

@@ -107,7 +107,7 @@ internal sealed class IoHarness : IDisposable
         long next = Network.NextEventTime;
         for (int shard = 0; shard < Runtime.ShardCount; shard++)
         {
-            long untilTimer = Runtime.ShardAt(shard).NanosecondsUntilNextTimer();
+            long untilTimer = Runtime.ShardAt(shard).NanosecondsUntilNextDeadline();
             if (untilTimer >= 0)
             {
                 next = Math.Min(next, now + Math.Max(untilTimer, 1));
