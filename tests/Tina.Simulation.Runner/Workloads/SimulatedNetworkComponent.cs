@@ -216,6 +216,7 @@ internal class SimulatedNetworkComponent : ISimulationComponent, ISimulatedNetwo
         options.ReorderPerMillion = faults ? rates.ReorderPpm : 0;
         options.ResetPerMillion = faults ? rates.ResetPpm : 0;
         options.ErrorPerMillion = faults ? rates.ErrorPpm : 0;
+        options.AcceptEmfilePerMillion = faults ? rates.AcceptEmfilePpm : 0;
     }
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
