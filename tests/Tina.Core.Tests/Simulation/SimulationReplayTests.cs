@@ -29,6 +29,7 @@ public sealed class SimulationReplayTests
             ("dispatcher", 0x7153_0000_5EED_0001),
             ("callmesh", 0x7153_0000_5EED_0001),
             ("tcp-echo", 0x7153_0000_5EED_0001),
+            ("tcp-echo", 0x25E2_0C4B_8EDA_1A24), // multishot accept: a listener in EMFILE back-off with its backlog at quiescence
         })
         {
             yield return new TestCaseData(workload, seed)

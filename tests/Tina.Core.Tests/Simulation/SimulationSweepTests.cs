@@ -107,6 +107,8 @@ public sealed class SimulationSweepTests
             Assert.That(echo.Partitions, Is.Positive, "the echo port was never partitioned");
             Assert.That(echo.ReceiveArms, Is.Positive, "no run served receives from multishot arms");
             Assert.That(echo.ReceiveFallbacks, Is.Positive, "no run's provided-buffer ring ran dry (ENOBUFS fallback untested)");
+            Assert.That(echo.MultishotAcceptRuns, Is.Positive, "no run served accepts from multishot arms");
+            Assert.That(echo.MultishotAcceptBackoffs, Is.Positive, "no multishot accept arm ended in EMFILE back-off");
         }
 
         Assert.That(convergedAfterFaults, Is.Positive, "no run outlived its fault phase, so liveness after faults went untested");

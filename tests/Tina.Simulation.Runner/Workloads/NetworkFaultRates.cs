@@ -25,6 +25,8 @@ internal sealed class NetworkFaultRates
     public const int ErrorPpmMax = 20_000;
     /// <summary>Largest partition rate drawn: the echo port is cut off in 1 % of rounds.</summary>
     public const int PartitionPpmMax = 10_000;
+    /// <summary>Largest injected-EMFILE rate drawn: 2 % of the connections a multishot accept arm takes end it first.</summary>
+    public const int AcceptEmfilePpmMax = 20_000;
     /// <summary>Heal rate range: a partition heals with 1 % to 20 % per round.</summary>
     public const int HealPpmMin = 10_000;
     /// <summary>Largest heal rate drawn.</summary>
@@ -56,6 +58,9 @@ internal sealed class NetworkFaultRates
 
     public int HealPpm { get; private init; }
 
+    /// <summary>EMFILE ending a multishot accept arm (only runs with multishot accept on see it).</summary>
+    public int AcceptEmfilePpm { get; private init; }
+
     /// <summary>Draws one run's knobs from the component's stream.</summary>
     public static NetworkFaultRates Draw(ref Xoshiro256StarStar random)
     {
@@ -73,6 +78,7 @@ internal sealed class NetworkFaultRates
             ErrorPpm = Knob(ref random, ErrorPpmMax),
             PartitionPpm = Knob(ref random, PartitionPpmMax),
             HealPpm = random.NextInclusive(HealPpmMin, HealPpmMax),
+            AcceptEmfilePpm = Knob(ref random, AcceptEmfilePpmMax),
         };
     }
 
@@ -81,5 +87,5 @@ internal sealed class NetworkFaultRates
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"delay={MinDelayNanoseconds / 1000}-{MaxDelayNanoseconds / 1000}us drop={DropPpm}ppm(+{RetransmitNanoseconds / 1000}us) reorder={ReorderPpm}ppm(+{ReorderNanoseconds / 1000}us) reset={ResetPpm}ppm error={ErrorPpm}ppm partition={PartitionPpm}ppm/round heal={HealPpm}ppm/round");
+        $"delay={MinDelayNanoseconds / 1000}-{MaxDelayNanoseconds / 1000}us drop={DropPpm}ppm(+{RetransmitNanoseconds / 1000}us) reorder={ReorderPpm}ppm(+{ReorderNanoseconds / 1000}us) reset={ResetPpm}ppm error={ErrorPpm}ppm partition={PartitionPpm}ppm/round heal={HealPpm}ppm/round accept-emfile={AcceptEmfilePpm}ppm");
 }

@@ -39,6 +39,7 @@ internal class TcpEchoWorkload<TSession> : ISimulationWorkload
     private int _shards;
     private long _receiveArms;
     private long _receiveFallbacks;
+    private long _acceptBackoffs;
 
     /// <param name="name">The workload's name.</param>
     /// <param name="network">The network component (a planted-bug variant in a test); by default a fresh
@@ -77,6 +78,8 @@ internal class TcpEchoWorkload<TSession> : ISimulationWorkload
         // or one-shot receives into the pool only. Drawn last so the draws above keep their values.
         int providedBuffers = random.NextBelow(4) switch { 0 => 0, 1 => 1, 2 => 4, _ => 64 };
         _network.Network.SetProvidedBuffers(providedBuffers, 1 << random.NextInclusive(6, 14)); // above 4 KiB a Receive takes a buffer in parts
+        // Multishot accept (one arm per listener, its queue, re-arms and EMFILE back-off) or one accept at a time.
+        _network.Network.SetMultishotAccept(random.NextBelow(2) == 1);
         spec.UseIo(new IoOptions
         {
             Backend = IoBackendKind.Simulated,
@@ -166,13 +169,14 @@ internal class TcpEchoWorkload<TSession> : ISimulationWorkload
 
         if (final)
         {
-            // Multishot receive coverage for the sweep's report (the reactors are gone once the run is disposed).
-            _receiveArms = _receiveFallbacks = 0;
+            // Multishot receive and accept coverage for the sweep's report (the reactors are gone once the run is disposed).
+            _receiveArms = _receiveFallbacks = _acceptBackoffs = 0;
             for (int shard = 0; shard < runtime.ShardCount; shard++)
             {
                 IoStats stats = runtime.GetIoStats(shard);
                 _receiveArms += stats[IoCounter.ReceiveArms];
                 _receiveFallbacks += stats[IoCounter.ReceiveFallbacks];
+                _acceptBackoffs += stats[IoCounter.AcceptBackoffs];
                 if (runtime.ShardAt(shard).Reactor is IoReactor reactor
                     && (reactor.ProvidedBuffersInHand != 0 || reactor.Buffers.FreeCount != reactor.Buffers.Count))
                 {
@@ -214,6 +218,12 @@ internal class TcpEchoWorkload<TSession> : ISimulationWorkload
         totals.Partitions = _network.Partitions;
         totals.ReceiveArms = _receiveArms;
         totals.ReceiveFallbacks = _receiveFallbacks;
+        if (_network.Network.MultishotAccept)
+        {
+            totals.MultishotAcceptRuns = 1;
+            totals.MultishotAcceptBackoffs = _acceptBackoffs;
+        }
+
         return totals;
     }
 
@@ -259,6 +269,12 @@ internal sealed class EchoTotals
     /// <summary>Receives that fell back to a one-shot receive because the ring was empty.</summary>
     public long ReceiveFallbacks { get; set; }
 
+    /// <summary>Runs whose listeners were served by multishot accept arms.</summary>
+    public long MultishotAcceptRuns { get; set; }
+
+    /// <summary>Accepts paused in those runs (injected EMFILE ending an arm, or a full connection table).</summary>
+    public long MultishotAcceptBackoffs { get; set; }
+
     public void Add(EchoTotals other)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -273,9 +289,11 @@ internal sealed class EchoTotals
         BytesVerified += other.BytesVerified;
         ReceiveArms += other.ReceiveArms;
         ReceiveFallbacks += other.ReceiveFallbacks;
+        MultishotAcceptRuns += other.MultishotAcceptRuns;
+        MultishotAcceptBackoffs += other.MultishotAcceptBackoffs;
     }
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Exchanges} exchanges ({BytesVerified} bytes verified), {FailedAttempts} failed attempts: {Resets} resets, {IoErrors} EIO, {Refusals} refused, {Timeouts} timeouts, {EarlyEnds} early ends; {Partitions} partitions; {ReceiveArms} multishot receive arms, {ReceiveFallbacks} one-shot fallbacks");
+        $"{Exchanges} exchanges ({BytesVerified} bytes verified), {FailedAttempts} failed attempts: {Resets} resets, {IoErrors} EIO, {Refusals} refused, {Timeouts} timeouts, {EarlyEnds} early ends; {Partitions} partitions; {ReceiveArms} multishot receive arms, {ReceiveFallbacks} one-shot fallbacks; {MultishotAcceptRuns} runs with multishot accept, {MultishotAcceptBackoffs} accept back-offs in them");
 }

@@ -15,7 +15,8 @@ namespace Tina.Io.Backends.Simulated;
 /// <see cref="SimulatedNetwork.DrivenExternally"/> (the simulator's network component advances it once per round)
 /// Collect only drains. When the network has provided buffers
 /// (<see cref="SimulatedNetworkOptions.ProvidedBufferCount"/>), this backend's sink owns a pool of them and the
-/// backend reports <see cref="IoBackendCapabilities.MultishotReceive"/>.
+/// backend reports <see cref="IoBackendCapabilities.MultishotReceive"/>; when it has multishot accept
+/// (<see cref="SimulatedNetworkOptions.MultishotAccept"/>), it reports <see cref="IoBackendCapabilities.MultishotAccept"/>.
 /// </summary>
 internal sealed unsafe class SimulatedBackend : IIoBackend, ISocketLayer
 {
@@ -44,18 +45,20 @@ internal sealed unsafe class SimulatedBackend : IIoBackend, ISocketLayer
         ArgumentNullException.ThrowIfNull(network);
         _network = network;
         _sink = network.AttachSink();
-        Capabilities = network.ProvidedBufferCount > 0 ? IoBackendCapabilities.MultishotReceive : IoBackendCapabilities.None;
+        Capabilities = (network.ProvidedBufferCount > 0 ? IoBackendCapabilities.MultishotReceive : IoBackendCapabilities.None)
+            | (network.MultishotAccept ? IoBackendCapabilities.MultishotAccept : IoBackendCapabilities.None);
         Features = "in-memory TCP, real bytes, seeded delay/loss/reorder/reset/error/partition; multishot receive "
             + (network.ProvidedBufferCount > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"on ({network.ProvidedBufferCount} x {network.ProvidedBufferSize} B provided buffers)")
-                : "off (ProvidedBufferCount = 0)");
+                : "off (ProvidedBufferCount = 0)")
+            + "; multishot accept " + (network.MultishotAccept ? "on" : "off (MultishotAccept = false)");
     }
 
     public string Name => "simulated";
 
     public string Features { get; }
 
-    /// <summary>Multishot receive when the network has provided buffers; no multishot accept.</summary>
+    /// <summary>Multishot receive when the network has provided buffers; multishot accept when the network has it on.</summary>
     public IoBackendCapabilities Capabilities { get; }
 
     public SimulatedNetwork Network => _network;

@@ -29,6 +29,11 @@ namespace Tina.Io.Backends.Simulated;
 /// socket's read lane and posts one completion per buffer it fills (BufferSelected | More | id), until no buffer is
 /// free (−ENOBUFS), the peer closes (0), the connection resets, an injected error, a cancel or a close ends it; every
 /// ending completion lacks More.</para>
+/// <para>With <see cref="SimulatedNetworkOptions.MultishotAccept"/> on, <see cref="IoOpCode.AcceptMultishot"/> runs as on
+/// io_uring: the arm stays parked on the listener's read lane and posts one completion per connection (the new socket's
+/// id, More), in accept-queue order, until a cancel or the listener's close (−ECANCELED), an injected error or an
+/// injected EMFILE (<see cref="SimulatedNetworkOptions.AcceptEmfilePerMillion"/>; the connection stays queued) ends it,
+/// without More. Off, it runs as a single accept whose completion lacks More.</para>
 /// </remarks>
 internal sealed unsafe class SimulatedNetwork
 {
@@ -45,6 +50,7 @@ internal sealed unsafe class SimulatedNetwork
     private readonly List<SimulatedProvidedBuffers?> _pools = new(); // by sink; null: none (feature off, or detached)
     private int _providedBufferCount;                // fixed once a sink attaches, so every sink gets the same pool
     private int _providedBufferSize;
+    private bool _multishotAccept;                   // fixed once a sink attaches, so every backend reports the same
     private readonly List<(IoAddress Address, int Port)> _partitions = new();
     private readonly List<SimSocket> _listeners = new();  // listening sockets, in creation order
     private NetEvent[] _heap = new NetEvent[256];    // binary min-heap on (Time, Order)
@@ -69,6 +75,7 @@ internal sealed unsafe class SimulatedNetwork
         _random = random;
         _sockets = new SimSocket?[options.SocketCapacity];
         SetProvidedBuffers(options.ProvidedBufferCount, options.ProvidedBufferSize);
+        SetMultishotAccept(options.MultishotAccept);
     }
 
     /// <summary>
@@ -96,6 +103,23 @@ internal sealed unsafe class SimulatedNetwork
 
             _providedBufferCount = count;
             _providedBufferSize = count > 0 ? size : 0;
+        }
+    }
+
+    /// <summary>
+    /// Turns multishot accept on or off for every backend to come. Only before the first backend attaches: a simulation
+    /// run draws it per seed after building its network.
+    /// </summary>
+    public void SetMultishotAccept(bool on)
+    {
+        lock (_gate)
+        {
+            if (_sinks.Count > 0)
+            {
+                throw new InvalidOperationException("Multishot accept is fixed once a backend has attached.");
+            }
+
+            _multishotAccept = on;
         }
     }
 
@@ -151,6 +175,9 @@ internal sealed unsafe class SimulatedNetwork
 
     /// <summary>Bytes in each provided receive buffer; 0 when there are none.</summary>
     public int ProvidedBufferSize => _providedBufferSize;
+
+    /// <summary>Whether <see cref="IoOpCode.AcceptMultishot"/> stays armed (otherwise it runs as one accept); fixed once a backend attaches.</summary>
+    public bool MultishotAccept => _multishotAccept;
 
     /// <summary>A backend joins: its completions get their own queue, and it gets its own provided buffers (if any).</summary>
     public int AttachSink()
@@ -375,6 +402,7 @@ internal sealed unsafe class SimulatedNetwork
             switch (submission.Op)
             {
                 case IoOpCode.Accept:
+                case IoOpCode.AcceptMultishot:
                 case IoOpCode.Receive:
                 case IoOpCode.ReceiveMultishot:
                 case IoOpCode.Send:
@@ -400,7 +428,7 @@ internal sealed unsafe class SimulatedNetwork
 
     private void StartOperation(int sink, SimSocket socket, in IoSubmission s)
     {
-        bool read = s.Op is IoOpCode.Accept or IoOpCode.Receive or IoOpCode.ReceiveMultishot;
+        bool read = s.Op is IoOpCode.Accept or IoOpCode.AcceptMultishot or IoOpCode.Receive or IoOpCode.ReceiveMultishot;
         ref ParkedOp lane = ref read ? ref socket.Read : ref socket.Write;
         if (lane.Active)
         {
@@ -414,10 +442,13 @@ internal sealed unsafe class SimulatedNetwork
             return;
         }
 
-        lane = new ParkedOp { Active = true, Sink = sink, Token = s.Token, Op = s.Op, Buffer = s.Buffer, Length = s.Length };
-        switch (s.Op)
+        // Without the capability a multishot accept is a single accept (its completion lacks More), as the contract says.
+        IoOpCode op = s.Op == IoOpCode.AcceptMultishot && !_multishotAccept ? IoOpCode.Accept : s.Op;
+        lane = new ParkedOp { Active = true, Sink = sink, Token = s.Token, Op = op, Buffer = s.Buffer, Length = s.Length };
+        switch (op)
         {
             case IoOpCode.Accept:
+            case IoOpCode.AcceptMultishot:
                 TryAccept(socket);
                 break;
             case IoOpCode.Receive:
@@ -463,10 +494,44 @@ internal sealed unsafe class SimulatedNetwork
             return;
         }
 
+        if (listener.Read.Op == IoOpCode.AcceptMultishot)
+        {
+            AcceptIntoArm(listener);
+            return;
+        }
+
         if (listener.AcceptQueue.Count > 0)
         {
             SimSocket accepted = listener.AcceptQueue.Dequeue();
             Finish(ref listener.Read, accepted.Id);
+        }
+    }
+
+    /// <summary>
+    /// An armed multishot accept on a listener: takes every queued connection, one completion with More each, in queue
+    /// order, as the kernel's multishot accept loops until the backlog is empty. Before each connection it draws an
+    /// injected error, then an injected EMFILE (each only when its rate is above 0, so runs without them draw nothing
+    /// more); either ends the arm without More and leaves the connection queued for a later accept.
+    /// </summary>
+    private void AcceptIntoArm(SimSocket listener)
+    {
+        ref ParkedOp op = ref listener.Read;
+        while (listener.AcceptQueue.Count > 0)
+        {
+            if (_random.Chance(_options.ErrorPerMillion))
+            {
+                Finish(ref op, -_options.ErrorNumber);
+                return;
+            }
+
+            if (_random.Chance(_options.AcceptEmfilePerMillion))
+            {
+                Finish(ref op, -Errno.EMFILE); // out of descriptors: the kernel ends the arm; the connection waits
+                return;
+            }
+
+            SimSocket accepted = listener.AcceptQueue.Dequeue();
+            Complete(op.Sink, op.Token, accepted.Id, IoCompletionFlags.More);
         }
     }
 

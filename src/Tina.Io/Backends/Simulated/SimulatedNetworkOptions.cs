@@ -3,7 +3,7 @@ namespace Tina.Io.Backends.Simulated;
 /// <summary>
 /// The simulated network's knobs. Rates are integer parts per million (0 = off), times are nanoseconds of the
 /// simulation clock. Defaults: no delay, no faults, 64 KiB per socket receive window, no provided buffers (so no
-/// multishot receive).
+/// multishot receive), no multishot accept.
 /// </summary>
 internal sealed class SimulatedNetworkOptions
 {
@@ -51,4 +51,19 @@ internal sealed class SimulatedNetworkOptions
 
     /// <summary>Bytes in each provided receive buffer, 1 to 1 MiB; a receive fills at most one buffer per completion.</summary>
     public int ProvidedBufferSize { get; set; } = 4096;
+
+    /// <summary>
+    /// When true the backends report <see cref="Reactor.IoBackendCapabilities.MultishotAccept"/> and run
+    /// <see cref="Reactor.IoOpCode.AcceptMultishot"/> as io_uring does: the arm stays parked on the listener and posts
+    /// one completion with More per connection. False (the default) runs it as a single accept, whose completion lacks
+    /// More, as on a kernel without the feature.
+    /// </summary>
+    public bool MultishotAccept { get; set; }
+
+    /// <summary>
+    /// Connections at which a live multishot accept arm ends with EMFILE (no More; the connection stays queued for a
+    /// later accept), as when the process runs out of descriptors. Drawn once per connection the arm would take.
+    /// One-shot accepts never draw it.
+    /// </summary>
+    public int AcceptEmfilePerMillion { get; set; }
 }
