@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using Tina.Io;
 using Tina.Io.Backends.Simulated;
-using Tina.Io.Buffers;
-using Tina.Io.Reactor;
 
 namespace Tina.Simulation.Workloads;
 
@@ -19,10 +17,6 @@ namespace Tina.Simulation.Workloads;
 /// <para>Randomness: at round 0 the component draws its <see cref="NetworkFaultRates"/> and then a seed for the
 /// network's own generator (the order of the shards' submissions decides which draw each operation gets, and that
 /// order is the scheduler's), then per round its partition and heal draws, all from the component's stream.</para>
-/// <para>Time: its next event is the network's, or an earlier accept back-off deadline of a shard's reactor (an
-/// injected EMFILE pauses a listener; the reactor keeps that deadline to itself and a threaded shard wakes for it in
-/// its park, but the simulator's idle jump sees only timers and components), so a listener left backing off with
-/// connections in its backlog is not mistaken for quiescence.</para>
 /// <para>Invariants: every byte read from a stream was written to it, at the same offset, with the same value, and
 /// reads come in stream order (no invented, corrupted or reordered bytes); at the end no socket is open but the
 /// listeners, and no stream is left in the ledger.</para>
@@ -34,7 +28,6 @@ internal class SimulatedNetworkComponent : ISimulationComponent, ISimulatedNetwo
     private readonly Stack<StreamLedger> _spare = new();
     private readonly (IoAddress Address, int Port)[] _partitionable;
     private TraceRecorder? _trace;
-    private TinaRuntime? _runtime;
     private bool _faultsOn = true;
     private bool _partitioned;
     private string? _violation;
@@ -67,11 +60,7 @@ internal class SimulatedNetworkComponent : ISimulationComponent, ISimulatedNetwo
     /// <inheritdoc cref="BytesWritten"/>
     public long BytesRead { get; private set; }
 
-    public void Attach(TinaRuntime runtime, TraceRecorder trace)
-    {
-        _runtime = runtime;
-        _trace = trace;
-    }
+    public void Attach(TinaRuntime runtime, TraceRecorder trace) => _trace = trace;
 
     public void OnRound(long round, long nowNanoseconds, ref Xoshiro256StarStar random)
     {
@@ -106,7 +95,7 @@ internal class SimulatedNetworkComponent : ISimulationComponent, ISimulatedNetwo
 
     public bool HasPendingWork(long nowNanoseconds) => Network.NextEventTime <= nowNanoseconds;
 
-    public long NextEventNanoseconds(long nowNanoseconds) => Math.Min(Network.NextEventTime, EarliestAcceptBackoff());
+    public long NextEventNanoseconds(long nowNanoseconds) => Network.NextEventTime;
 
     public void OnFaultsOff()
     {
@@ -209,39 +198,6 @@ internal class SimulatedNetworkComponent : ISimulationComponent, ISimulatedNetwo
         }
 
         ledger.Read = position + data.Length;
-    }
-
-    /// <summary>
-    /// The earliest deadline of an Accept backing off in any shard's reactor, or <see cref="long.MaxValue"/>. A stopgap:
-    /// the reactor does not report it to the shard (<c>Shard.NanosecondsUntilNextTimer</c> reads only the timer wheel).
-    /// </summary>
-    private long EarliestAcceptBackoff()
-    {
-        long next = long.MaxValue;
-        if (_runtime is null)
-        {
-            return next;
-        }
-
-        for (int shard = 0; shard < _runtime.ShardCount; shard++)
-        {
-            if (_runtime.ShardAt(shard).Reactor is not IoReactor reactor)
-            {
-                continue;
-            }
-
-            ConnectionTable table = reactor.Table;
-            for (int i = 0; i < table.Capacity; i++)
-            {
-                ref Connection entry = ref table[i];
-                if (entry.State == ConnectionState.Listener && entry.Read.State == LaneState.BackingOff && entry.Read.DeadlineNanoseconds < next)
-                {
-                    next = entry.Read.DeadlineNanoseconds;
-                }
-            }
-        }
-
-        return next;
     }
 
     private void Fail(string detail)
