@@ -108,13 +108,7 @@ internal sealed unsafe partial class IoReactor
         DisarmReceive(index);
         c.Closer = closer;
         c.CloserSequence = closerSequence;
-        if (IsOwnIsolate(closer))
-        {
-            ref IsolateIo record = ref RecordOf(closer);
-            record.Sequence = closerSequence;
-            record.Connection = index;
-            record.Role = IsolateIoRole.Close;
-        }
+        RecordWaiter(index, closer, closerSequence, IsolateIoRole.Close);
 
         c.CloseToken = IoToken.Pack(isInternal: true, IoOpCode.Close, index, c.Generation, 0);
         Enqueue(new IoSubmission { Token = c.CloseToken, Op = IoOpCode.Close, Descriptor = c.Descriptor });
@@ -210,13 +204,7 @@ internal sealed unsafe partial class IoReactor
         lane.State = LaneState.BackingOff;
         lane.Op = IoOpCode.Accept;
         lane.DeadlineNanoseconds = deadlineNanoseconds > 0 ? deadlineNanoseconds : _shard.NowNanoseconds + _acceptBackoffNanoseconds;
-        if (IsOwnIsolate(lane.Isolate))
-        {
-            ref IsolateIo record = ref RecordOf(lane.Isolate);
-            record.Sequence = lane.IsolateSequence;
-            record.Connection = listener;
-            record.Role = IsolateIoRole.Read;
-        }
+        RecordWaiter(listener, lane.Isolate, lane.IsolateSequence, IsolateIoRole.Read);
 
         Count(IoCounter.AcceptBackoffs);
         for (int i = 0; i < _backoffCount; i++)

@@ -57,22 +57,19 @@ internal sealed unsafe partial class IoReactor
         }
 
         ArmAccept(listener);
-        WaitOnArm(listener);
+        WaitOnArm(listener, IoOpCode.Accept);
     }
 
-    /// <summary>Records the lane's isolate as waiting for the arm's next descriptor (no timer).</summary>
-    private void WaitOnArm(int listener)
+    /// <summary>
+    /// Records the read lane's isolate as waiting for what the entry's arm brings next (a descriptor, bytes): no timer,
+    /// nothing of its own in the backend.
+    /// </summary>
+    private void WaitOnArm(int index, IoOpCode op)
     {
-        ref Lane lane = ref _table[listener].Read;
+        ref Lane lane = ref _table[index].Read;
         lane.State = LaneState.WaitingOnArm;
-        lane.Op = IoOpCode.Accept;
-        if (IsOwnIsolate(lane.Isolate))
-        {
-            ref IsolateIo record = ref RecordOf(lane.Isolate);
-            record.Sequence = lane.IsolateSequence;
-            record.Connection = listener;
-            record.Role = IsolateIoRole.Read;
-        }
+        lane.Op = op;
+        RecordWaiter(index, lane.Isolate, lane.IsolateSequence, IsolateIoRole.Read);
     }
 
     /// <summary>Arms the listener's multishot accept unless it is armed, its queue is full or it is backing off.</summary>

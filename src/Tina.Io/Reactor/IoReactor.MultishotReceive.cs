@@ -67,15 +67,7 @@ internal sealed unsafe partial class IoReactor
         }
 
         ArmReceive(index);
-        lane.State = LaneState.WaitingOnArm;
-        lane.Op = IoOpCode.Receive;
-        if (IsOwnIsolate(lane.Isolate))
-        {
-            ref IsolateIo record = ref RecordOf(lane.Isolate);
-            record.Sequence = lane.IsolateSequence;
-            record.Connection = index;
-            record.Role = IsolateIoRole.Read;
-        }
+        WaitOnArm(index, IoOpCode.Receive);
     }
 
     /// <summary>The one-shot fallback: receive into a buffer of the reactor's own pool.</summary>

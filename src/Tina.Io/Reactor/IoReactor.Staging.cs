@@ -373,13 +373,7 @@ internal sealed unsafe partial class IoReactor
         lane.Buffer = buffer;
         lane.Offset = offset;
         lane.Length = length;
-        if (IsOwnIsolate(isolate))
-        {
-            ref IsolateIo record = ref RecordOf(isolate);
-            record.Sequence = sequence;
-            record.Connection = index;
-            record.Role = read ? IsolateIoRole.Read : IsolateIoRole.Write;
-        }
+        RecordWaiter(index, isolate, sequence, read ? IsolateIoRole.Read : IsolateIoRole.Write);
 
         nint data = 0;
         if (buffer >= 0)

@@ -413,6 +413,18 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref IsolateIo RecordOf(Handle isolate) => ref _isolates[isolate.Type][isolate.Slot];
 
+    /// <summary>Notes where (entry, role) the isolate's operation of that sequence waits, so the shard can abandon it.</summary>
+    private void RecordWaiter(int index, Handle isolate, uint sequence, IsolateIoRole role)
+    {
+        if (IsOwnIsolate(isolate))
+        {
+            ref IsolateIo record = ref RecordOf(isolate);
+            record.Sequence = sequence;
+            record.Connection = index;
+            record.Role = role;
+        }
+    }
+
     private bool IsOwnIsolate(Handle isolate) =>
         !isolate.IsNone && isolate.Shard == _shard.Id && (uint)isolate.Type < (uint)_isolates.Length
         && (uint)isolate.Slot < (uint)_isolates[isolate.Type].Length;
