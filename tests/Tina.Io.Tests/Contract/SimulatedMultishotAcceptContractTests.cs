@@ -9,25 +9,16 @@ namespace Tina.Io.Tests.Contract;
 /// logic, under the same delay, reordering and loss as <see cref="SimulatedContractTests"/>.
 /// </summary>
 [TestFixture]
-public sealed class SimulatedMultishotAcceptContractTests : IoContractTests
+public sealed class SimulatedMultishotAcceptContractTests : SimulatedContractFixture
 {
-    protected override IoBackendKind Backend => IoBackendKind.Simulated;
+    private protected override ulong Seed => 5678;
 
-    private protected override SimulatedNetwork? CreateNetwork() => new(
-        new SimulatedNetworkOptions
-        {
-            MinDelayNanoseconds = 10_000,
-            MaxDelayNanoseconds = 200_000,
-            ReorderPerMillion = 100_000,
-            DropPerMillion = 20_000,
-            ReceiveWindowBytes = 512 * 1024,
-            ProvidedBufferCount = 8,
-            ProvidedBufferSize = 4096,
-            MultishotAccept = true,
-        },
-        new SplitMix64(5678));
-
-    private protected override int UnusedPort() => 4321;
+    private protected override void Configure(SimulatedNetworkOptions options)
+    {
+        options.ProvidedBufferCount = 8;
+        options.ProvidedBufferSize = 4096;
+        options.MultishotAccept = true;
+    }
 
     [Test]
     public void Accept_IsServedByTheMultishotArm()

@@ -9,24 +9,15 @@ namespace Tina.Io.Tests.Contract;
 /// and loss as <see cref="SimulatedContractTests"/>.
 /// </summary>
 [TestFixture]
-public sealed class SimulatedMultishotContractTests : IoContractTests
+public sealed class SimulatedMultishotContractTests : SimulatedContractFixture
 {
-    protected override IoBackendKind Backend => IoBackendKind.Simulated;
+    private protected override ulong Seed => 4321;
 
-    private protected override SimulatedNetwork? CreateNetwork() => new(
-        new SimulatedNetworkOptions
-        {
-            MinDelayNanoseconds = 10_000,
-            MaxDelayNanoseconds = 200_000,
-            ReorderPerMillion = 100_000,
-            DropPerMillion = 20_000,
-            ReceiveWindowBytes = 512 * 1024,
-            ProvidedBufferCount = 8,
-            ProvidedBufferSize = 4096,
-        },
-        new SplitMix64(4321));
-
-    private protected override int UnusedPort() => 4321;
+    private protected override void Configure(SimulatedNetworkOptions options)
+    {
+        options.ProvidedBufferCount = 8;
+        options.ProvidedBufferSize = 4096;
+    }
 
     [Test]
     public void Receive_IsServedByMultishotArms()
