@@ -15,8 +15,8 @@ namespace Tina.Io.Tests.Reactor;
 /// </summary>
 public sealed class ReactorMultishotAcceptTests
 {
+    private ScriptedReactor _rig = null!;
     private FakeBackend _backend = null!;
-    private ManualClock _clock = null!;
     private TinaRuntime _runtime = null!;
     private Handle _isolate;
 
@@ -25,36 +25,21 @@ public sealed class ReactorMultishotAcceptTests
     {
         Probe.Reset();
         ReactorScriptedTests.Scripted.Connection = default;
-        _backend = new FakeBackend { Capabilities = IoBackendCapabilities.MultishotAccept };
-        _clock = new ManualClock();
-        var spec = new TinaSpec { ShardCount = 1, PinThreads = false, IdlePollTicks = 0, WatchdogInterval = TimeSpan.Zero, MinimumLogLevel = TinaLogLevel.None, Clock = _clock };
-        spec.AddIsolate<ReactorScriptedTests.Scripted>(slots: 1);
-        var options = new IoOptions { ConnectionCapacity = 8, BufferCount = 4, BufferSize = 512, AcceptBackoff = TimeSpan.FromMilliseconds(50) };
-        spec.ReactorFactory = shard => new IoReactor(shard, _backend, _backend, options, "scripted");
-        _runtime = TinaRuntime.Create(spec);
+        _rig = new ScriptedReactor(
+            new FakeBackend { Capabilities = IoBackendCapabilities.MultishotAccept }, spec => spec.AddIsolate<ReactorScriptedTests.Scripted>(slots: 1));
+        (_backend, _runtime) = (_rig.Backend, _rig.Runtime);
         _isolate = _runtime.Spawn<ReactorScriptedTests.Scripted, int>(0, 0).Handle;
         Run(3);
     }
 
     [TearDown]
-    public void Stop()
-    {
-        _runtime.Dispose();
-        _backend.Dispose();
-    }
+    public void Stop() => _rig.Dispose();
 
-    private IoReactor Reactor => (IoReactor)_runtime.ShardAt(0).Reactor!;
+    private IoReactor Reactor => _rig.Reactor;
 
     private ulong Arm => _backend.Last(IoOpCode.AcceptMultishot).Token;
 
-    private void Run(int rounds, long stepNanoseconds = 100_000)
-    {
-        for (int i = 0; i < rounds; i++)
-        {
-            _runtime.RunRound();
-            _clock.AdvanceNanoseconds(stepNanoseconds);
-        }
-    }
+    private void Run(int rounds, long stepNanoseconds = 100_000) => _rig.Run(rounds, stepNanoseconds);
 
     [Test]
     public void Accept_ArmsOneMultishotAccept_UnderAnInternalTokenThatSaysAccept()

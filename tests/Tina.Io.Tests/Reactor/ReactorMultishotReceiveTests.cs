@@ -24,8 +24,8 @@ public sealed unsafe class ReactorMultishotReceiveTests
     private static readonly int[] s_partSizes = [4, 4, 2];
     private static readonly int[] s_nothingReadable = [0];
 
+    private ScriptedReactor _rig = null!;
     private FakeBackend _backend = null!;
-    private ManualClock _clock = null!;
     private TinaRuntime _runtime = null!;
     private Handle _reader;
 
@@ -117,14 +117,10 @@ public sealed unsafe class ReactorMultishotReceiveTests
         PullReader.Received.Clear();
         PullReader.OldCompletionReadable.Clear();
         PullReader.DetachResult = null;
-        _backend = new FakeBackend();
-        _backend.ProvideBuffers(ProvidedCount, ProvidedSize);
-        _clock = new ManualClock();
-        var spec = new TinaSpec { ShardCount = 1, PinThreads = false, IdlePollTicks = 0, WatchdogInterval = TimeSpan.Zero, MinimumLogLevel = TinaLogLevel.None, Clock = _clock };
-        spec.AddIsolate<PullReader>(slots: 1);
-        var options = new IoOptions { ConnectionCapacity = 8, BufferCount = 4, BufferSize = 512 };
-        spec.ReactorFactory = shard => new IoReactor(shard, _backend, _backend, options, "scripted");
-        _runtime = TinaRuntime.Create(spec);
+        var backend = new FakeBackend();
+        backend.ProvideBuffers(ProvidedCount, ProvidedSize);
+        _rig = new ScriptedReactor(backend, spec => spec.AddIsolate<PullReader>(slots: 1));
+        (_backend, _runtime) = (_rig.Backend, _rig.Runtime);
         _reader = _runtime.Spawn<PullReader, int>(0, 0).Handle;
         Run(3);
         _backend.Complete(_backend.Last(IoOpCode.Accept).Token, 500);
@@ -133,26 +129,15 @@ public sealed unsafe class ReactorMultishotReceiveTests
     }
 
     [TearDown]
-    public void Stop()
-    {
-        _runtime.Dispose();
-        _backend.Dispose();
-    }
+    public void Stop() => _rig.Dispose();
 
-    private IoReactor Reactor => (IoReactor)_runtime.ShardAt(0).Reactor!;
+    private IoReactor Reactor => _rig.Reactor;
 
     private ulong Arm => _backend.Last(IoOpCode.ReceiveMultishot).Token;
 
     private string Text => Encoding.ASCII.GetString(PullReader.Received.ToArray());
 
-    private void Run(int rounds)
-    {
-        for (int i = 0; i < rounds; i++)
-        {
-            _runtime.RunRound();
-            _clock.AdvanceNanoseconds(100_000);
-        }
-    }
+    private void Run(int rounds) => _rig.Run(rounds);
 
     private void PullBytes(int maxBytes = 100, int timeoutMilliseconds = 0)
     {

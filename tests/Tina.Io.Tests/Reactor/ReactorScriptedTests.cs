@@ -15,8 +15,8 @@ namespace Tina.Io.Tests.Reactor;
 /// </summary>
 public sealed unsafe class ReactorScriptedTests
 {
+    private ScriptedReactor _rig = null!;
     private FakeBackend _backend = null!;
-    private ManualClock _clock = null!;
     private TinaRuntime _runtime = null!;
 
     /// <summary>Listens, accepts one connection, then receives (the first receive with a 5 ms timeout) until closed.</summary>
@@ -63,34 +63,18 @@ public sealed unsafe class ReactorScriptedTests
     public void Boot()
     {
         Probe.Reset();
-        _backend = new FakeBackend();
-        _clock = new ManualClock();
-        var spec = new TinaSpec { ShardCount = 1, PinThreads = false, IdlePollTicks = 0, WatchdogInterval = TimeSpan.Zero, MinimumLogLevel = TinaLogLevel.None, Clock = _clock };
-        spec.AddIsolate<Scripted>(slots: 1);
-        var options = new IoOptions { ConnectionCapacity = 8, BufferCount = 4, BufferSize = 512, AcceptBackoff = TimeSpan.FromMilliseconds(50) };
-        spec.ReactorFactory = shard => new IoReactor(shard, _backend, _backend, options, "scripted");
-        _runtime = TinaRuntime.Create(spec);
+        _rig = new ScriptedReactor(new FakeBackend(), spec => spec.AddIsolate<Scripted>(slots: 1));
+        (_backend, _runtime) = (_rig.Backend, _rig.Runtime);
         _runtime.Spawn<Scripted, int>(0, 0);
         Run(3);
     }
 
     [TearDown]
-    public void Stop()
-    {
-        _runtime.Dispose();
-        _backend.Dispose();
-    }
+    public void Stop() => _rig.Dispose();
 
-    private IoReactor Reactor => (IoReactor)_runtime.ShardAt(0).Reactor!;
+    private IoReactor Reactor => _rig.Reactor;
 
-    private void Run(int rounds, long stepNanoseconds = 100_000)
-    {
-        for (int i = 0; i < rounds; i++)
-        {
-            _runtime.RunRound();
-            _clock.AdvanceNanoseconds(stepNanoseconds);
-        }
-    }
+    private void Run(int rounds, long stepNanoseconds = 100_000) => _rig.Run(rounds, stepNanoseconds);
 
     private void AcceptOne(int descriptor = 500)
     {
