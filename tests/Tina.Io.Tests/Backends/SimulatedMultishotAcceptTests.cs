@@ -6,6 +6,7 @@ using NUnit.Framework;
 using Tina.Io.Backends.Simulated;
 using Tina.Io.Interop;
 using Tina.Io.Reactor;
+using Tina.Io.Tests.Support;
 using Tina.Time;
 
 namespace Tina.Io.Tests.Backends;
@@ -392,25 +393,14 @@ public sealed class SimulatedMultishotAcceptTests
     }
 
     /// <summary>A simulated network with one backend on a manual clock, one listener and its clients.</summary>
-    private sealed unsafe class Rig : IDisposable
+    private sealed unsafe class Rig : SimulatedBackendRig
     {
         public const int Port = 9200;
 
-        private readonly IoCompletionEntry[] _scratch = new IoCompletionEntry[256];
-        private readonly List<nint> _allocations = new();
-
         public Rig(SimulatedNetworkOptions options, ulong seed = 1)
+            : base(options, seed)
         {
-            Network = new SimulatedNetwork(options, new SplitMix64(seed));
-            Clock = new ManualClock();
-            Backend = new SimulatedBackend(Network, Clock);
         }
-
-        public SimulatedNetwork Network { get; }
-
-        public SimulatedBackend Backend { get; }
-
-        public ManualClock Clock { get; }
 
         public int Listen(int backlog = 16)
         {
@@ -433,8 +423,6 @@ public sealed class SimulatedMultishotAcceptTests
             return socket;
         }
 
-        public void Submit(IoSubmission submission) => Assert.That(Backend.Submit(new[] { submission }), Is.EqualTo(1));
-
         /// <summary>Arms a multishot accept on <paramref name="descriptor"/>.</summary>
         public void Arm(int descriptor, ulong token) =>
             Submit(new IoSubmission { Token = token, Op = IoOpCode.AcceptMultishot, Descriptor = descriptor });
@@ -456,48 +444,6 @@ public sealed class SimulatedMultishotAcceptTests
                 Assert.That(completions.Single(c => c.Token == ReceiveToken + (ulong)i).Result, Is.EqualTo(payload.Length), $"server end {servers[i]} hears client {clients[i]}");
                 Assert.That(new ReadOnlySpan<byte>((void*)receive, payload.Length).ToArray(), Is.EqualTo(payload), $"server end {servers[i]} is client {clients[i]}'s peer");
             }
-        }
-
-        /// <summary>What is ready now (the network advanced to the clock, which does not move).</summary>
-        public List<IoCompletionEntry> Drain()
-        {
-            var all = new List<IoCompletionEntry>();
-            int n;
-            while ((n = Backend.Collect(_scratch)) > 0)
-            {
-                all.AddRange(_scratch.AsSpan(0, n).ToArray());
-            }
-
-            return all;
-        }
-
-        /// <summary>Moves the clock from event to event until none is left; returns every completion.</summary>
-        public List<IoCompletionEntry> Settle()
-        {
-            List<IoCompletionEntry> all = Drain();
-            while (Network.NextEventTime != long.MaxValue)
-            {
-                Clock.NowNanoseconds = Math.Max(Clock.NowNanoseconds, Network.NextEventTime);
-                all.AddRange(Drain());
-            }
-
-            return all;
-        }
-
-        public void Dispose()
-        {
-            Backend.Dispose();
-            foreach (nint allocation in _allocations)
-            {
-                NativeMemory.Free((void*)allocation);
-            }
-        }
-
-        private nint Allocate(int length)
-        {
-            nint memory = (nint)NativeMemory.Alloc((nuint)Math.Max(1, length));
-            _allocations.Add(memory);
-            return memory;
         }
     }
 }

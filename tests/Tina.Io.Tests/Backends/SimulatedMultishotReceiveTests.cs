@@ -7,6 +7,7 @@ using NUnit.Framework;
 using Tina.Io.Backends.Simulated;
 using Tina.Io.Interop;
 using Tina.Io.Reactor;
+using Tina.Io.Tests.Support;
 using Tina.Time;
 
 namespace Tina.Io.Tests.Backends;
@@ -465,34 +466,19 @@ public sealed class SimulatedMultishotReceiveTests
     }
 
     /// <summary>A simulated network with one backend on a manual clock, and the native memory its sends point into.</summary>
-    private sealed unsafe class Rig : IDisposable
+    private sealed unsafe class Rig : SimulatedBackendRig
     {
         public const int Port = 9100;
 
-        private readonly IoCompletionEntry[] _scratch = new IoCompletionEntry[256];
-        private readonly List<nint> _allocations = new();
-        private readonly bool _ownsBackend;
-
         public Rig(SimulatedNetworkOptions options, ulong seed = 1)
+            : base(options, seed)
         {
-            Network = new SimulatedNetwork(options, new SplitMix64(seed));
-            Clock = new ManualClock();
-            Backend = new SimulatedBackend(Network, Clock);
-            _ownsBackend = true;
         }
 
         public Rig(SimulatedNetwork network, SimulatedBackend backend, ManualClock clock)
+            : base(network, backend, clock)
         {
-            Network = network;
-            Backend = backend;
-            Clock = clock;
         }
-
-        public SimulatedNetwork Network { get; }
-
-        public SimulatedBackend Backend { get; }
-
-        public ManualClock Clock { get; }
 
         /// <summary>A connected pair on loopback:<paramref name="port"/>: (client end, server end).</summary>
         public (int Client, int Server) Connect(int port = Port)
@@ -512,8 +498,6 @@ public sealed class SimulatedMultishotReceiveTests
             return (client, server);
         }
 
-        public void Submit(IoSubmission submission) => Assert.That(Backend.Submit(new[] { submission }), Is.EqualTo(1));
-
         /// <summary>Arms a multishot receive on <paramref name="descriptor"/>.</summary>
         public void Arm(int descriptor, ulong token) =>
             Submit(new IoSubmission { Token = token, Op = IoOpCode.ReceiveMultishot, Descriptor = descriptor });
@@ -526,34 +510,6 @@ public sealed class SimulatedMultishotReceiveTests
             Submit(new IoSubmission { Token = token, Op = IoOpCode.Send, Descriptor = descriptor, Buffer = buffer, Length = data.Length });
         }
 
-        /// <summary>What is ready now (the network advanced to the clock, which does not move).</summary>
-        public List<IoCompletionEntry> Drain()
-        {
-            var all = new List<IoCompletionEntry>();
-            int n;
-            while ((n = Backend.Collect(_scratch)) > 0)
-            {
-                all.AddRange(_scratch.AsSpan(0, n).ToArray());
-            }
-
-            return all;
-        }
-
-        /// <summary>Moves the clock from event to event until none is left (or <paramref name="until"/>); returns every completion.</summary>
-        public List<IoCompletionEntry> RunUntil(long until)
-        {
-            List<IoCompletionEntry> all = Drain();
-            while (Network.NextEventTime <= until)
-            {
-                Clock.NowNanoseconds = Math.Max(Clock.NowNanoseconds, Network.NextEventTime);
-                all.AddRange(Drain());
-            }
-
-            return all;
-        }
-
-        public List<IoCompletionEntry> Settle() => RunUntil(long.MaxValue - 1);
-
         /// <summary>Copies a completion's provided buffer out and returns the buffer.</summary>
         public byte[] Take(IoCompletionEntry completion)
         {
@@ -562,26 +518,6 @@ public sealed class SimulatedMultishotReceiveTests
             byte[] bytes = io.GetProvidedBuffer(completion.BufferId, completion.Result).ToArray();
             io.ReturnProvidedBuffer(completion.BufferId);
             return bytes;
-        }
-
-        public void Dispose()
-        {
-            if (_ownsBackend)
-            {
-                Backend.Dispose();
-            }
-
-            foreach (nint allocation in _allocations)
-            {
-                NativeMemory.Free((void*)allocation);
-            }
-        }
-
-        private nint Allocate(int length)
-        {
-            nint memory = (nint)NativeMemory.Alloc((nuint)Math.Max(1, length));
-            _allocations.Add(memory);
-            return memory;
         }
     }
 }
