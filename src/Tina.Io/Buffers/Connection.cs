@@ -21,9 +21,7 @@ internal struct Connection
     public int NextFree;            // free-list link while Free
 
     // Listener with multishot accept (io_uring): see IoReactor.Multishot.cs.
-    public ulong AcceptArmToken;    // the internal token of the AcceptMultishot armed on it, 0 when none
-    public ushort AcceptArmSequence;
-    public bool AcceptArmCancelled; // a cancel of the arm is queued (queue full, or closing)
+    public MultishotArm AcceptArm;  // the AcceptMultishot armed on it (cancelled when the queue is full, or closing)
     public long AcceptRearmAt;      // EMFILE/ENFILE ended the arm: no re-arm before this time
     public int[]? AcceptQueue;      // descriptors accepted while no isolate waited (ring; kept when the entry is reused)
     public int AcceptQueueCapacity; // the listen backlog, clamped: a burst the backlog held fits the queue
@@ -31,9 +29,7 @@ internal struct Connection
     public int AcceptQueueCount;
 
     // Connection with multishot receive (provided buffers): see IoReactor.MultishotReceive.cs.
-    public ulong ReceiveArmToken;   // the internal token of the ReceiveMultishot armed on it, 0 when none
-    public ushort ReceiveArmSequence;
-    public bool ReceiveArmCancelled;// a cancel of the arm is queued (held queue full, or closing)
+    public MultishotArm ReceiveArm; // the ReceiveMultishot armed on it (cancelled when the held queue is full, or closing)
     public int ReceiveError;        // errno that ended the stream (reset...), reported once the held bytes are out; 0 none
     public int HeldHead;            // provided buffers received but not handed out yet, in stream order (-1 none)
     public int HeldTail;

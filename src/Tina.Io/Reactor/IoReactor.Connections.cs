@@ -24,11 +24,11 @@ internal sealed unsafe partial class IoReactor
         c.StashEndOfStream = false;
         c.StashBuffer = -1;
         c.StashLength = 0;
-        c.AcceptArmCancelled = false;
+        c.AcceptArm.Cancelled = false;
         c.AcceptRearmAt = 0;
         c.AcceptQueueHead = 0;
         c.AcceptQueueCount = 0;
-        c.ReceiveArmCancelled = false;
+        c.ReceiveArm.Cancelled = false;
         c.ReceiveError = 0;
         c.HeldHead = -1;
         c.HeldTail = -1;
@@ -146,7 +146,7 @@ internal sealed unsafe partial class IoReactor
     {
         ref Connection c = ref _table[index];
         if (c.State != ConnectionState.Closing || !c.CloseDone || c.Read.State != LaneState.Idle || c.Write.State != LaneState.Idle
-            || c.AcceptArmToken != 0 || c.ReceiveArmToken != 0)
+            || c.AcceptArm.IsArmed || c.ReceiveArm.IsArmed)
         {
             return;
         }
@@ -405,7 +405,7 @@ internal sealed unsafe partial class IoReactor
 
         ref Connection c = ref _table[index];
         if (c.State != ConnectionState.Open || c.Read.State != LaneState.Idle || c.Write.State != LaneState.Idle
-            || c.StashBuffer >= 0 || c.ReceiveArmToken != 0 || c.HeldCount > 0 || (c.Owner != self && !c.Owner.IsNone))
+            || c.StashBuffer >= 0 || c.ReceiveArm.IsArmed || c.HeldCount > 0 || (c.Owner != self && !c.Owner.IsNone))
         {
             return false;
         }

@@ -50,7 +50,7 @@ internal sealed unsafe partial class IoReactor
             return;
         }
 
-        if (c.AcceptArmToken == 0 && c.AcceptRearmAt > _shard.NowNanoseconds)
+        if (!c.AcceptArm.IsArmed && c.AcceptRearmAt > _shard.NowNanoseconds)
         {
             EnterBackoff(listener, c.AcceptRearmAt);
             return;
@@ -76,7 +76,7 @@ internal sealed unsafe partial class IoReactor
     private void ArmAccept(int listener)
     {
         ref Connection c = ref _table[listener];
-        if (c.State != ConnectionState.Listener || c.AcceptArmToken != 0 || c.AcceptQueueCount >= c.AcceptQueueCapacity
+        if (c.State != ConnectionState.Listener || c.AcceptArm.IsArmed || c.AcceptQueueCount >= c.AcceptQueueCapacity
             || c.AcceptRearmAt > _shard.NowNanoseconds)
         {
             return;
@@ -86,21 +86,37 @@ internal sealed unsafe partial class IoReactor
         {
             c.AcceptQueue = new int[c.AcceptQueueCapacity]; // once per listener (an entry reused by a listener keeps it)
         }
-        c.AcceptArmSequence++;
-        c.AcceptArmCancelled = false;
-        c.AcceptArmToken = IoToken.Pack(isInternal: true, IoOpCode.Accept, listener, c.Generation, c.AcceptArmSequence);
-        Enqueue(new IoSubmission { Token = c.AcceptArmToken, Op = IoOpCode.AcceptMultishot, Descriptor = c.Descriptor });
+        StartArm(ref c.AcceptArm, listener, IoOpCode.Accept, IoOpCode.AcceptMultishot);
+    }
+
+    /// <summary>
+    /// Puts a multishot operation in flight on entry <paramref name="index"/> under a fresh internal token whose op
+    /// field is <paramref name="tokenOp"/> (Accept or Receive: the 3-bit field cannot hold the multishot codes).
+    /// </summary>
+    private void StartArm(ref MultishotArm arm, int index, IoOpCode tokenOp, IoOpCode op)
+    {
+        ref Connection c = ref _table[index];
+        arm.Sequence++;
+        arm.Cancelled = false;
+        arm.Token = IoToken.Pack(isInternal: true, tokenOp, index, c.Generation, arm.Sequence);
+        Enqueue(new IoSubmission { Token = arm.Token, Op = op, Descriptor = c.Descriptor });
+    }
+
+    /// <summary>Queues the cancel of an arm once; its last completion (ECANCELED, no More) ends it.</summary>
+    private void CancelArm(ref MultishotArm arm, int index)
+    {
+        if (arm.IsArmed && !arm.Cancelled)
+        {
+            arm.Cancelled = true;
+            EnqueueCancel(_table[index].Descriptor, index, arm.Token);
+        }
     }
 
     /// <summary>Closing the listener: cancel the arm, close the descriptors nobody accepted.</summary>
     private void DisarmAccept(int listener)
     {
         ref Connection c = ref _table[listener];
-        if (c.AcceptArmToken != 0 && !c.AcceptArmCancelled)
-        {
-            c.AcceptArmCancelled = true;
-            EnqueueCancel(c.Descriptor, listener, c.AcceptArmToken);
-        }
+        CancelArm(ref c.AcceptArm, listener);
 
         while (c.AcceptQueueCount > 0)
         {
@@ -131,7 +147,7 @@ internal sealed unsafe partial class IoReactor
     {
         ref Connection c = ref _table[listener];
         int result = entry.Result;
-        if (c.AcceptArmToken != entry.Token)
+        if (c.AcceptArm.Token != entry.Token)
         {
             OnStale(IoOpCode.Accept, result);
             return;
@@ -140,7 +156,7 @@ internal sealed unsafe partial class IoReactor
         bool more = entry.HasMore;
         if (!more)
         {
-            c.AcceptArmToken = 0;
+            c.AcceptArm.Token = 0;
         }
 
         if (c.State != ConnectionState.Listener)
@@ -178,10 +194,9 @@ internal sealed unsafe partial class IoReactor
                 _sockets.CloseUnregistered(result);
             }
 
-            if (c.AcceptQueueCount >= c.AcceptQueueCapacity && more && !c.AcceptArmCancelled)
+            if (c.AcceptQueueCount >= c.AcceptQueueCapacity && more)
             {
-                c.AcceptArmCancelled = true; // the backlog holds the rest until an Accept drains the queue
-                EnqueueCancel(c.Descriptor, listener, c.AcceptArmToken);
+                CancelArm(ref c.AcceptArm, listener); // the backlog holds the rest until an Accept drains the queue
             }
 
             if (!more)

@@ -60,7 +60,7 @@ internal sealed unsafe partial class IoReactor
             return;
         }
 
-        if (c.ReceiveArmToken == 0 && (ringWasEmpty || _provided!.InHand >= _provided.Count))
+        if (!c.ReceiveArm.IsArmed && (ringWasEmpty || _provided!.InHand >= _provided.Count))
         {
             ReceiveIntoPool(index); // every provided buffer is held or lent: do not spin on ENOBUFS
             return;
@@ -130,28 +130,15 @@ internal sealed unsafe partial class IoReactor
     private void ArmReceive(int index)
     {
         ref Connection c = ref _table[index];
-        if (c.State != ConnectionState.Open || c.ReceiveArmToken != 0 || c.HeldCount >= _heldPerConnectionMax
+        if (c.State != ConnectionState.Open || c.ReceiveArm.IsArmed || c.HeldCount >= _heldPerConnectionMax
             || c.StashEndOfStream || c.ReceiveError != 0 || c.Read.State is LaneState.Submitted or LaneState.Abandoned
             || c.StashBuffer >= 0)
         {
             return;
         }
 
-        c.ReceiveArmSequence++;
-        c.ReceiveArmCancelled = false;
-        c.ReceiveArmToken = IoToken.Pack(isInternal: true, IoOpCode.Receive, index, c.Generation, c.ReceiveArmSequence);
         Count(IoCounter.ReceiveArms);
-        Enqueue(new IoSubmission { Token = c.ReceiveArmToken, Op = IoOpCode.ReceiveMultishot, Descriptor = c.Descriptor });
-    }
-
-    private void CancelReceiveArm(int index)
-    {
-        ref Connection c = ref _table[index];
-        if (c.ReceiveArmToken != 0 && !c.ReceiveArmCancelled)
-        {
-            c.ReceiveArmCancelled = true;
-            EnqueueCancel(c.Descriptor, index, c.ReceiveArmToken);
-        }
+        StartArm(ref c.ReceiveArm, index, IoOpCode.Receive, IoOpCode.ReceiveMultishot);
     }
 
     /// <summary>Closing: cancel the arm and give back every held buffer nobody has been lent.</summary>
@@ -162,8 +149,8 @@ internal sealed unsafe partial class IoReactor
             return;
         }
 
-        CancelReceiveArm(index);
         ref Connection c = ref _table[index];
+        CancelArm(ref c.ReceiveArm, index);
         int id = c.HeldHead;
         while (id >= 0)
         {
@@ -190,7 +177,7 @@ internal sealed unsafe partial class IoReactor
         ref Connection c = ref _table[index];
         int result = entry.Result;
         bool withBuffer = entry.HasBuffer && _provided is not null;
-        if (c.ReceiveArmToken != entry.Token)
+        if (c.ReceiveArm.Token != entry.Token)
         {
             Count(IoCounter.StaleCompletions);
             if (withBuffer)
@@ -205,7 +192,7 @@ internal sealed unsafe partial class IoReactor
         bool more = entry.HasMore;
         if (!more)
         {
-            c.ReceiveArmToken = 0;
+            c.ReceiveArm.Token = 0;
         }
 
         if (withBuffer)
@@ -266,19 +253,19 @@ internal sealed unsafe partial class IoReactor
             }
         }
 
-        if (c.HeldCount >= _heldPerConnectionMax && c.ReceiveArmToken != 0)
+        if (c.HeldCount >= _heldPerConnectionMax && c.ReceiveArm.IsArmed)
         {
-            if (!c.ReceiveArmCancelled)
+            if (!c.ReceiveArm.Cancelled)
             {
                 Count(IoCounter.ReceivePauses);
             }
 
-            CancelReceiveArm(index);
+            CancelArm(ref c.ReceiveArm, index);
         }
 
         if (c.Read.State == LaneState.WaitingOnArm)
         {
-            if (c.HeldCount > 0 || c.StashEndOfStream || c.ReceiveError != 0 || c.ReceiveArmToken == 0)
+            if (c.HeldCount > 0 || c.StashEndOfStream || c.ReceiveError != 0 || !c.ReceiveArm.IsArmed)
             {
                 ServeReceive(index, ringWasEmpty);
             }

@@ -268,7 +268,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         {
             ref Connection c = ref _table[index];
             if (c.Read.State is LaneState.Submitted or LaneState.Abandoned || c.Write.State is LaneState.Submitted or LaneState.Abandoned
-                || c.AcceptArmToken != 0 || c.ReceiveArmToken != 0)
+                || c.AcceptArm.IsArmed || c.ReceiveArm.IsArmed)
             {
                 return true;
             }
