@@ -16,11 +16,13 @@ internal static class Errno
     public const int ENOMEM = 12;
     public const int EACCES = 13;
     public const int EBUSY = 16;
+    public const int EEXIST = 17;
     public const int EINVAL = 22;
     public const int ENFILE = 23;
     public const int EMFILE = 24;
     public const int EPIPE = 32;
     public const int ENOSYS = 38;
+    public const int ETIME = 62;
     public const int EPROTO = 71;
     public const int ENOTSOCK = 88;
     public const int EOPNOTSUPP = 95;
@@ -40,6 +42,28 @@ internal static class Errno
     public const int EALREADY = 114;
     public const int EINPROGRESS = 115;
     public const int ECANCELED = 125;
+
+    /// <summary>The symbolic name of <paramref name="errno"/> (positive) for the boot log's reasons, or its number.</summary>
+    public static string Name(int errno) => errno switch
+    {
+        EPERM => "EPERM",
+        ENOENT => "ENOENT",
+        EINTR => "EINTR",
+        EBADF => "EBADF",
+        EAGAIN => "EAGAIN",
+        ENOMEM => "ENOMEM",
+        EBUSY => "EBUSY",
+        EEXIST => "EEXIST",
+        EINVAL => "EINVAL",
+        EMFILE => "EMFILE",
+        ENOSYS => "ENOSYS",
+        ETIME => "ETIME",
+        EOPNOTSUPP => "EOPNOTSUPP",
+        ENOBUFS => "ENOBUFS",
+        ECONNREFUSED => "ECONNREFUSED",
+        ECANCELED => "ECANCELED",
+        _ => "errno " + errno.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Out of descriptors or kernel memory: an accept should pause, not retry at once.</summary>
     public static bool IsResourceExhaustion(int errno) => errno is EMFILE or ENFILE or ENOBUFS or ENOMEM;

@@ -6,6 +6,7 @@ using Tina.Io.Backends.IoUring;
 using Tina.Io.Backends.IoUring.Interop;
 using Tina.Io.Reactor;
 using static Tina.Io.Tests.IoUring.IoUringTestKit;
+using Tina.Io.Interop;
 
 namespace Tina.Io.Tests.IoUring;
 
@@ -129,8 +130,8 @@ public sealed class IoUringBackendTests
             });
             backend.Flush();
             IoCompletionEntry connect = Await(backend, ConnectToken, new List<IoCompletionEntry>());
-            Assert.That(connect.Result, Is.EqualTo(-LinuxErrno.ECONNREFUSED));
-            Assert.That(IoResult.FromKernel(connect.Result).OsError, Is.EqualTo(LinuxErrno.ECONNREFUSED));
+            Assert.That(connect.Result, Is.EqualTo(-Errno.ECONNREFUSED));
+            Assert.That(IoResult.FromKernel(connect.Result).OsError, Is.EqualTo(Errno.ECONNREFUSED));
         }
         finally
         {
@@ -284,7 +285,7 @@ public sealed class IoUringBackendTests
             IoCompletionEntry cancel = Await(backend, CancelToken, pending);
             Assert.Multiple(() =>
             {
-                Assert.That(receive.Result, Is.EqualTo(-LinuxErrno.ECANCELED));
+                Assert.That(receive.Result, Is.EqualTo(-Errno.ECANCELED));
                 Assert.That(cancel.Result, Is.EqualTo(1), "io_uring reports how many it cancelled");
             });
         }
@@ -307,7 +308,7 @@ public sealed class IoUringBackendTests
             backend.Flush();
             IoCompletionEntry cancel = Await(backend, CancelToken, new List<IoCompletionEntry>());
             TestContext.Out.WriteLine("cancel with nothing to cancel: " + cancel.Result);
-            Assert.That(cancel.Result, Is.EqualTo(0).Or.EqualTo(-LinuxErrno.ENOENT));
+            Assert.That(cancel.Result, Is.EqualTo(0).Or.EqualTo(-Errno.ENOENT));
         }
         finally
         {
@@ -399,7 +400,7 @@ public sealed class IoUringBackendTests
             IoCompletionEntry last = Await(backend, AcceptToken, pending);
             Assert.Multiple(() =>
             {
-                Assert.That(last.Result, Is.EqualTo(-LinuxErrno.ECANCELED));
+                Assert.That(last.Result, Is.EqualTo(-Errno.ECANCELED));
                 Assert.That(last.HasMore, Is.False, "the cancel ends the arm");
             });
             Await(backend, CancelToken, pending);
@@ -478,7 +479,7 @@ public sealed class IoUringBackendTests
 
                 if (!receive.HasMore)
                 {
-                    Assert.That(receive.Result, Is.EqualTo(-LinuxErrno.ENOBUFS));
+                    Assert.That(receive.Result, Is.EqualTo(-Errno.ENOBUFS));
                     Assert.That(held, Has.Count.EqualTo(2), "both buffers were lent before the arm ended");
                     foreach (ushort id in held)
                     {
@@ -508,7 +509,7 @@ public sealed class IoUringBackendTests
         IoCompletionEntry[] completions = new IoCompletionEntry[2];
         Assert.That(backend.Collect(completions), Is.EqualTo(1));
         Assert.That(completions[0].Token, Is.EqualTo(ReceiveToken));
-        Assert.That(completions[0].Result, Is.EqualTo(-LinuxErrno.EOPNOTSUPP));
+        Assert.That(completions[0].Result, Is.EqualTo(-Errno.EOPNOTSUPP));
     }
 
     [Test]
@@ -517,7 +518,7 @@ public sealed class IoUringBackendTests
         using IoUringBackend backend = Create();
         SubmitOne(backend, new IoSubmission { Token = IoSubmission.ReservedTokenMinimum, Op = IoOpCode.Close, Descriptor = -1 });
         IoCompletionEntry entry = Await(backend, IoSubmission.ReservedTokenMinimum, new List<IoCompletionEntry>());
-        Assert.That(entry.Result, Is.EqualTo(-LinuxErrno.EINVAL));
+        Assert.That(entry.Result, Is.EqualTo(-Errno.EINVAL));
     }
 
     [Test]
@@ -536,7 +537,7 @@ public sealed class IoUringBackendTests
         List<IoCompletionEntry> pending = new();
         for (int i = 0; i < batch.Length; i++)
         {
-            Assert.That(Await(backend, (ulong)(1000 + i), pending).Result, Is.EqualTo(-LinuxErrno.EBADF));
+            Assert.That(Await(backend, (ulong)(1000 + i), pending).Result, Is.EqualTo(-Errno.EBADF));
         }
     }
 
@@ -643,22 +644,22 @@ public sealed class IoUringBackendTests
         GC.KeepAlive(buffer);
     }
 
-    [TestCase(LinuxErrno.ENOSYS, "ENOSYS")]
-    [TestCase(LinuxErrno.EPERM, "EPERM")]
-    [TestCase(LinuxErrno.EINVAL, "EINVAL on every setup rung")]
-    [TestCase(LinuxErrno.ENOMEM, "ENOMEM")]
-    [TestCase(LinuxErrno.EMFILE, "EMFILE")]
+    [TestCase(Errno.ENOSYS, "ENOSYS")]
+    [TestCase(Errno.EPERM, "EPERM")]
+    [TestCase(Errno.EINVAL, "EINVAL on every setup rung")]
+    [TestCase(Errno.ENOMEM, "ENOMEM")]
+    [TestCase(Errno.EMFILE, "EMFILE")]
     public void SetupFailure_Reason_NamesTheErrnoForTheFallbackLog(int errno, string expected)
     {
         string reason = IoUringBackend.DescribeSetupFailure(errno, () => "2");
         Assert.That(reason, Does.Contain(expected));
-        if (errno == LinuxErrno.EPERM)
+        if (errno == Errno.EPERM)
         {
             Assert.That(reason, Does.Contain("kernel.io_uring_disabled = 2"), "EPERM explains itself with the sysctl");
         }
 
         bool environmental = IsEnvironmentReason(reason);
-        Assert.That(environmental, Is.EqualTo(errno is LinuxErrno.ENOSYS or LinuxErrno.EPERM or LinuxErrno.ENOMEM));
+        Assert.That(environmental, Is.EqualTo(errno is Errno.ENOSYS or Errno.EPERM or Errno.ENOMEM));
     }
 
     [Test]
@@ -689,7 +690,7 @@ public sealed class IoUringBackendTests
             int count = backend.Collect(completions);
             for (int i = 0; i < count; i++)
             {
-                Assert.That(completions[i].Result, Is.EqualTo(-LinuxErrno.EBADF));
+                Assert.That(completions[i].Result, Is.EqualTo(-Errno.EBADF));
                 tokens.Add(completions[i].Token);
             }
         }

@@ -7,6 +7,7 @@ using Tina.Io.Backends.IoUring.Interop;
 using Tina.Io.Reactor;
 using Tina.Io.Tests.Support;
 using static Tina.Io.Tests.IoUring.IoUringTestKit;
+using Tina.Io.Interop;
 
 namespace Tina.Io.Tests.IoUring;
 
@@ -111,7 +112,7 @@ public sealed class IoUringReactorTests
             List<IoCompletionEntry> pending = new();
             IoCompletionEntry cancelled = Await(backend, FirstReceiveToken, pending);
             IoCompletionEntry cancel = Await(backend, CancelToken, pending);
-            Assert.That(cancelled.Result, Is.EqualTo(-LinuxErrno.ECANCELED));
+            Assert.That(cancelled.Result, Is.EqualTo(-Errno.ECANCELED));
             Assert.That(cancel.Result, Is.Zero, "by user_data: 0 when found");
             Assert.That(pending.Any(e => e.Token == SecondReceiveToken), Is.False, "the other receive is still pending");
 
@@ -120,7 +121,7 @@ public sealed class IoUringReactorTests
             Assert.That(Await(backend, SecondReceiveToken, pending).Result, Is.EqualTo(1));
             SubmitOne(backend, new IoSubmission { Token = CancelToken, Op = IoOpCode.Cancel, Descriptor = first, TargetToken = FirstReceiveToken });
             backend.Flush();
-            Assert.That(Await(backend, CancelToken, pending).Result, Is.EqualTo(-LinuxErrno.ENOENT), "nothing matched, as epoll reports it");
+            Assert.That(Await(backend, CancelToken, pending).Result, Is.EqualTo(-Errno.ENOENT), "nothing matched, as epoll reports it");
         }
         finally
         {

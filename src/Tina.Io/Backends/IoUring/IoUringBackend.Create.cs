@@ -5,6 +5,7 @@ using System.IO;
 using System.Text;
 using Tina.Io.Backends.IoUring.Interop;
 using Tina.Io.Reactor;
+using Tina.Io.Interop;
 
 namespace Tina.Io.Backends.IoUring;
 
@@ -78,7 +79,7 @@ internal sealed partial class IoUringBackend
         int result = ring.Probe(supported);
         if (result < 0)
         {
-            reason = $"io_uring: IORING_REGISTER_PROBE failed with {LinuxErrno.Name(-result)}.";
+            reason = $"io_uring: IORING_REGISTER_PROBE failed with {Errno.Name(-result)}.";
             ring.Dispose();
             return false;
         }
@@ -98,7 +99,7 @@ internal sealed partial class IoUringBackend
         result = eventFd < 0 ? eventFd : ScratchPage.TryCreate(out scratch);
         if (result < 0)
         {
-            reason = $"io_uring: could not create the wake eventfd or scratch page ({LinuxErrno.Name(-result)}).";
+            reason = $"io_uring: could not create the wake eventfd or scratch page ({Errno.Name(-result)}).";
             if (eventFd >= 0)
             {
                 LinuxLibc.Close(eventFd);
@@ -125,7 +126,7 @@ internal sealed partial class IoUringBackend
     {
         uint entries = (uint)options.SubmissionEntries;
         uint completionEntries = RoundUpToPowerOfTwo(entries) * IoUringOptions.CompletionQueueFactor;
-        int result = -LinuxErrno.EINVAL;
+        int result = -Errno.EINVAL;
         for (rung = options.FirstSetupRung; rung < IoUringSetupLadder.RungCount; rung++)
         {
             result = IoUringRing.TryCreate(entries, completionEntries, IoUringSetupLadder.Flags(rung), out ring);
@@ -135,7 +136,7 @@ internal sealed partial class IoUringBackend
                 return true;
             }
 
-            if (result != -LinuxErrno.EINVAL)
+            if (result != -Errno.EINVAL)
             {
                 break;
             }
@@ -152,12 +153,12 @@ internal sealed partial class IoUringBackend
     /// </summary>
     internal static string DescribeSetupFailure(int errno, Func<string> readDisabledSysctl) => errno switch
     {
-        LinuxErrno.ENOSYS => "io_uring_setup: ENOSYS (a kernel without io_uring, or a sandbox such as gVisor).",
-        LinuxErrno.EPERM => "io_uring_setup: EPERM (a seccomp profile such as the container runtime default, or "
+        Errno.ENOSYS => "io_uring_setup: ENOSYS (a kernel without io_uring, or a sandbox such as gVisor).",
+        Errno.EPERM => "io_uring_setup: EPERM (a seccomp profile such as the container runtime default, or "
             + "kernel.io_uring_disabled = " + readDisabledSysctl() + ").",
-        LinuxErrno.EINVAL => "io_uring_setup: EINVAL on every setup rung (the kernel is too old).",
-        LinuxErrno.ENOMEM => "io_uring_setup: ENOMEM (RLIMIT_MEMLOCK or memory too low for the rings).",
-        _ => "io_uring_setup: " + LinuxErrno.Name(errno) + ".",
+        Errno.EINVAL => "io_uring_setup: EINVAL on every setup rung (the kernel is too old).",
+        Errno.ENOMEM => "io_uring_setup: ENOMEM (RLIMIT_MEMLOCK or memory too low for the rings).",
+        _ => "io_uring_setup: " + Errno.Name(errno) + ".",
     };
 
     /// <summary>
@@ -179,7 +180,7 @@ internal sealed partial class IoUringBackend
                 options.ProvidedBufferSizeBytes, out ProvidedBufferRing? buffers);
             if (result < 0)
             {
-                receiveNote = "off (REGISTER_PBUF_RING: " + LinuxErrno.Name(-result) + ")";
+                receiveNote = "off (REGISTER_PBUF_RING: " + Errno.Name(-result) + ")";
             }
             else
             {
@@ -250,7 +251,7 @@ internal sealed partial class IoUringBackend
         int result = LinuxSockets.SocketPair(out int reader, out int writer);
         if (result < 0)
         {
-            failure = "socketpair: " + LinuxErrno.Name(-result);
+            failure = "socketpair: " + Errno.Name(-result);
             return false;
         }
 
@@ -269,7 +270,7 @@ internal sealed partial class IoUringBackend
             result = LinuxLibc.Write(writer, one);
             if (result != 1)
             {
-                failure = "write: " + LinuxErrno.Name(-result);
+                failure = "write: " + Errno.Name(-result);
                 CancelSelfTest(seen, reader, IoUringTokens.SelfTestReceive);
                 return false;
             }
@@ -307,7 +308,7 @@ internal sealed partial class IoUringBackend
     {
         if (cqe.Result != 1)
         {
-            return "result " + (cqe.Result < 0 ? LinuxErrno.Name(-cqe.Result) : cqe.Result.ToString(CultureInfo.InvariantCulture));
+            return "result " + (cqe.Result < 0 ? Errno.Name(-cqe.Result) : cqe.Result.ToString(CultureInfo.InvariantCulture));
         }
 
         if ((cqe.Flags & IoUringCqeFlags.Buffer) == 0)
@@ -336,7 +337,7 @@ internal sealed partial class IoUringBackend
         int listener = LinuxSockets.AbstractUnixListener(address, out int addressLength);
         if (listener < 0)
         {
-            failure = "AF_UNIX listener: " + LinuxErrno.Name(-listener);
+            failure = "AF_UNIX listener: " + Errno.Name(-listener);
             return false;
         }
 
@@ -355,7 +356,7 @@ internal sealed partial class IoUringBackend
             int result = client < 0 ? client : LinuxSockets.Connect(client, address[..addressLength]);
             if (result < 0)
             {
-                failure = "AF_UNIX connect: " + LinuxErrno.Name(-result);
+                failure = "AF_UNIX connect: " + Errno.Name(-result);
                 CancelSelfTest(seen, listener, IoUringTokens.SelfTestAccept);
                 return false;
             }
@@ -372,7 +373,7 @@ internal sealed partial class IoUringBackend
                 LinuxLibc.Close(cqe.Result);
             }
 
-            failure = cqe.Result < 0 ? "result " + LinuxErrno.Name(-cqe.Result)
+            failure = cqe.Result < 0 ? "result " + Errno.Name(-cqe.Result)
                 : (cqe.Flags & IoUringCqeFlags.More) == 0 ? "the multishot arm ended after one completion"
                 : string.Empty;
             bool cancelled = (cqe.Flags & IoUringCqeFlags.More) == 0 || CancelSelfTest(seen, listener, IoUringTokens.SelfTestAccept);
@@ -432,7 +433,7 @@ internal sealed partial class IoUringBackend
             }
 
             int result = _ring.Enter(_ring.PublishSubmissions(), 1, IoUringEnterFlags.GetEvents | IoUringEnterFlags.ExtArg, 50_000_000);
-            if (result < 0 && result != -LinuxErrno.ETIME && result != -LinuxErrno.EINTR)
+            if (result < 0 && result != -Errno.ETIME && result != -Errno.EINTR)
             {
                 break;
             }

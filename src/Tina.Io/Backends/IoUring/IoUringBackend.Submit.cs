@@ -1,6 +1,7 @@
 using System;
 using Tina.Io.Backends.IoUring.Interop;
 using Tina.Io.Reactor;
+using Tina.Io.Interop;
 
 namespace Tina.Io.Backends.IoUring;
 
@@ -104,18 +105,18 @@ internal sealed partial class IoUringBackend
 
         int result = _ring.Enter(toSubmit, 1, IoUringEnterFlags.GetEvents | IoUringEnterFlags.ExtArg,
             timeoutNanoseconds < 0 ? -1 : timeoutNanoseconds);
-        if (result >= 0 || result == -LinuxErrno.ETIME)
+        if (result >= 0 || result == -Errno.ETIME)
         {
             return;
         }
 
         switch (-result)
         {
-            case LinuxErrno.EINTR:
+            case Errno.EINTR:
                 InterruptedCount++;
                 return;
-            case LinuxErrno.EBUSY:
-            case LinuxErrno.EAGAIN:
+            case Errno.EBUSY:
+            case Errno.EAGAIN:
                 BusyCount++;
                 return;
             default:
@@ -134,7 +135,7 @@ internal sealed partial class IoUringBackend
         errno = 0;
         if (IoUringTokens.IsInternal(submission.Token))
         {
-            errno = LinuxErrno.EINVAL; // reserved for the backend's own operations
+            errno = Errno.EINVAL; // reserved for the backend's own operations
             return false;
         }
 
@@ -158,7 +159,7 @@ internal sealed partial class IoUringBackend
             case IoOpCode.Connect:
                 if (submission.Address == 0 || submission.AddressLength <= 0)
                 {
-                    errno = LinuxErrno.EINVAL;
+                    errno = Errno.EINVAL;
                     return false;
                 }
 
@@ -170,7 +171,7 @@ internal sealed partial class IoUringBackend
             case IoOpCode.Send:
                 if (submission.Length < 0 || (submission.Buffer == 0 && submission.Length > 0))
                 {
-                    errno = LinuxErrno.EINVAL;
+                    errno = Errno.EINVAL;
                     return false;
                 }
 
@@ -182,7 +183,7 @@ internal sealed partial class IoUringBackend
             case IoOpCode.ReceiveMultishot:
                 if (_buffers is null)
                 {
-                    errno = LinuxErrno.EOPNOTSUPP;
+                    errno = Errno.EOPNOTSUPP;
                     return false;
                 }
 
@@ -202,7 +203,7 @@ internal sealed partial class IoUringBackend
                     // (running; it completes on its own).
                     if (IoUringTokens.IsInternal(submission.TargetToken))
                     {
-                        errno = LinuxErrno.EINVAL; // the backend's own operations are not the reactor's to cancel
+                        errno = Errno.EINVAL; // the backend's own operations are not the reactor's to cancel
                         return false;
                     }
 
@@ -215,7 +216,7 @@ internal sealed partial class IoUringBackend
                 sqe.OpFlags = IoUringCqeFlags.CancelFd | IoUringCqeFlags.CancelAll;
                 return true;
             default:
-                errno = LinuxErrno.EINVAL;
+                errno = Errno.EINVAL;
                 return false;
         }
     }
@@ -273,12 +274,12 @@ internal sealed partial class IoUringBackend
 
             switch (-result)
             {
-                case LinuxErrno.EINTR:
+                case Errno.EINTR:
                     InterruptedCount++;
                     toSubmit = _ring.SubmissionsPending;
                     continue;
-                case LinuxErrno.EBUSY:
-                case LinuxErrno.EAGAIN:
+                case Errno.EBUSY:
+                case Errno.EAGAIN:
                     BusyCount++;
                     return;
                 default:

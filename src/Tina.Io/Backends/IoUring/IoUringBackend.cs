@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using Tina.Io.Backends.IoUring.Interop;
 using Tina.Io.Reactor;
+using Tina.Io.Interop;
 
 namespace Tina.Io.Backends.IoUring;
 
@@ -245,7 +246,7 @@ internal sealed partial class IoUringBackend : IIoBackend
         for (int round = 0; round < DisposeDrainRoundsMax && _inFlight > 0; round++)
         {
             int result = _ring.Enter(_ring.PublishSubmissions(), 1, IoUringEnterFlags.GetEvents | IoUringEnterFlags.ExtArg, 10_000_000);
-            if (result < 0 && result != -LinuxErrno.ETIME && result != -LinuxErrno.EINTR && result != -LinuxErrno.EBUSY)
+            if (result < 0 && result != -Errno.ETIME && result != -Errno.EINTR && result != -Errno.EBUSY)
             {
                 break;
             }
@@ -307,7 +308,7 @@ internal sealed partial class IoUringBackend : IIoBackend
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowEnterFailed(int result) =>
-        throw new InvalidOperationException($"io_uring_enter failed: {LinuxErrno.Name(-result)}.");
+        throw new InvalidOperationException($"io_uring_enter failed: {Errno.Name(-result)}.");
 
     [Conditional("DEBUG")]
     private void AssertInvariants()
