@@ -77,7 +77,7 @@ public sealed class IoUringBackendTests
     {
         using IoUringBackend backend = Create();
         int listener = LoopbackSocket(listen: true, out ushort port);
-        int client = LinuxSockets.StreamSocket(LinuxSockets.AfInet);
+        int client = LinuxSockets.StreamSocket(Libc.AF_INET);
         int accepted = -1;
         byte[] address = Pinned(LinuxSockets.SockaddrInLength, out nint addressPointer);
         LinuxSockets.WriteLoopbackAddress(address, port);
@@ -118,7 +118,7 @@ public sealed class IoUringBackendTests
     {
         using IoUringBackend backend = Create();
         int bound = LoopbackSocket(listen: false, out ushort port); // holds the port so nobody else listens on it
-        int client = LinuxSockets.StreamSocket(LinuxSockets.AfInet);
+        int client = LinuxSockets.StreamSocket(Libc.AF_INET);
         byte[] address = Pinned(LinuxSockets.SockaddrInLength, out nint addressPointer);
         LinuxSockets.WriteLoopbackAddress(address, port);
         try
@@ -369,8 +369,8 @@ public sealed class IoUringBackendTests
         using IoUringBackend backend = Create();
         Assume.That(backend.Capabilities.HasFlag(IoBackendCapabilities.MultishotAccept), Is.True, backend.Features);
         int listener = LoopbackSocket(listen: true, out ushort port);
-        int first = LinuxSockets.StreamSocket(LinuxSockets.AfInet);
-        int second = LinuxSockets.StreamSocket(LinuxSockets.AfInet);
+        int first = LinuxSockets.StreamSocket(Libc.AF_INET);
+        int second = LinuxSockets.StreamSocket(Libc.AF_INET);
         List<int> accepted = new();
         byte[] address = Pinned(LinuxSockets.SockaddrInLength, out nint addressPointer);
         LinuxSockets.WriteLoopbackAddress(address, port);

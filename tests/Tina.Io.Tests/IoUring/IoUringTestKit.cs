@@ -6,6 +6,7 @@ using NUnit.Framework;
 using Tina.Io.Backends.IoUring;
 using Tina.Io.Backends.IoUring.Interop;
 using Tina.Io.Reactor;
+using Tina.Io.Interop;
 
 namespace Tina.Io.Tests.IoUring;
 
@@ -102,7 +103,7 @@ internal static class IoUringTestKit
     /// <summary>A TCP socket bound to 127.0.0.1 on a kernel-chosen port, listening when asked.</summary>
     public static int LoopbackSocket(bool listen, out ushort port)
     {
-        int fd = LinuxSockets.StreamSocket(LinuxSockets.AfInet);
+        int fd = LinuxSockets.StreamSocket(Libc.AF_INET);
         Assert.That(fd, Is.GreaterThanOrEqualTo(0), "socket");
         Span<byte> address = stackalloc byte[LinuxSockets.SockaddrInLength];
         LinuxSockets.WriteLoopbackAddress(address, 0);

@@ -348,7 +348,7 @@ internal sealed partial class IoUringBackend
             accept.Opcode = (byte)IoUringOpcode.Accept;
             accept.Descriptor = listener;
             accept.IoPriority = IoUringCqeFlags.AcceptMultishot;
-            accept.OpFlags = LinuxSockets.SockCloexec;
+            accept.OpFlags = Libc.SOCK_CLOEXEC;
             accept.UserData = IoUringTokens.SelfTestAccept;
             TryPushCounted(accept);
             SubmitNow(IoUringEnterFlags.None);

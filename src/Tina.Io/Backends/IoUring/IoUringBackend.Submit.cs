@@ -149,7 +149,7 @@ internal sealed partial class IoUringBackend
                 // accept4 flags; no peer address is asked for. Non-blocking like every other socket of the reactor's
                 // (its own sockets come from the shared Linux socket layer), so a socket handed off to a shard that
                 // fell back to epoll never blocks that shard; io_uring polls a non-blocking socket just the same.
-                sqe.OpFlags = LinuxSockets.SockCloexec | LinuxSockets.SockNonblock;
+                sqe.OpFlags = Libc.SOCK_CLOEXEC | Libc.SOCK_NONBLOCK;
                 if (submission.Op == IoOpCode.AcceptMultishot && (Capabilities & IoBackendCapabilities.MultishotAccept) != 0)
                 {
                     sqe.IoPriority = IoUringCqeFlags.AcceptMultishot;
@@ -178,7 +178,7 @@ internal sealed partial class IoUringBackend
                 sqe.Opcode = (byte)(submission.Op == IoOpCode.Send ? IoUringOpcode.Send : IoUringOpcode.Receive);
                 sqe.Address = (ulong)submission.Buffer;
                 sqe.Length = (uint)submission.Length;
-                sqe.OpFlags = submission.Op == IoOpCode.Send ? (uint)LinuxSockets.MsgNoSignal : 0;
+                sqe.OpFlags = submission.Op == IoOpCode.Send ? (uint)Libc.MSG_NOSIGNAL : 0;
                 return true;
             case IoOpCode.ReceiveMultishot:
                 if (_buffers is null)

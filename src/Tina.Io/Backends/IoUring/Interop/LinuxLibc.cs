@@ -1,16 +1,18 @@
 using System;
 using System.Runtime.InteropServices;
+using Tina.Io.Interop;
 
 namespace Tina.Io.Backends.IoUring.Interop;
 
 /// <summary>
 /// The libc calls under the io_uring backend: the raw io_uring syscalls through <c>syscall</c> (no liburing), memory
 /// mapping, and descriptors. Every wrapper returns a non-negative result or −errno, never throws, and allocates
-/// nothing. A P/Invoke binds only when first called, so this compiles and loads on every platform.
+/// nothing. A P/Invoke binds only when first called, so this compiles and loads on every platform. Calls the epoll
+/// backend makes too (close, eventfd, read, write) are <see cref="Libc"/>'s, wrapped here.
 /// </summary>
 internal static unsafe partial class LinuxLibc
 {
-    private const string Libc = "libc";
+    private const string Library = "libc";
 
     // Syscall numbers of the io_uring calls: one generic table for x86-64, arm64 and riscv64 since Linux 5.1.
     private const nint SysIoUringSetup = 425;
@@ -23,7 +25,6 @@ internal static unsafe partial class LinuxLibc
     public const int MapPrivate = 0x02;
     public const int MapAnonymous = 0x20;
     public const int MapPopulate = 0x8000;
-    public const int EventFdCloexec = 0x80000;
 
     /// <summary>The ring mmap offsets (IORING_OFF_*).</summary>
     public const long OffsetSqRing = 0;
@@ -36,26 +37,14 @@ internal static unsafe partial class LinuxLibc
 
     // `syscall` is variadic in C; glibc's is an assembly stub that only moves registers, so a fixed seven-argument
     // signature is safe on the 64-bit ABIs above (the kernel ignores registers past a call's own arity).
-    [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
+    [LibraryImport(Library, EntryPoint = "syscall", SetLastError = true)]
     private static partial nint Syscall(nint number, nint a1, nint a2, nint a3, nint a4, nint a5, nint a6);
 
-    [LibraryImport(Libc, EntryPoint = "mmap", SetLastError = true)]
+    [LibraryImport(Library, EntryPoint = "mmap", SetLastError = true)]
     private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
 
-    [LibraryImport(Libc, EntryPoint = "munmap", SetLastError = true)]
+    [LibraryImport(Library, EntryPoint = "munmap", SetLastError = true)]
     private static partial int Munmap(nint address, nuint length);
-
-    [LibraryImport(Libc, EntryPoint = "eventfd", SetLastError = true)]
-    private static partial int EventFdNative(uint initialValue, int flags);
-
-    [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
-    private static partial int CloseNative(int fd);
-
-    [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
-    private static partial nint WriteNative(int fd, void* buffer, nuint count);
-
-    [LibraryImport(Libc, EntryPoint = "read", SetLastError = true)]
-    private static partial nint ReadNative(int fd, void* buffer, nuint count);
 
     /// <summary>io_uring_setup(entries, params): the ring descriptor, or −errno.</summary>
     public static int IoUringSetup(uint entries, ref IoUringParams parameters)
@@ -109,16 +98,16 @@ internal static unsafe partial class LinuxLibc
     public static int Unmap(nint address, nuint length) => (int)Check(Munmap(address, length));
 
     /// <summary>eventfd(0, EFD_CLOEXEC): blocking, so an io_uring READ on it waits rather than failing with EAGAIN.</summary>
-    public static int EventFd() => (int)Check(EventFdNative(0, EventFdCloexec));
+    public static int EventFd() => (int)Check(Libc.EventFd(0, Libc.EFD_CLOEXEC));
 
     /// <summary>close; 0 or −errno.</summary>
-    public static int Close(int fd) => (int)Check(CloseNative(fd));
+    public static int Close(int fd) => (int)Check(Libc.Close(fd));
 
     /// <summary>Adds 1 to an eventfd counter; 8 or −errno.</summary>
     public static int EventFdSignal(int fd)
     {
         ulong one = 1;
-        return (int)Check(WriteNative(fd, &one, sizeof(ulong)));
+        return (int)Check(Libc.Write(fd, &one, sizeof(ulong)));
     }
 
     /// <summary>write; bytes or −errno.</summary>
@@ -126,7 +115,7 @@ internal static unsafe partial class LinuxLibc
     {
         fixed (byte* p = data)
         {
-            return (int)Check(WriteNative(fd, p, (nuint)data.Length));
+            return (int)Check(Libc.Write(fd, p, (nuint)data.Length));
         }
     }
 
@@ -135,7 +124,7 @@ internal static unsafe partial class LinuxLibc
     {
         fixed (byte* p = data)
         {
-            return (int)Check(ReadNative(fd, p, (nuint)data.Length));
+            return (int)Check(Libc.Read(fd, p, (nuint)data.Length));
         }
     }
 
