@@ -83,9 +83,13 @@ public abstract class IoContractTests
     [Test]
     public void Send_OneMebibyte_IsWrittenCompletelyThroughPartialSends()
     {
-        var options = new IoOptions { BufferSize = 1 << 20, BufferCount = 8, SocketSendBufferBytes = 64 * 1024 };
+        var options = new IoOptions { BufferSize = 1 << 20, BufferCount = 8, SocketSendBufferBytes = 64 * 1024, SocketReceiveBufferBytes = 64 * 1024 };
         using IoHarness harness = Create(AddEchoTypes, options);
-        StartServer(harness, new ServerStart { ReceiveBytes = 64 * 1024 });
+        // Store-and-forward echo: the server takes the whole 1 MiB before it answers, so the client (which reads only
+        // after its send completes) never needs the kernel to buffer an echo it is not reading yet. Echoing each part
+        // at once deadlocked unless receive-buffer autotuning let about 1 MiB sit in flight, which a loaded box did
+        // not always do; with both socket buffers pinned at 64 KiB (as here) that design hung every time.
+        StartServer(harness, new ServerStart { ReceiveBytes = 64 * 1024, MessageBytes = 1 << 20 });
         harness.Runtime.Spawn<EchoClient, ClientStart>(0, new ClientStart { Address = IoAddress.Loopback, Port = Probe.ListenPort, Messages = 2, Size = 1 << 20, Seed = 7 });
 
         Assert.That(harness.RunUntil(() => Probe.ClientsDone == 1 || Probe.Errors.Count > 0), Is.True, "the client finishes");

@@ -7,6 +7,7 @@ public struct ServerStart
     public IoAddress Address;
     public int Port;
     public int ReceiveBytes;          // receive size of each connection (default 16 KiB)
+    public int MessageBytes;          // 0: echo each receive at once; else collect this many bytes, then echo them in one send
     public bool HandOffToShard1;      // detach accepted sockets and send them to Probe.Adopter
 }
 
@@ -14,6 +15,7 @@ public struct ConnectionStart
 {
     public SocketHandle Socket;
     public int ReceiveBytes;
+    public int MessageBytes;
 }
 
 public struct ClientStart
@@ -42,6 +44,7 @@ public sealed class EchoServer : IIsolate
 {
     private SocketHandle _listener;
     private int _receiveBytes;
+    private int _messageBytes;
     private bool _handOff;
 
     public Effect Handle(ref Context ctx, in Message message)
@@ -49,6 +52,7 @@ public sealed class EchoServer : IIsolate
         if (message.Kind == MessageKind.Start && message.Is(out ServerStart start))
         {
             _receiveBytes = start.ReceiveBytes > 0 ? start.ReceiveBytes : 16 * 1024;
+            _messageBytes = start.MessageBytes;
             _handOff = start.HandOffToShard1;
             return ctx.Listen(start.Address, start.Port);
         }
@@ -92,7 +96,7 @@ public sealed class EchoServer : IIsolate
                     return ctx.Accept(_listener);
                 }
 
-                SpawnResult child = ctx.Spawn<EchoConnection, ConnectionStart>(new ConnectionStart { Socket = done.Socket, ReceiveBytes = _receiveBytes });
+                SpawnResult child = ctx.Spawn<EchoConnection, ConnectionStart>(new ConnectionStart { Socket = done.Socket, ReceiveBytes = _receiveBytes, MessageBytes = _messageBytes });
                 if (!child.IsOk || !ctx.TransferSocket(done.Socket, child.Handle))
                 {
                     Probe.Error("spawn or transfer failed");
@@ -135,6 +139,8 @@ public sealed class EchoConnection : IIsolate
 {
     private SocketHandle _socket;
     private int _receiveBytes;
+    private byte[]? _message;     // store-and-forward: the message being collected
+    private int _collected;
 
     public Effect Handle(ref Context ctx, in Message message)
     {
@@ -142,6 +148,7 @@ public sealed class EchoConnection : IIsolate
         {
             _socket = start.Socket;
             _receiveBytes = start.ReceiveBytes;
+            _message = start.MessageBytes > 0 ? new byte[start.MessageBytes] : null;
             return ctx.Receive(_socket, _receiveBytes);
         }
 
@@ -152,6 +159,18 @@ public sealed class EchoConnection : IIsolate
 
         switch (done.Operation)
         {
+            case IoOperation.Receive when done.IsSuccess && done.Result.Bytes > 0 && _message is not null:
+                ReadOnlySpan<byte> part = ctx.ReceivedData(in done);
+                int take = Math.Min(part.Length, _message.Length - _collected);
+                part[..take].CopyTo(_message.AsSpan(_collected));
+                _collected += take;
+                if (_collected < _message.Length)
+                {
+                    return ctx.Receive(_socket, Math.Min(_receiveBytes, _message.Length - _collected));
+                }
+
+                _collected = 0;
+                return ctx.Send(_socket, _message);
             case IoOperation.Receive when done.IsSuccess && done.Result.Bytes > 0:
                 return ctx.Send(_socket, ctx.ReceivedData(in done));
             case IoOperation.Send when done.IsSuccess:
