@@ -49,43 +49,20 @@ internal sealed unsafe partial class IoReactor
             return;
         }
 
-        ref Lane lane = ref c.Read;
-        if (c.StashEndOfStream || c.ReceiveError != 0)
+        if (TryDeliverStreamEnd(index))
         {
-            Handle isolate = lane.Isolate;
-            uint sequence = lane.IsolateSequence;
-            lane.Reset();
-            IoResult outcome = c.ReceiveError != 0 ? IoResult.FromOsError(c.ReceiveError) : IoResult.FromBytes(0);
-            Deliver(isolate, sequence, new IoCompletion(IoOperation.Receive, outcome, HandleOf(index), 0, -1, 0));
             return;
         }
 
         if (!c.ReceiveArm.IsArmed && (ringWasEmpty || _provided!.InHand >= _provided.Count))
         {
+            Count(IoCounter.ReceiveFallbacks);
             ReceiveIntoPool(index); // every provided buffer is held or lent: do not spin on ENOBUFS
             return;
         }
 
         ArmReceive(index);
         WaitOnArm(index, IoOpCode.Receive);
-    }
-
-    /// <summary>The one-shot fallback: receive into a buffer of the reactor's own pool.</summary>
-    private void ReceiveIntoPool(int index)
-    {
-        ref Lane lane = ref _table[index].Read;
-        Count(IoCounter.ReceiveFallbacks);
-        if (!_buffers.TryRent(IoBufferOwner.Kernel, out int buffer))
-        {
-            Handle isolate = lane.Isolate;
-            uint sequence = lane.IsolateSequence;
-            lane.Reset();
-            Count(IoCounter.BuffersExhausted);
-            DeliverError(isolate, sequence, IoOperation.Receive, IoResult.FromError(IoErrorKind.BuffersExhausted), HandleOf(index));
-            return;
-        }
-
-        SubmitOnLane(index, read: true, IoOpCode.Receive, lane.Isolate, lane.IsolateSequence, buffer, 0, lane.Length, 0, 0);
     }
 
     /// <summary>Hands the head of the held queue (at most the Receive's maxBytes of it) to the waiting isolate.</summary>

@@ -284,30 +284,60 @@ internal sealed unsafe partial class IoReactor
             return true;
         }
 
+        c.Read.Isolate = op.Isolate;
+        c.Read.IsolateSequence = op.Sequence;
+        c.Read.Length = op.Length;
         if (_provided is not null)
         {
-            c.Read.Isolate = op.Isolate;
-            c.Read.IsolateSequence = op.Sequence;
-            c.Read.Length = op.Length;
             ServeReceive(index);
-            return true;
         }
-
-        if (c.StashEndOfStream)
+        else if (!TryDeliverStreamEnd(index))
         {
-            Deliver(op.Isolate, op.Sequence, new IoCompletion(IoOperation.Receive, IoResult.FromBytes(0), op.Socket, 0, -1, 0));
-            return true;
+            ReceiveIntoPool(index);
         }
 
-        if (!_buffers.TryRent(IoBufferOwner.Kernel, out int receiveBuffer))
-        {
-            Count(IoCounter.BuffersExhausted);
-            DeliverError(op.Isolate, op.Sequence, IoOperation.Receive, IoResult.FromError(IoErrorKind.BuffersExhausted), op.Socket);
-            return true;
-        }
-
-        SubmitOnLane(index, read: true, IoOpCode.Receive, op.Isolate, op.Sequence, receiveBuffer, 0, op.Length, 0, 0);
         return true;
+    }
+
+    /// <summary>
+    /// Reports the end of the stream (the peer's close, or the error that ended a multishot receive) to the read
+    /// lane's waiter; false when the stream has not ended. Callers check it only once no received byte is left.
+    /// </summary>
+    private bool TryDeliverStreamEnd(int index)
+    {
+        ref Connection c = ref _table[index];
+        if (!c.StashEndOfStream && c.ReceiveError == 0)
+        {
+            return false;
+        }
+
+        ref Lane lane = ref c.Read;
+        Handle isolate = lane.Isolate;
+        uint sequence = lane.IsolateSequence;
+        lane.Reset();
+        IoResult outcome = c.ReceiveError != 0 ? IoResult.FromOsError(c.ReceiveError) : IoResult.FromBytes(0);
+        Deliver(isolate, sequence, new IoCompletion(IoOperation.Receive, outcome, HandleOf(index), 0, -1, 0));
+        return true;
+    }
+
+    /// <summary>
+    /// A one-shot receive for the read lane's waiter into a buffer of the reactor's pool (at most the lane's maxBytes,
+    /// never more than the slot), or BuffersExhausted when the pool is empty.
+    /// </summary>
+    private void ReceiveIntoPool(int index)
+    {
+        ref Lane lane = ref _table[index].Read;
+        if (!_buffers.TryRent(IoBufferOwner.Kernel, out int buffer))
+        {
+            Handle isolate = lane.Isolate;
+            uint sequence = lane.IsolateSequence;
+            lane.Reset();
+            Count(IoCounter.BuffersExhausted);
+            DeliverError(isolate, sequence, IoOperation.Receive, IoResult.FromError(IoErrorKind.BuffersExhausted), HandleOf(index));
+            return;
+        }
+
+        SubmitOnLane(index, read: true, IoOpCode.Receive, lane.Isolate, lane.IsolateSequence, buffer, 0, lane.Length, 0, 0);
     }
 
     private bool StartSend(ref StagedOp op)
