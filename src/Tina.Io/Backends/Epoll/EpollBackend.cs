@@ -34,9 +34,7 @@ internal sealed unsafe class EpollBackend : IIoBackend
     private readonly byte* _events;           // epoll_event[_maxEvents], native
     private readonly int _maxEvents;
     private DescriptorState[] _descriptors;   // indexed by descriptor number; grows to the highest one seen
-    private IoCompletionEntry[] _ready;       // completions waiting for Collect: a ring, power-of-two capacity
-    private int _readyHead;
-    private int _readyCount;
+    private readonly CompletionQueue _ready;  // completions waiting for Collect
     private int _parkedCount;                 // operations waiting for readiness
     private bool _disposed;
 
@@ -66,7 +64,7 @@ internal sealed unsafe class EpollBackend : IIoBackend
         }
 
         _descriptors = new DescriptorState[1024];
-        _ready = new IoCompletionEntry[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, completionCapacity))];
+        _ready = new CompletionQueue(Math.Max(64, completionCapacity));
     }
 
     public string Name => "epoll";
@@ -90,28 +88,19 @@ internal sealed unsafe class EpollBackend : IIoBackend
 
     public int Collect(Span<IoCompletionEntry> completions)
     {
-        if (_parkedCount > 0 && _readyCount < completions.Length)
+        if (_parkedCount > 0 && _ready.Count < completions.Length)
         {
             Poll(0);
         }
 
-        int count = Math.Min(_readyCount, completions.Length);
-        int mask = _ready.Length - 1;
-        for (int i = 0; i < count; i++)
-        {
-            completions[i] = _ready[(_readyHead + i) & mask];
-        }
-
-        _readyHead = (_readyHead + count) & mask;
-        _readyCount -= count;
-        return count;
+        return _ready.Drain(completions);
     }
 
-    public bool HasCompletions() => _readyCount > 0;
+    public bool HasCompletions() => _ready.Count > 0;
 
     public void Wait(long timeoutNanoseconds)
     {
-        if (_readyCount > 0)
+        if (_ready.Count > 0)
         {
             return;
         }
@@ -488,29 +477,7 @@ internal sealed unsafe class EpollBackend : IIoBackend
         return ref _descriptors[descriptor];
     }
 
-    private void Complete(ulong token, int result)
-    {
-        if (_readyCount == _ready.Length)
-        {
-            Grow();
-        }
-
-        _ready[(_readyHead + _readyCount) & (_ready.Length - 1)] = new IoCompletionEntry { Token = token, Result = result };
-        _readyCount++;
-    }
-
-    private void Grow()
-    {
-        var larger = new IoCompletionEntry[_ready.Length * 2];
-        int mask = _ready.Length - 1;
-        for (int i = 0; i < _readyCount; i++)
-        {
-            larger[i] = _ready[(_readyHead + i) & mask];
-        }
-
-        _ready = larger;
-        _readyHead = 0;
-    }
+    private void Complete(ulong token, int result) => _ready.Enqueue(new IoCompletionEntry { Token = token, Result = result });
 
     /// <summary>An operation parked on a descriptor until its readiness edge.</summary>
     private struct ParkedOp

@@ -15,7 +15,7 @@ internal sealed partial class IoUringBackend
     public int Collect(Span<IoCompletionEntry> completions)
     {
         ThrowIfNotOwner();
-        int written = DrainSynthetic(completions);
+        int written = _synthetic.Drain(completions);
         if (written < completions.Length)
         {
             if (_ring.CompletionsReady == 0 && NeedsEnterToReap())
@@ -36,7 +36,7 @@ internal sealed partial class IoUringBackend
     public bool HasCompletions()
     {
         ThrowIfNotOwner();
-        if (_syntheticCount > 0)
+        if (_synthetic.Count > 0)
         {
             return true;
         }
@@ -164,29 +164,12 @@ internal sealed partial class IoUringBackend
 
     private bool TryAddSynthetic(ulong token, int result)
     {
-        if (_syntheticCount == _synthetic.Length)
+        if (_synthetic.Count == _syntheticLimit)
         {
             return false;
         }
 
-        ref IoCompletionEntry entry = ref _synthetic[(_syntheticHead + _syntheticCount) % _synthetic.Length];
-        entry.Token = token;
-        entry.Result = result;
-        entry.Flags = 0;
-        _syntheticCount++;
+        _synthetic.Enqueue(new IoCompletionEntry { Token = token, Result = result });
         return true;
-    }
-
-    private int DrainSynthetic(Span<IoCompletionEntry> completions)
-    {
-        int written = 0;
-        while (_syntheticCount > 0 && written < completions.Length)
-        {
-            completions[written++] = _synthetic[_syntheticHead];
-            _syntheticHead = (_syntheticHead + 1) % _synthetic.Length;
-            _syntheticCount--;
-        }
-
-        return written;
     }
 }

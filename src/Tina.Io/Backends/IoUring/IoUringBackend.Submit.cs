@@ -90,7 +90,7 @@ internal sealed partial class IoUringBackend
 
         _buffers?.Publish();
         uint toSubmit = _ring.PublishSubmissions();
-        bool ready = _syntheticCount > 0 || _ring.CompletionsReady > 0;
+        bool ready = _synthetic.Count > 0 || _ring.CompletionsReady > 0;
         if (ready || timeoutNanoseconds == 0)
         {
             Enter(toSubmit, IoUringEnterFlags.GetEvents);

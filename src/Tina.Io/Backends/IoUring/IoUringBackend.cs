@@ -40,7 +40,8 @@ internal sealed partial class IoUringBackend : IIoBackend
     private readonly int _ownerThreadId;                         // the creating (issuing) thread
     private readonly bool _reapNeedsEnter;                       // COOP_TASKRUN without TASKRUN_FLAG: work runs only when we enter
     private readonly bool _messageRingUsable;                    // MSG_RING probed and CQE_SKIP available
-    private readonly IoCompletionEntry[] _synthetic;             // completions made here (rejected submissions): a ring
+    private readonly CompletionQueue _synthetic;                 // completions made here (rejected submissions)
+    private readonly int _syntheticLimit;                        // at most one per SQ entry: it never grows
 
     // ---- Shared with other threads. ----
     private int _eventFd;                                        // the wake eventfd; -1 once disposed (Interlocked)
@@ -48,8 +49,6 @@ internal sealed partial class IoUringBackend : IIoBackend
 
     // ---- Hot: owner thread only. ----
     private bool _wakeReadArmed;                                 // the eventfd read is in the SQ or in flight
-    private int _syntheticHead;                                  // first synthetic completion not yet collected
-    private int _syntheticCount;                                 // synthetic completions waiting
     private int _inFlight;                                       // SQEs whose final CQE (no F_MORE) has not been reaped
     private int _lentBuffers;                                    // provided buffers handed to the reactor, not yet returned
     private ulong[] _lentBitmap = [];                            // bit per provided buffer id: set while lent (sized at boot)
@@ -66,7 +65,8 @@ internal sealed partial class IoUringBackend : IIoBackend
         IoUringSetupFlags flags = ring.SetupFlags;
         _reapNeedsEnter = (flags & IoUringSetupFlags.CoopTaskRun) != 0 && (flags & IoUringSetupFlags.TaskRunFlag) == 0;
         _messageRingUsable = messageRingUsable;
-        _synthetic = new IoCompletionEntry[ring.SubmissionEntries];
+        _syntheticLimit = (int)ring.SubmissionEntries;
+        _synthetic = new CompletionQueue(_syntheticLimit);
         Features = "io_uring (booting)";
     }
 
@@ -315,6 +315,6 @@ internal sealed partial class IoUringBackend : IIoBackend
     {
         Debug.Assert(_inFlight >= 0, "More final completions were reaped than operations submitted.");
         Debug.Assert(_lentBuffers >= 0 && _lentBuffers <= ProvidedBufferCount, "Lent buffers must stay within the ring's count.");
-        Debug.Assert(_syntheticCount >= 0 && _syntheticCount <= _synthetic.Length, "Synthetic completions must fit their ring.");
+        Debug.Assert(_synthetic.Count <= _syntheticLimit, "Synthetic completions stay within one per SQ entry.");
     }
 }

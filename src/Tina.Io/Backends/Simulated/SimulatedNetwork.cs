@@ -184,7 +184,7 @@ internal sealed unsafe class SimulatedNetwork
     {
         lock (_gate)
         {
-            _sinks.Add(new CompletionQueue());
+            _sinks.Add(new CompletionQueue(64));
             _pools.Add(_providedBufferCount > 0 ? new SimulatedProvidedBuffers(_providedBufferCount, _providedBufferSize) : null);
             return _sinks.Count - 1;
         }
@@ -1128,45 +1128,5 @@ internal sealed unsafe class SimulatedNetwork
         public ParkedOp Read;
         public ParkedOp Write;
         public Queue<SimSocket> AcceptQueue { get; } = new();
-    }
-
-    /// <summary>A growable ring of completions for one sink.</summary>
-    private sealed class CompletionQueue
-    {
-        private IoCompletionEntry[] _items = new IoCompletionEntry[64];
-        private int _head;
-
-        public int Count { get; private set; }
-
-        public void Enqueue(in IoCompletionEntry entry)
-        {
-            if (Count == _items.Length)
-            {
-                var larger = new IoCompletionEntry[_items.Length * 2];
-                for (int i = 0; i < Count; i++)
-                {
-                    larger[i] = _items[(_head + i) & (_items.Length - 1)];
-                }
-
-                _items = larger;
-                _head = 0;
-            }
-
-            _items[(_head + Count) & (_items.Length - 1)] = entry;
-            Count++;
-        }
-
-        public int Drain(Span<IoCompletionEntry> destination)
-        {
-            int count = Math.Min(Count, destination.Length);
-            for (int i = 0; i < count; i++)
-            {
-                destination[i] = _items[(_head + i) & (_items.Length - 1)];
-            }
-
-            _head = (_head + count) & (_items.Length - 1);
-            Count -= count;
-            return count;
-        }
     }
 }
