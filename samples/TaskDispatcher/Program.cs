@@ -27,27 +27,18 @@ started.Stop();
 Console.WriteLine($"TaskDispatcher: {Dispatcher.TotalJobs} jobs on {runtime.ShardCount} shards in {started.ElapsedMilliseconds} ms");
 Console.WriteLine("shard    jobs  worker-crashes  panics  handled  calls-no-reply");
 long jobs = 0;
+long crashes = 0;
 for (int shard = 0; shard < runtime.ShardCount; shard++)
 {
     ShardStats stats = runtime.GetStats(shard);
     jobs += Summary.JobsByShard[shard];
+    crashes += Summary.CrashesByShard[shard];
     Console.WriteLine(
         $"{shard,5}  {Summary.JobsByShard[shard],6}  {Summary.CrashesByShard[shard],14}  {stats[ShardCounter.IsolatesPanicked],6}  " +
         $"{stats[ShardCounter.MessagesHandled],7}  {stats[ShardCounter.CallsNoReply],14}");
 }
 
 bool ok = finished && jobs == Dispatcher.TotalJobs && Summary.JobsCompleted == Dispatcher.TotalJobs
-    && runtime.Total(ShardCounter.IsolatesPanicked) == SumCrashes(runtime.ShardCount);
+    && runtime.Total(ShardCounter.IsolatesPanicked) == crashes;
 Console.WriteLine(ok ? "all jobs done exactly once; every crash was contained and retried" : "MISMATCH: see the table above");
 return ok ? 0 : 1;
-
-static long SumCrashes(int shards)
-{
-    long sum = 0;
-    for (int shard = 0; shard < shards; shard++)
-    {
-        sum += Summary.CrashesByShard[shard];
-    }
-
-    return sum;
-}

@@ -33,14 +33,14 @@ internal struct ClientStart
 /// </summary>
 internal sealed class Listener : IIsolate
 {
+    private ListenerStart _start;
     private SocketHandle _listener;
 
     public Effect Handle(ref Context ctx, in Message message)
     {
-        if (message.Kind == MessageKind.Start && message.Is(out ListenerStart start))
+        if (message.Kind == MessageKind.Start && message.Is(out _start))
         {
-            SelfTest.Pending(ctx.ShardId, start);
-            return ctx.Listen(IoAddress.Any, start.Port);
+            return ctx.Listen(IoAddress.Any, _start.Port);
         }
 
         if (message.Kind is MessageKind.Cancel or MessageKind.Shutdown)
@@ -64,7 +64,7 @@ internal sealed class Listener : IIsolate
             }
 
             _listener = done.Socket;
-            SelfTest.SpawnClients(ref ctx);
+            SelfTest.SpawnClients(ref ctx, in _start);
             return ctx.Accept(_listener);
         }
 
@@ -199,7 +199,6 @@ internal static class SelfTest
     private static int s_clientsDone;
     private static long s_messages;
     private static int s_failures;
-    private static readonly ListenerStart[] s_plans = new ListenerStart[Handle.ShardMax + 1];
 
     public static int ClientsDone => Volatile.Read(ref s_clientsDone);
 
@@ -209,11 +208,9 @@ internal static class SelfTest
 
     public static void Expect(int clients) => s_clientsExpected = clients;
 
-    public static void Pending(int shard, ListenerStart start) => s_plans[shard] = start;
-
-    public static void SpawnClients(ref Context ctx)
+    /// <summary>Spawns the clients a listener's start message asks for, once it listens.</summary>
+    public static void SpawnClients(ref Context ctx, in ListenerStart plan)
     {
-        ListenerStart plan = s_plans[ctx.ShardId];
         for (int i = 0; i < plan.SelfTestClients; i++)
         {
             int seed = (ctx.ShardId * 1000) + i;

@@ -67,8 +67,11 @@ internal sealed class FaultRates
         return new FaultRates(handler, spawn, ring, partition, heal, mailbox);
     }
 
-    /// <summary>On with probability 3/4, then uniform in [1, max].</summary>
-    private static int DrawKnob(ref Xoshiro256StarStar swarm, int max) =>
+    /// <summary>
+    /// One swarm knob: on with probability 3/4, then uniform in [1, max]. Also draws the simulated network's knobs
+    /// (<c>NetworkFaultRates</c>), so both switch their fault classes off for the same share of seeds.
+    /// </summary>
+    public static int DrawKnob(ref Xoshiro256StarStar swarm, int max) =>
         swarm.NextBelow(4) == 0 ? 0 : swarm.NextInclusive(1, max);
 
     /// <summary>One line, integers only (ppm), for the failure line.</summary>

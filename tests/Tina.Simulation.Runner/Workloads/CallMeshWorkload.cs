@@ -150,17 +150,7 @@ internal class CallMeshWorkload : ISimulationWorkload
         return true;
     }
 
-    private static MeshCaller? Caller(TinaRuntime runtime, Handle handle)
-    {
-        var table = (IsolateTable<MeshCaller>)runtime.ShardAt(handle.Shard).TypeTable(CallerType);
-        ref IsolateMeta meta = ref table.Meta[handle.Slot];
-        if (meta.State == IsolateState.Free || meta.Generation != handle.Generation)
-        {
-            return null;
-        }
-
-        return table.InstanceAt(handle.Slot);
-    }
+    private static MeshCaller? Caller(TinaRuntime runtime, Handle handle) => LiveIsolate.Of<MeshCaller>(runtime, handle);
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using Tina.Isolates;
 
 namespace Tina.Simulation.Workloads;
 
@@ -116,17 +115,7 @@ internal class DispatcherWorkload<TDispatcher> : ISimulationWorkload
     }
 
     /// <summary>The dispatcher instance, or null when its slot no longer holds it.</summary>
-    internal TDispatcher? Dispatcher(TinaRuntime runtime)
-    {
-        var table = (IsolateTable<TDispatcher>)runtime.ShardAt(0).TypeTable(0);
-        ref IsolateMeta meta = ref table.Meta[_dispatcher.Slot];
-        if (meta.State == IsolateState.Free || meta.Generation != _dispatcher.Generation)
-        {
-            return null;
-        }
-
-        return table.InstanceAt(_dispatcher.Slot);
-    }
+    internal TDispatcher? Dispatcher(TinaRuntime runtime) => LiveIsolate.Of<TDispatcher>(runtime, _dispatcher);
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -133,11 +133,8 @@ internal sealed class JobAgent : IIsolate
 
     private Effect Backoff(ref Context ctx)
     {
-        // xorshift64: deterministic jitter of 1–4 ms from the agent's seed.
-        _random ^= _random << 13;
-        _random ^= _random >> 7;
-        _random ^= _random << 17;
-        TimeSpan delay = TimeSpan.FromMilliseconds(1 + (long)(_random % 4));
+        // Deterministic jitter of 1–4 ms from the agent's seed.
+        TimeSpan delay = TimeSpan.FromMilliseconds(1 + (long)(XorShift64.Next(ref _random) % 4));
         if (ctx.RegisterTimer(delay, RetryTag).IsNone)
         {
             throw new InvalidOperationException("timer table full: sized too small for the workload");

@@ -93,11 +93,5 @@ internal sealed class MeshCaller : IIsolate
         return ctx.Call(target, ask, CallTimeout);
     }
 
-    private uint Draw(int bound)
-    {
-        _random ^= _random << 13;
-        _random ^= _random >> 7;
-        _random ^= _random << 17;
-        return (uint)(_random % (ulong)bound);
-    }
+    private uint Draw(int bound) => (uint)(XorShift64.Next(ref _random) % (ulong)bound);
 }

@@ -70,20 +70,17 @@ internal sealed class NetworkFaultRates
         {
             MinDelayNanoseconds = minDelay,
             MaxDelayNanoseconds = maxDelay,
-            DropPpm = Knob(ref random, DropPpmMax),
+            DropPpm = FaultRates.DrawKnob(ref random, DropPpmMax),
             RetransmitNanoseconds = random.NextInclusive(1, (int)(RetransmitNanosecondsMax / 1000)) * 1000L,
-            ReorderPpm = Knob(ref random, ReorderPpmMax),
+            ReorderPpm = FaultRates.DrawKnob(ref random, ReorderPpmMax),
             ReorderNanoseconds = random.NextInclusive(1, (int)(ReorderNanosecondsMax / 1000)) * 1000L,
-            ResetPpm = Knob(ref random, ResetPpmMax),
-            ErrorPpm = Knob(ref random, ErrorPpmMax),
-            PartitionPpm = Knob(ref random, PartitionPpmMax),
+            ResetPpm = FaultRates.DrawKnob(ref random, ResetPpmMax),
+            ErrorPpm = FaultRates.DrawKnob(ref random, ErrorPpmMax),
+            PartitionPpm = FaultRates.DrawKnob(ref random, PartitionPpmMax),
             HealPpm = random.NextInclusive(HealPpmMin, HealPpmMax),
-            AcceptEmfilePpm = Knob(ref random, AcceptEmfilePpmMax),
+            AcceptEmfilePpm = FaultRates.DrawKnob(ref random, AcceptEmfilePpmMax),
         };
     }
-
-    private static int Knob(ref Xoshiro256StarStar random, int max) =>
-        random.NextBelow(4) == 0 ? 0 : random.NextInclusive(1, max);
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,

@@ -67,10 +67,7 @@ internal sealed class EchoListener<TSession> : IIsolate
                 return Effect.Receive;
             case IoOperation.Accept when done.IsSuccess:
                 Accepted++;
-                _random ^= _random << 13;
-                _random ^= _random >> 7;
-                _random ^= _random << 17;
-                SpawnResult session = ctx.Spawn<TSession, EchoSessionStart>(new EchoSessionStart(done.Socket, _random));
+                SpawnResult session = ctx.Spawn<TSession, EchoSessionStart>(new EchoSessionStart(done.Socket, XorShift64.Next(ref _random)));
                 if (session.IsOk && ctx.TransferSocket(done.Socket, session.Handle))
                 {
                     return ctx.Accept(_listener);
@@ -335,11 +332,5 @@ internal sealed class EchoClient : IIsolate
         return Effect.Receive;
     }
 
-    private ulong Next()
-    {
-        _random ^= _random << 13;
-        _random ^= _random >> 7;
-        _random ^= _random << 17;
-        return _random;
-    }
+    private ulong Next() => XorShift64.Next(ref _random);
 }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using Tina.Io;
 using Tina.Io.Reactor;
-using Tina.Isolates;
 
 namespace Tina.Simulation.Workloads;
 
@@ -227,17 +226,7 @@ internal class TcpEchoWorkload<TSession> : ISimulationWorkload
         return totals;
     }
 
-    private static EchoClient? Client(TinaRuntime runtime, Handle handle)
-    {
-        var table = (IsolateTable<EchoClient>)runtime.ShardAt(handle.Shard).TypeTable(ClientType);
-        ref IsolateMeta meta = ref table.Meta[handle.Slot];
-        if (meta.State == IsolateState.Free || meta.Generation != handle.Generation)
-        {
-            return null;
-        }
-
-        return table.InstanceAt(handle.Slot);
-    }
+    private static EchoClient? Client(TinaRuntime runtime, Handle handle) => LiveIsolate.Of<EchoClient>(runtime, handle);
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
