@@ -28,7 +28,8 @@ internal sealed partial class TinaHostedService : IHostedService
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        // The graceful three-phase shutdown, within the host's own shutdown timeout.
+        // The graceful three-phase shutdown, bounded by its own 30 s (the host's shutdown token is not consulted yet:
+        // a host timeout shorter than that does not cut the drain short).
         ShutdownReport report = _runtime.Shutdown(s_stopTimeoutDefault);
         LogStopped(_logger, report.IsolatesDrained, report.IsolatesForced, report.MessagesDropped, report.Elapsed.TotalMilliseconds, report.ThreadsJoined);
         return Task.CompletedTask;

@@ -24,13 +24,6 @@ internal sealed class RestartHistory
 
     public int Max => _stamps.Length;
 
-    /// <summary>Restarts still inside the window at <paramref name="now"/>.</summary>
-    public int CountAt(long now)
-    {
-        Prune(now);
-        return _count;
-    }
-
     /// <summary>Records a restart at <paramref name="now"/>; false (nothing recorded) when the budget is spent.</summary>
     public bool TryRecord(long now)
     {

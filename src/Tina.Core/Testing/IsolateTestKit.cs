@@ -290,7 +290,7 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
                 break;
             }
 
-            _clock.NowNanoseconds += Math.Max(until, 0);
+            _clock.NowNanoseconds += until; // never negative: -1 (no deadline) ended the loop above
             RunUntilIdle();
         }
 
