@@ -431,10 +431,7 @@ public sealed class TinaRuntime : IDisposable
         Interlocked.Exchange(ref _stopping, 1);
         _stopRequested.Set();
         _watchdog?.Stop();
-        foreach (Shard shard in _shards)
-        {
-            shard.Signal.ForceWake();
-        }
+        WakeAll();
 
         bool allJoined = true;
         var deadline = DateTime.UtcNow + timeout;
