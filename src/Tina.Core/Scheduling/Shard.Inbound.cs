@@ -111,31 +111,21 @@ internal sealed partial class Shard
             return;
         }
 
-        ref IsolateMeta meta = ref table.Meta[slot];
-        if (meta.MailboxCount >= table.MailboxCapacity
-            || (_runtime.Faults is { } faults && faults.RefuseMailbox(Id, envelope.TargetHandle)))
+        var writer = new CopyWriter(ref envelope);
+        switch (DeliverUserCore(table, slot, envelope.TargetHandle, ref writer))
         {
-            Counters.Increment(ShardCounter.InboundMailboxFull);
-            FailDroppedCall(ref envelope, CallStatus.MailboxFull);
-            return;
+            case SendResult.Ok:
+                Counters.Increment(ShardCounter.MessagesReceivedRemote);
+                return;
+            case SendResult.MailboxFull:
+                Counters.Increment(ShardCounter.InboundMailboxFull);
+                FailDroppedCall(ref envelope, CallStatus.MailboxFull);
+                return;
+            default:
+                Counters.Increment(ShardCounter.InboundPoolExhausted);
+                FailDroppedCall(ref envelope, CallStatus.PoolExhausted);
+                return;
         }
-
-        int index = Pool.TryRentUser();
-        if (index < 0)
-        {
-            Counters.Increment(ShardCounter.InboundPoolExhausted);
-            FailDroppedCall(ref envelope, CallStatus.PoolExhausted);
-            return;
-        }
-
-        Pool.Slots[index] = envelope;
-        table.MailboxPush(slot, index);
-        if (meta.State == IsolateState.Receiving)
-        {
-            table.Schedule(slot);
-        }
-
-        Counters.Increment(ShardCounter.MessagesReceivedRemote);
     }
 
     /// <summary>A quarantined shard dispatches nothing: calls fail back at once, everything else is dropped and counted.</summary>
