@@ -24,24 +24,10 @@ internal sealed partial class Shard
             }
 
             SpscRing? ring = _inbound[source];
-            if (ring is null)
+            if (ring is not null && DrainRing(ring) > 0)
             {
-                continue;
+                received = true;
             }
-
-            int available = ring.BeginRead();
-            if (available == 0)
-            {
-                continue;
-            }
-
-            for (int i = 0; i < available; i++)
-            {
-                DeliverInbound(ref ring.ReadAt(i));
-            }
-
-            ring.EndRead(available);
-            received = true;
         }
 
         _inboundRotation = _inboundRotation + 1 >= count ? 0 : _inboundRotation + 1;
@@ -50,21 +36,27 @@ internal sealed partial class Shard
 
     private bool DrainExternal()
     {
-        SpscRing ring = _external.Ring;
-        int available = ring.BeginRead();
-        if (available == 0)
+        int received = DrainRing(_external.Ring);
+        if (received == 0)
         {
             return false;
         }
 
+        Counters.Add(ShardCounter.ExternalMessagesReceived, received);
+        return true;
+    }
+
+    /// <summary>Delivers what the ring's producer had published when the drain began; returns how many.</summary>
+    private int DrainRing(SpscRing ring)
+    {
+        int available = ring.BeginRead();
         for (int i = 0; i < available; i++)
         {
             DeliverInbound(ref ring.ReadAt(i));
         }
 
         ring.EndRead(available);
-        Counters.Add(ShardCounter.ExternalMessagesReceived, available);
-        return true;
+        return available;
     }
 
     /// <summary>Delivers one envelope that arrived from another shard or from outside.</summary>
