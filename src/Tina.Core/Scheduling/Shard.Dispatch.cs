@@ -63,12 +63,13 @@ internal sealed partial class Shard
             return false; // stale run-queue entry, or suspended on a call or I/O
         }
 
+        Handle self = Handle.Pack(Id, table.TypeIndex, slot, meta.Generation);
         int poolIndex = -1;
         ref Message message = ref Unsafe.NullRef<Message>();
         if ((meta.Flags & IsolateFlags.CancelNotice) != 0)
         {
             meta.Flags &= ~IsolateFlags.CancelNotice;
-            message = ref BuildNotice(ref meta, Handle.Pack(Id, table.TypeIndex, slot, meta.Generation));
+            message = ref BuildNotice(ref meta, self);
         }
         else if ((meta.Flags & IsolateFlags.ReplyReady) != 0)
         {
@@ -90,7 +91,6 @@ internal sealed partial class Shard
             return false;
         }
 
-        Handle self = Handle.Pack(Id, table.TypeIndex, slot, meta.Generation);
         _currentType = table.TypeIndex;
         _currentSlot = slot;
         _currentHandle = self;

@@ -24,24 +24,10 @@ internal sealed partial class Shard
             }
 
             SpscRing? ring = _inbound[source];
-            if (ring is null)
+            if (ring is not null && DrainRing(ring) > 0)
             {
-                continue;
+                received = true;
             }
-
-            int available = ring.BeginRead();
-            if (available == 0)
-            {
-                continue;
-            }
-
-            for (int i = 0; i < available; i++)
-            {
-                DeliverInbound(ref ring.ReadAt(i));
-            }
-
-            ring.EndRead(available);
-            received = true;
         }
 
         _inboundRotation = _inboundRotation + 1 >= count ? 0 : _inboundRotation + 1;
@@ -50,21 +36,27 @@ internal sealed partial class Shard
 
     private bool DrainExternal()
     {
-        SpscRing ring = _external.Ring;
-        int available = ring.BeginRead();
-        if (available == 0)
+        int received = DrainRing(_external.Ring);
+        if (received == 0)
         {
             return false;
         }
 
+        Counters.Add(ShardCounter.ExternalMessagesReceived, received);
+        return true;
+    }
+
+    /// <summary>Delivers what the ring's producer had published when the drain began; returns how many.</summary>
+    private int DrainRing(SpscRing ring)
+    {
+        int available = ring.BeginRead();
         for (int i = 0; i < available; i++)
         {
             DeliverInbound(ref ring.ReadAt(i));
         }
 
         ring.EndRead(available);
-        Counters.Add(ShardCounter.ExternalMessagesReceived, available);
-        return true;
+        return available;
     }
 
     /// <summary>Delivers one envelope that arrived from another shard or from outside.</summary>
@@ -111,31 +103,21 @@ internal sealed partial class Shard
             return;
         }
 
-        ref IsolateMeta meta = ref table.Meta[slot];
-        if (meta.MailboxCount >= table.MailboxCapacity
-            || (_runtime.Faults is { } faults && faults.RefuseMailbox(Id, envelope.TargetHandle)))
+        var writer = new CopyWriter(ref envelope);
+        switch (DeliverUserCore(table, slot, envelope.TargetHandle, ref writer))
         {
-            Counters.Increment(ShardCounter.InboundMailboxFull);
-            FailDroppedCall(ref envelope, CallStatus.MailboxFull);
-            return;
+            case SendResult.Ok:
+                Counters.Increment(ShardCounter.MessagesReceivedRemote);
+                return;
+            case SendResult.MailboxFull:
+                Counters.Increment(ShardCounter.InboundMailboxFull);
+                FailDroppedCall(ref envelope, CallStatus.MailboxFull);
+                return;
+            default:
+                Counters.Increment(ShardCounter.InboundPoolExhausted);
+                FailDroppedCall(ref envelope, CallStatus.PoolExhausted);
+                return;
         }
-
-        int index = Pool.TryRentUser();
-        if (index < 0)
-        {
-            Counters.Increment(ShardCounter.InboundPoolExhausted);
-            FailDroppedCall(ref envelope, CallStatus.PoolExhausted);
-            return;
-        }
-
-        Pool.Slots[index] = envelope;
-        table.MailboxPush(slot, index);
-        if (meta.State == IsolateState.Receiving)
-        {
-            table.Schedule(slot);
-        }
-
-        Counters.Increment(ShardCounter.MessagesReceivedRemote);
     }
 
     /// <summary>A quarantined shard dispatches nothing: calls fail back at once, everything else is dropped and counted.</summary>

@@ -52,28 +52,46 @@ internal sealed partial class Shard
             return SendResult.StaleHandle;
         }
 
-        ref IsolateMeta meta = ref table.Meta[targetSlot];
+        SendResult delivered = DeliverUserCore(table, targetSlot, target, ref writer);
+        Counters.Increment(delivered switch
+        {
+            SendResult.Ok => ShardCounter.MessagesSent,
+            SendResult.MailboxFull => ShardCounter.SendMailboxFull,
+            _ => ShardCounter.SendPoolExhausted,
+        });
+        return delivered;
+    }
+
+    /// <summary>
+    /// The one user-delivery path into a local mailbox (local sends, and envelopes taken from a ring or the external
+    /// inbox): the mailbox's user capacity (or an injected refusal), a pool slot outside the system reserve, the
+    /// writer fills it in place, then the isolate is queued if it is receiving. Returns MailboxFull or PoolExhausted
+    /// (nothing taken) when refused; the caller counts by its own side. The system twin is
+    /// <see cref="DeliverSystemCore"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SendResult DeliverUserCore<TWriter>(IsolateTable table, int slot, Handle target, scoped ref TWriter writer)
+        where TWriter : struct, IEnvelopeWriter, allows ref struct
+    {
+        ref IsolateMeta meta = ref table.Meta[slot];
         if (meta.MailboxCount >= table.MailboxCapacity || (_runtime.Faults is { } faults && faults.RefuseMailbox(Id, target)))
         {
-            Counters.Increment(ShardCounter.SendMailboxFull);
             return SendResult.MailboxFull;
         }
 
         int index = Pool.TryRentUser();
         if (index < 0)
         {
-            Counters.Increment(ShardCounter.SendPoolExhausted);
             return SendResult.PoolExhausted;
         }
 
         writer.Write(ref Pool.Slots[index]);
-        table.MailboxPush(targetSlot, index);
+        table.MailboxPush(slot, index);
         if (meta.State == IsolateState.Receiving)
         {
-            table.Schedule(targetSlot);
+            table.Schedule(slot);
         }
 
-        Counters.Increment(ShardCounter.MessagesSent);
         return SendResult.Ok;
     }
 

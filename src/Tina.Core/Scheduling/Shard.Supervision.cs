@@ -121,14 +121,27 @@ internal sealed partial class Shard
                 return true;
             }
 
-            if (!node.History.TryRecord(_nowNanoseconds))
+            if (!TryChargeRestart(node))
             {
-                Escalate(node);
                 return false;
             }
-
-            Counters.Increment(ShardCounter.SupervisorRestarts);
         }
+    }
+
+    /// <summary>
+    /// Charges one restart to the group's sliding-window budget; false when the budget is spent, in which case the
+    /// group has already escalated and the caller restarts nothing.
+    /// </summary>
+    private bool TryChargeRestart(SupervisorNode node)
+    {
+        if (!node.History.TryRecord(_nowNanoseconds))
+        {
+            Escalate(node);
+            return false;
+        }
+
+        Counters.Increment(ShardCounter.SupervisorRestarts);
+        return true;
     }
 
     /// <summary>A supervised isolate exited: restart it (and siblings) by strategy, or escalate.</summary>
@@ -170,14 +183,10 @@ internal sealed partial class Shard
             return;
         }
 
-        if (!node.History.TryRecord(_nowNanoseconds))
+        if (TryChargeRestart(node))
         {
-            Escalate(node);
-            return;
+            ApplyStrategy(node, child);
         }
-
-        Counters.Increment(ShardCounter.SupervisorRestarts);
-        ApplyStrategy(node, child);
     }
 
     private void ApplyStrategy(SupervisorNode node, int child)
@@ -285,14 +294,10 @@ internal sealed partial class Shard
             return;
         }
 
-        if (!parent.History.TryRecord(_nowNanoseconds))
+        if (TryChargeRestart(parent))
         {
-            Escalate(parent);
-            return;
+            ApplyStrategy(parent, node.IndexInParent);
         }
-
-        Counters.Increment(ShardCounter.SupervisorRestarts);
-        ApplyStrategy(parent, node.IndexInParent);
     }
 
     private static void FreeDynamic(SupervisorNode node, int child)

@@ -13,33 +13,17 @@ internal static class ThreadAffinity
     public static bool IsSupported => OperatingSystem.IsLinux() || OperatingSystem.IsWindows();
 
     /// <summary>True when <paramref name="cpu"/> is in the set this process may run on.</summary>
-    public static bool IsAllowedCpu(int cpu)
-    {
-        if (cpu < 0)
-        {
-            return false;
-        }
-
-        if (OperatingSystem.IsLinux())
-        {
-            ulong[]? mask = AllowedMaskLinux();
-            if (mask is not null)
-            {
-                return cpu < mask.Length * 64 && (mask[cpu / 64] & (1UL << (cpu % 64))) != 0;
-            }
-        }
-
-        return cpu < Environment.ProcessorCount;
-    }
+    public static bool IsAllowedCpu(int cpu) => cpu >= 0 && IsAllowed(cpu, AllowedMask());
 
     /// <summary>The allowed CPUs as text, for error messages.</summary>
     public static string DescribeAllowedCpus()
     {
+        ulong[]? mask = AllowedMask();
         var text = new StringBuilder("allowed: ");
         bool first = true;
         for (int cpu = 0; cpu < LinuxAffinity.MaskWords * 64; cpu++)
         {
-            if (!IsAllowedCpu(cpu))
+            if (!IsAllowed(cpu, mask))
             {
                 continue;
             }
@@ -91,10 +75,11 @@ internal static class ThreadAffinity
     /// <summary>The CPU for a shard when the spec has no core map: the i-th allowed CPU, wrapping.</summary>
     public static int DefaultCpuFor(int shard)
     {
+        ulong[]? mask = AllowedMask();
         int allowed = 0;
         for (int cpu = 0; cpu < LinuxAffinity.MaskWords * 64; cpu++)
         {
-            if (IsAllowedCpu(cpu))
+            if (IsAllowed(cpu, mask))
             {
                 allowed++;
             }
@@ -108,7 +93,7 @@ internal static class ThreadAffinity
         int wanted = shard % allowed;
         for (int cpu = 0; cpu < LinuxAffinity.MaskWords * 64; cpu++)
         {
-            if (IsAllowedCpu(cpu) && wanted-- == 0)
+            if (IsAllowed(cpu, mask) && wanted-- == 0)
             {
                 return cpu;
             }
@@ -116,6 +101,18 @@ internal static class ThreadAffinity
 
         return -1;
     }
+
+    /// <summary>
+    /// The process's affinity mask, read once per question (the scans above ask about every CPU a mask can hold):
+    /// Linux's, or null where there is none or it cannot be read.
+    /// </summary>
+    private static ulong[]? AllowedMask() => OperatingSystem.IsLinux() ? AllowedMaskLinux() : null;
+
+    /// <summary>Whether a non-negative <paramref name="cpu"/> is allowed: in the mask, or below the processor count without one.</summary>
+    private static bool IsAllowed(int cpu, ulong[]? mask) =>
+        mask is not null
+            ? cpu < mask.Length * 64 && (mask[cpu / 64] & (1UL << (cpu % 64))) != 0
+            : cpu < Environment.ProcessorCount;
 
     private static ulong[]? AllowedMaskLinux()
     {

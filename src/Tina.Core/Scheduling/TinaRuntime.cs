@@ -127,9 +127,7 @@ public sealed class TinaRuntime : IDisposable
             throw new InvalidOperationException("Spawn before Start; afterwards use PostSpawn or spawn from an isolate.");
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(shard);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, _shards.Length);
-        return _shards[shard].Spawn(TypeIndexOf(typeof(TIsolate)), Handle.None, in start, hasStart);
+        return ShardArgument(shard).Spawn(TypeIndexOf(typeof(TIsolate)), Handle.None, in start, hasStart);
     }
 
     /// <summary>Starts one thread per shard (pinned per the core map unless pinning is off).</summary>
@@ -193,15 +191,14 @@ public sealed class TinaRuntime : IDisposable
         where TIsolate : IIsolate, new()
         where TStart : unmanaged
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(shard);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, _shards.Length);
-        if (_shards[shard].Status != ShardStatus.Running || IsStopping || ShutdownPhase != 0)
+        Shard destination = ShardArgument(shard);
+        if (destination.Status != ShardStatus.Running || IsStopping || ShutdownPhase != 0)
         {
             return SendResult.ShardUnavailable;
         }
 
         Message envelope = BuildSpawnRequest(shard, TypeIndexOf(typeof(TIsolate)), Handle.None, in start);
-        return Post(_shards[shard], in envelope);
+        return Post(destination, in envelope);
     }
 
     private static SendResult Post(Shard destination, in Message envelope)
@@ -405,9 +402,7 @@ public sealed class TinaRuntime : IDisposable
     /// <summary>A shard's health: stalled (watchdog), quarantined, stopped, or healthy.</summary>
     public ShardHealth GetHealth(int shard)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(shard);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, _shards.Length);
-        ShardStatus status = _shards[shard].Status;
+        ShardStatus status = ShardArgument(shard).Status;
         if (status == ShardStatus.Quarantined)
         {
             return ShardHealth.Quarantined;
@@ -431,10 +426,7 @@ public sealed class TinaRuntime : IDisposable
         Interlocked.Exchange(ref _stopping, 1);
         _stopRequested.Set();
         _watchdog?.Stop();
-        foreach (Shard shard in _shards)
-        {
-            shard.Signal.ForceWake();
-        }
+        WakeAll();
 
         bool allJoined = true;
         var deadline = DateTime.UtcNow + timeout;
@@ -455,9 +447,15 @@ public sealed class TinaRuntime : IDisposable
     /// <summary>A snapshot of one shard's counters.</summary>
     public ShardStats GetStats(int shard)
     {
+        return new ShardStats(shard, ShardArgument(shard).Counters);
+    }
+
+    /// <summary>The shard a public method names by index; throws <see cref="ArgumentOutOfRangeException"/> outside [0, ShardCount).</summary>
+    private Shard ShardArgument(int shard)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(shard);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, _shards.Length);
-        return new ShardStats(shard, _shards[shard].Counters);
+        return _shards[shard];
     }
 
     /// <summary>Sums one counter over every shard.</summary>
