@@ -118,6 +118,22 @@ public sealed class BufferTests
         return new Deterministic(spec);
     }
 
+    /// <summary>A producer on shard 0 rents <paramref name="count"/> buffers and gives each to a consumer on shard 1, one per run.</summary>
+    private static Handle ConsumerOwningAllBuffers(Deterministic sim, int count)
+    {
+        Handle producer = sim.Spawn<User>(0);
+        Handle consumer = sim.Spawn<User>(1);
+        sim.Runtime.Send(producer, new Rent(count));
+        sim.RunUntilIdle();
+        for (int i = 0; i < count; i++)
+        {
+            sim.Runtime.Send(producer, new Give(i, consumer));
+            sim.RunUntilIdle();
+        }
+
+        return consumer;
+    }
+
     private static long PatternSum(byte seed)
     {
         long sum = 0;
@@ -307,15 +323,7 @@ public sealed class BufferTests
     public void ReleaseBuffer_MoreRemoteReleasesThanTheRingHolds_AllComeHomeOverLaterTicks()
     {
         using var sim = Create(bufferCount: 40, ringCapacity: 16);
-        Handle producer = sim.Spawn<User>(0);
-        Handle consumer = sim.Spawn<User>(1);
-        sim.Runtime.Send(producer, new Rent(40));
-        sim.RunUntilIdle();
-        for (int i = 0; i < 40; i++)
-        {
-            sim.Runtime.Send(producer, new Give(i, consumer));
-            sim.RunUntilIdle();
-        }
+        Handle consumer = ConsumerOwningAllBuffers(sim, 40);
 
         Assert.That(sim.Instance<User>(consumer).Sums, Has.Count.EqualTo(40), "setup: the consumer owns all 40");
         Assert.That(sim.Shard(0).Buffers.FreeCount, Is.Zero);
@@ -337,15 +345,7 @@ public sealed class BufferTests
     public void HasPendingWork_WhileReleasesWaitForRingSpace_IsTrue()
     {
         using var sim = Create(bufferCount: 40, ringCapacity: 16);
-        Handle producer = sim.Spawn<User>(0);
-        Handle consumer = sim.Spawn<User>(1);
-        sim.Runtime.Send(producer, new Rent(40));
-        sim.RunUntilIdle();
-        for (int i = 0; i < 40; i++)
-        {
-            sim.Runtime.Send(producer, new Give(i, consumer));
-            sim.RunUntilIdle();
-        }
+        Handle consumer = ConsumerOwningAllBuffers(sim, 40);
 
         sim.Runtime.Send(consumer, new ReleaseAll());
         sim.Runtime.RunRound(new[] { 1 }); // shard 1 only: 16 releases fill the ring, 24 wait

@@ -66,27 +66,6 @@ public sealed class ContainmentTests
         }
     }
 
-    /// <summary>Defers every call and answers it on the next one-way message.</summary>
-    public sealed class Holder : IIsolate
-    {
-        private ReplyToken _owed;
-
-        public Effect Handle(ref Context ctx, in Message message)
-        {
-            if (message.Kind == MessageKind.Call)
-            {
-                ctx.TryDeferReply(out _owed);
-            }
-            else if (!_owed.IsNone)
-            {
-                ctx.Reply(_owed, new Poke());
-                _owed = default;
-            }
-
-            return Effect.Receive;
-        }
-    }
-
     /// <summary>Calls Get on its target and records the outcome.</summary>
     public sealed class Caller : IIsolate
     {
@@ -115,7 +94,7 @@ public sealed class ContainmentTests
     {
         TinaSpec spec = Deterministic.Spec(shards: 2);
         spec.AddIsolate<Worker>(slots: 4);
-        spec.AddIsolate<Holder>(slots: 4);
+        spec.AddIsolate<Holder<Poke>>(slots: 4);
         spec.AddIsolate<Caller>(slots: 8);
         return new Deterministic(spec);
     }
@@ -124,7 +103,7 @@ public sealed class ContainmentTests
     public void Throw_InHandler_TearsDownOnlyThatIsolateAndFailsItsQueuedCallsWithNoReply()
     {
         using var sim = Create();
-        Handle holder = sim.Spawn<Holder>(0);
+        Handle holder = sim.Spawn<Holder<Poke>>(0);
         Handle doomed = sim.Spawn<Worker>(0);
         Handle sibling = sim.Spawn<Worker>(0);
         sim.Runtime.Send(sibling, new Add(5));

@@ -71,34 +71,13 @@ public sealed class TimerTests
         }
     }
 
-    /// <summary>Defers every call and answers it on the next one-way message.</summary>
-    public sealed class Holder : IIsolate
-    {
-        private ReplyToken _owed;
-
-        public Effect Handle(ref Context ctx, in Message message)
-        {
-            if (message.Kind == MessageKind.Call)
-            {
-                ctx.TryDeferReply(out _owed);
-            }
-            else if (!_owed.IsNone)
-            {
-                ctx.Reply(_owed, new Ack());
-                _owed = default;
-            }
-
-            return Effect.Receive;
-        }
-    }
-
     private static Deterministic Create(int timerCapacity = 64, int mailbox = 64, int pool = 4096)
     {
         TinaSpec spec = Deterministic.Spec(shards: 1);
         spec.TimerCapacity = timerCapacity;
         spec.MessagePoolCapacity = pool;
         spec.AddIsolate<Timed>(slots: 4, mailboxCapacity: mailbox);
-        spec.AddIsolate<Holder>(slots: 4);
+        spec.AddIsolate<Holder<Ack>>(slots: 4);
         return new Deterministic(spec);
     }
 
@@ -307,7 +286,7 @@ public sealed class TimerTests
     {
         // Mailbox 4 → ring of 8 entries: 4 user + 4 headroom for system messages.
         using var sim = Create(mailbox: 4);
-        Handle holder = sim.Spawn<Holder>(0);
+        Handle holder = sim.Spawn<Holder<Ack>>(0);
         Handle timed = sim.Spawn<Timed, Arm>(0, new Arm(5, 100, 5));
         sim.RunUntilIdle();
         sim.Runtime.Send(timed, new WaitOn(holder)); // suspends: its mailbox is no longer drained
@@ -342,7 +321,7 @@ public sealed class TimerTests
     public void TimerFiring_WhenUserTrafficLeftOnlyThePoolReserve_IsStillDelivered()
     {
         using var sim = Create(mailbox: 1000, pool: 64);
-        Handle holder = sim.Spawn<Holder>(0);
+        Handle holder = sim.Spawn<Holder<Ack>>(0);
         Handle timed = sim.Spawn<Timed, Arm>(0, new Arm(5, 42, 1));
         sim.RunUntilIdle();
         sim.Runtime.Send(timed, new WaitOn(holder));

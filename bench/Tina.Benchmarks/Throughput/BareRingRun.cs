@@ -15,34 +15,8 @@ internal static class BareRingRun
     {
         double idleBefore = QuietWait.WaitForQuiet(options.QuietWait);
         var ring = new BareRing(writeBytes);
-        var producer = new Thread(() => Run(pinned, cpu: 0, ring.Produce)) { IsBackground = true, Name = "bare-producer" };
-        var consumer = new Thread(() => Run(pinned, cpu: 1, ring.Consume)) { IsBackground = true, Name = "bare-consumer" };
-        using Process process = Process.GetCurrentProcess();
-        consumer.Start();
-        producer.Start();
-        Thread.Sleep(options.Warmup);
-
-        process.Refresh();
-        TimeSpan cpuBefore = process.TotalProcessorTime;
-        long consumedBefore = ring.Consumed;
-        long start = Stopwatch.GetTimestamp();
-        Thread.Sleep(options.Window);
-        long end = Stopwatch.GetTimestamp();
-        long consumedAfter = ring.Consumed;
-        process.Refresh();
-        TimeSpan cpuAfter = process.TotalProcessorTime;
-
-        ring.RequestStop();
-        producer.Join();
-        consumer.Join();
-        double seconds = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
-        return new RunResult
-        {
-            WorkPerSecond = (consumedAfter - consumedBefore) / seconds,
-            ProcessCpuPercent = 100 * (cpuAfter - cpuBefore).TotalSeconds / seconds,
-            IdleBefore = idleBefore,
-            BytesPerMessage = double.NaN,
-        };
+        return MeasureTwoThreads(
+            pinned, idleBefore, options, ("bare-producer", ring.Produce), ("bare-consumer", ring.Consume), () => ring.Consumed, ring.RequestStop);
     }
 
     /// <summary>Runs a <see cref="BarePingPong"/> and measures round trips per second.</summary>
@@ -50,30 +24,47 @@ internal static class BareRingRun
     {
         double idleBefore = QuietWait.WaitForQuiet(options.QuietWait);
         var pingPong = new BarePingPong(twoLinesPerHop);
-        var caller = new Thread(() => Run(pinned, cpu: 0, pingPong.Call)) { IsBackground = true, Name = "bare-caller" };
-        var replier = new Thread(() => Run(pinned, cpu: 1, pingPong.Reply)) { IsBackground = true, Name = "bare-replier" };
+        return MeasureTwoThreads(
+            pinned, idleBefore, options, ("bare-caller", pingPong.Call), ("bare-replier", pingPong.Reply), () => pingPong.RoundTrips, pingPong.RequestStop);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="cpu1"/> then <paramref name="cpu0"/> on their own threads (pinned to CPU 1 and 0, or
+    /// not), warms up, counts <paramref name="work"/> and process CPU over the window, then stops and joins them.
+    /// </summary>
+    private static RunResult MeasureTwoThreads(
+        bool pinned,
+        double idleBefore,
+        ThroughputOptions options,
+        (string Name, Action Body) cpu0,
+        (string Name, Action Body) cpu1,
+        Func<long> work,
+        Action requestStop)
+    {
+        var first = new Thread(() => Run(pinned, cpu: 0, cpu0.Body)) { IsBackground = true, Name = cpu0.Name };
+        var second = new Thread(() => Run(pinned, cpu: 1, cpu1.Body)) { IsBackground = true, Name = cpu1.Name };
         using Process process = Process.GetCurrentProcess();
-        replier.Start();
-        caller.Start();
+        second.Start();
+        first.Start();
         Thread.Sleep(options.Warmup);
 
         process.Refresh();
         TimeSpan cpuBefore = process.TotalProcessorTime;
-        long before = pingPong.RoundTrips;
+        long workBefore = work();
         long start = Stopwatch.GetTimestamp();
         Thread.Sleep(options.Window);
         long end = Stopwatch.GetTimestamp();
-        long after = pingPong.RoundTrips;
+        long workAfter = work();
         process.Refresh();
         TimeSpan cpuAfter = process.TotalProcessorTime;
 
-        pingPong.RequestStop();
-        caller.Join();
-        replier.Join();
+        requestStop();
+        first.Join();
+        second.Join();
         double seconds = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
         return new RunResult
         {
-            WorkPerSecond = (after - before) / seconds,
+            WorkPerSecond = (workAfter - workBefore) / seconds,
             ProcessCpuPercent = 100 * (cpuAfter - cpuBefore).TotalSeconds / seconds,
             IdleBefore = idleBefore,
             BytesPerMessage = double.NaN,

@@ -86,37 +86,37 @@ internal static class Scenarios
     {
         TinaSpec spec = Spec(2, pinned, new TinaSpec().IdlePollTicks);
         spec.DispatchQuantum = dispatchQuantum;
+        return Blast(spec, sinkBudgetWeight, sinkShard: 1, producerShards: [0], countRemote: false);
+    }
+
+    private static Rig FanInTwoShards(bool pinned) =>
+        Blast(Spec(2, pinned, new TinaSpec().IdlePollTicks), SinkBudgetWeight, sinkShard: 1, producerShards: [0, 1], countRemote: true);
+
+    private static Rig FanInThreeShards() =>
+        Blast(Spec(3, pinned: false, new TinaSpec().IdlePollTicks), SinkBudgetWeight, sinkShard: 2, producerShards: [0, 1], countRemote: false);
+
+    /// <summary>
+    /// One <see cref="CountingSink"/> on <paramref name="sinkShard"/> and <see cref="ProducersPerShard"/> producers on
+    /// each of <paramref name="producerShards"/> blasting at it; work is what the sink handled, and with
+    /// <paramref name="countRemote"/> the part of it that came from another shard too.
+    /// </summary>
+    private static Rig Blast(TinaSpec spec, int sinkBudgetWeight, int sinkShard, int[] producerShards, bool countRemote)
+    {
         spec.AddIsolate<CountingSink>(slots: 1, mailboxCapacity: SinkMailboxCapacity, budgetWeight: sinkBudgetWeight);
         spec.AddIsolate<BlastProducer>(slots: ProducersPerShard, mailboxCapacity: 4);
         var runtime = TinaRuntime.Create(spec);
-        Handle sink = runtime.Spawn<CountingSink>(1).Handle;
-        SpawnProducers(runtime, shard: 0, sink);
-        return new Rig(runtime, "msgs", 1, SinkCount(runtime, sink, remoteOnly: false));
-    }
+        Handle sink = runtime.Spawn<CountingSink>(sinkShard).Handle;
+        foreach (int shard in producerShards)
+        {
+            SpawnProducers(runtime, shard, sink);
+        }
 
-    private static Rig FanInTwoShards(bool pinned)
-    {
-        TinaSpec spec = Spec(2, pinned, new TinaSpec().IdlePollTicks);
-        spec.AddIsolate<CountingSink>(slots: 1, mailboxCapacity: SinkMailboxCapacity, budgetWeight: SinkBudgetWeight);
-        spec.AddIsolate<BlastProducer>(slots: ProducersPerShard, mailboxCapacity: 4);
-        var runtime = TinaRuntime.Create(spec);
-        Handle sink = runtime.Spawn<CountingSink>(1).Handle;
-        SpawnProducers(runtime, shard: 0, sink);
-        SpawnProducers(runtime, shard: 1, sink);
         return new Rig(
-            runtime, "msgs", 1, SinkCount(runtime, sink, remoteOnly: false), SinkCount(runtime, sink, remoteOnly: true));
-    }
-
-    private static Rig FanInThreeShards()
-    {
-        TinaSpec spec = Spec(3, pinned: false, new TinaSpec().IdlePollTicks);
-        spec.AddIsolate<CountingSink>(slots: 1, mailboxCapacity: SinkMailboxCapacity, budgetWeight: SinkBudgetWeight);
-        spec.AddIsolate<BlastProducer>(slots: ProducersPerShard, mailboxCapacity: 4);
-        var runtime = TinaRuntime.Create(spec);
-        Handle sink = runtime.Spawn<CountingSink>(2).Handle;
-        SpawnProducers(runtime, shard: 0, sink);
-        SpawnProducers(runtime, shard: 1, sink);
-        return new Rig(runtime, "msgs", 1, SinkCount(runtime, sink, remoteOnly: false));
+            runtime,
+            "msgs",
+            1,
+            SinkCount(runtime, sink, remoteOnly: false),
+            countRemote ? SinkCount(runtime, sink, remoteOnly: true) : null);
     }
 
     private static Rig CallReply(bool pinned, int callers, int idlePollTicks)

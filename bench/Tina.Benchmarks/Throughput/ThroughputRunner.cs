@@ -38,20 +38,14 @@ internal static class ThroughputRunner
             Console.WriteLine($"## {scenario.Name}: {scenario.Description}");
             foreach (bool pinned in PinModes(options, scenario.CanPin, scenario.CanUnpin))
             {
-                var runs = new List<RunResult>();
                 int callers = scenario.Name == "callreply-64" ? Scenarios.ManyCallers : 1;
                 bool isCall = scenario.Name.StartsWith("callreply", StringComparison.Ordinal);
-                int discarded = 0;
-                for (int r = 0; r < options.Runs; r++)
-                {
-                    int run = r + 1;
-                    runs.Add(MeasureKept(
-                        () => Measure(scenario, pinned, options),
-                        (result, attempt) => Describe(pinned, run, attempt, result, isCall, callers, IsBusy(scenario)),
-                        IsBusy(scenario),
-                        options,
-                        ref discarded));
-                }
+                List<RunResult> runs = MeasureRuns(
+                    () => Measure(scenario, pinned, options),
+                    (result, run, attempt) => Describe(pinned, run, attempt, result, isCall, callers, IsBusy(scenario)),
+                    IsBusy(scenario),
+                    options,
+                    out int discarded);
 
                 rows.Add(SummaryRow(scenario, pinned, runs, callers, discarded));
             }
@@ -70,19 +64,13 @@ internal static class ThroughputRunner
                 $"## {name}: hardware ceiling, no Tina code: bare SPSC ring of {BareRing.Capacity} x {BareRing.EntrySize}-byte entries (64-byte aligned), producer writes {writeBytes} bytes per entry and publishes every {BareRing.PublishBatch}"));
             foreach (bool pinned in PinModes(options, canPin: true, canUnpin: true))
             {
-                var runs = new List<RunResult>();
-                int discarded = 0;
-                for (int r = 0; r < options.Runs; r++)
-                {
-                    int run = r + 1;
-                    runs.Add(MeasureKept(
-                        () => BareRingRun.Measure(pinned, writeBytes, options),
-                        (result, attempt) => Stats.Invariant(
-                            $"  {PinName(pinned)} run {run}.{attempt}: {result.WorkPerSecond / 1e6:0.00} M entries/s | CPU {result.ProcessCpuPercent:0}% | machine idle before {result.IdleBefore * 100:0}%{(Contended(result, busy: true) ? " | CONTENDED (<180% CPU)" : string.Empty)}"),
-                        busy: true,
-                        options,
-                        ref discarded));
-                }
+                List<RunResult> runs = MeasureRuns(
+                    () => BareRingRun.Measure(pinned, writeBytes, options),
+                    (result, run, attempt) => Stats.Invariant(
+                        $"  {PinName(pinned)} run {run}.{attempt}: {result.WorkPerSecond / 1e6:0.00} M entries/s | CPU {result.ProcessCpuPercent:0}% | machine idle before {result.IdleBefore * 100:0}%{(Contended(result, busy: true) ? " | CONTENDED (<180% CPU)" : string.Empty)}"),
+                    busy: true,
+                    options,
+                    out int discarded);
 
                 rows.Add(Stats.Invariant(
                     $"| {name} | {PinName(pinned)} | {Stats.MedianRange(runs.Select(r => r.WorkPerSecond), 1e6, "0.00")} M msgs/s | – | – | – | {Stats.MedianRange(runs.Select(r => r.ProcessCpuPercent), 1, "0")} | – | – | – | – | {KeptColumn(runs, busy: true, discarded)} |"));
@@ -103,19 +91,13 @@ internal static class ThroughputRunner
                 : "## bare-pingpong: hardware floor for call/reply, no Tina code: two spinning threads bounce a counter, one cache line per hop");
             foreach (bool pinned in PinModes(options, canPin: true, canUnpin: true))
             {
-                var runs = new List<RunResult>();
-                int discarded = 0;
-                for (int r = 0; r < options.Runs; r++)
-                {
-                    int run = r + 1;
-                    runs.Add(MeasureKept(
-                        () => BareRingRun.MeasurePingPong(pinned, twoLines, options),
-                        (result, attempt) => Stats.Invariant(
-                            $"  {PinName(pinned)} run {run}.{attempt}: {result.WorkPerSecond / 1e6:0.000} M round trips/s, mean {1e6 / result.WorkPerSecond:0.000} µs | CPU {result.ProcessCpuPercent:0}% | machine idle before {result.IdleBefore * 100:0}%{(Contended(result, busy: true) ? " | CONTENDED (<180% CPU)" : string.Empty)}"),
-                        busy: true,
-                        options,
-                        ref discarded));
-                }
+                List<RunResult> runs = MeasureRuns(
+                    () => BareRingRun.MeasurePingPong(pinned, twoLines, options),
+                    (result, run, attempt) => Stats.Invariant(
+                        $"  {PinName(pinned)} run {run}.{attempt}: {result.WorkPerSecond / 1e6:0.000} M round trips/s, mean {1e6 / result.WorkPerSecond:0.000} µs | CPU {result.ProcessCpuPercent:0}% | machine idle before {result.IdleBefore * 100:0}%{(Contended(result, busy: true) ? " | CONTENDED (<180% CPU)" : string.Empty)}"),
+                    busy: true,
+                    options,
+                    out int discarded);
 
                 rows.Add(Stats.Invariant(
                     $"| {name} | {PinName(pinned)} | {Stats.MedianRange(runs.Select(r => r.WorkPerSecond), 1e6, "0.000")} M RT/s | {Stats.MedianRange(runs.Select(r => 1e6 / r.WorkPerSecond), 1, "0.000")} | – | – | {Stats.MedianRange(runs.Select(r => r.ProcessCpuPercent), 1, "0")} | – | – | – | – | {KeptColumn(runs, busy: true, discarded)} |"));
@@ -337,23 +319,32 @@ internal static class ThroughputRunner
     private static bool Contended(RunResult r, bool busy) => busy && r.ProcessCpuPercent < 180;
 
     /// <summary>
-    /// Measures until a run is not contended or <see cref="ThroughputOptions.MaxAttempts"/> attempts were made;
-    /// prints every attempt and counts the contended ones it discards.
+    /// Makes <see cref="ThroughputOptions.Runs"/> runs. Each run measures until an attempt is not contended or
+    /// <see cref="ThroughputOptions.MaxAttempts"/> attempts were made; every attempt is printed (describe gets the
+    /// result, the run number and the attempt number) and the contended ones discarded are counted.
     /// </summary>
-    private static RunResult MeasureKept(
-        Func<RunResult> measure, Func<RunResult, int, string> describe, bool busy, ThroughputOptions options, ref int discarded)
+    private static List<RunResult> MeasureRuns(
+        Func<RunResult> measure, Func<RunResult, int, int, string> describe, bool busy, ThroughputOptions options, out int discarded)
     {
-        for (int attempt = 1; ; attempt++)
+        var runs = new List<RunResult>();
+        discarded = 0;
+        for (int run = 1; run <= options.Runs; run++)
         {
-            RunResult result = measure();
-            Console.WriteLine(describe(result, attempt));
-            if (!Contended(result, busy) || attempt >= options.MaxAttempts)
+            for (int attempt = 1; ; attempt++)
             {
-                return result;
-            }
+                RunResult result = measure();
+                Console.WriteLine(describe(result, run, attempt));
+                if (!Contended(result, busy) || attempt >= options.MaxAttempts)
+                {
+                    runs.Add(result);
+                    break;
+                }
 
-            discarded++;
+                discarded++;
+            }
         }
+
+        return runs;
     }
 
     private static string KeptColumn(List<RunResult> runs, bool busy, int discarded) =>

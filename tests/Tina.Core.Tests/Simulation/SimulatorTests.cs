@@ -4,6 +4,7 @@ using System.IO;
 using NUnit.Framework;
 using Tina.Isolates;
 using Tina.Simulation;
+using Tina.Tests.Support;
 
 namespace Tina.Tests.Simulation;
 
@@ -44,20 +45,6 @@ public sealed class SimulatorTests
     public sealed class Spinner : IIsolate
     {
         public Effect Handle(ref Context ctx, in Message message) => Effect.Yield;
-    }
-
-    /// <summary>Takes a call and never answers it (defers, then forgets).</summary>
-    public sealed class Hoarder : IIsolate
-    {
-        public Effect Handle(ref Context ctx, in Message message)
-        {
-            if (message.Kind == MessageKind.Call)
-            {
-                ctx.TryDeferReply(out _);
-            }
-
-            return Effect.Receive;
-        }
     }
 
     /// <summary>Calls the hoarder once with a 50 ms timeout.</summary>

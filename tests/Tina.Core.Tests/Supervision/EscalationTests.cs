@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using NUnit.Framework;
+using Tina.Tests.Support;
 
 namespace Tina.Tests.Supervision;
 
@@ -12,20 +13,6 @@ public sealed class EscalationTests
     public readonly record struct Answer(int Value);
 
     public readonly record struct Target(ulong Handle);
-
-    /// <summary>Holds every call it gets (defers the reply) and never answers.</summary>
-    public sealed class Holder : IIsolate
-    {
-        public Effect Handle(ref Context ctx, in Message message)
-        {
-            if (message.Kind == MessageKind.Call)
-            {
-                ctx.TryDeferReply(out _);
-            }
-
-            return Effect.Receive;
-        }
-    }
 
     /// <summary>Calls the target it is started with and records the outcome.</summary>
     public sealed class Caller : IIsolate
@@ -51,23 +38,23 @@ public sealed class EscalationTests
     [Test]
     public void LeafCrashes_EscalateToRebuild_ThenQuarantine_AndPendingCallsFailFast()
     {
-        // Shard 1: root (budget 0) → group "leaf" (budget 0) → Child; plus a Holder outside the tree owing calls.
+        // Shard 1: root (budget 0) → group "leaf" (budget 0) → Child; plus a Hoarder outside the tree owing calls.
         var leaf = new SupervisorSpec("leaf") { MaxRestarts = 0 };
         leaf.AddChild<Child>();
         var root = new SupervisorSpec("root") { MaxRestarts = 0 };
         root.AddGroup(leaf);
         var spec = new TinaSpec { ShardCount = 2, Supervision = root, ShardRebuildMax = 1, ShardRebuildWindow = TimeSpan.FromMinutes(1) };
         spec.AddIsolate<Child>(slots: 4);
-        spec.AddIsolate<Holder>(slots: 4);
+        spec.AddIsolate<Hoarder>(slots: 4);
         spec.AddIsolate<Caller>(slots: 4);
         using var harness = new SupervisionHarness(spec);
-        Handle holder = harness.Runtime.Spawn<Holder>(1).Handle;
+        Handle holder = harness.Runtime.Spawn<Hoarder>(1).Handle;
         Handle caller = harness.Runtime.Spawn<Caller, Target>(0, new Target(holder.Value)).Handle;
         harness.Run(4);
         Assert.That(harness.Shard(0).IsAlive(caller), Is.True);
 
         // First leaf crash: leaf (budget 0) escalates to root (budget 0), which escalates: shard 1 is rebuilt.
-        // The rebuild tears down the Holder, so the call it owes fails at once with NoReply.
+        // The rebuild tears down the Hoarder, so the call it owes fails at once with NoReply.
         Caller.LastStatus = (CallStatus)255;
         harness.Runtime.Send(harness.Child("leaf", 0, shard: 1), new ExitWith(2));
         harness.Run(4);
@@ -101,6 +88,6 @@ public sealed class EscalationTests
     private static Handle SpawnOnShard1AfterStart(SupervisionHarness harness)
     {
         // Before Start, Spawn runs directly on the shard (the deterministic driver never starts threads).
-        return harness.Runtime.Spawn<Holder>(1).Handle;
+        return harness.Runtime.Spawn<Hoarder>(1).Handle;
     }
 }
