@@ -72,7 +72,6 @@ internal sealed class ShardRunner
         if (!_runtime.IsStopping && !_shard.HasPendingWork())
         {
             long nanoseconds = _shard.NanosecondsUntilNextDeadline();
-            int timeout = nanoseconds < 0 ? Timeout.Infinite : (int)System.Math.Min(int.MaxValue, (nanoseconds + 999_999) / 1_000_000);
             _shard.Counters.Increment(ShardCounter.Parks);
             IShardReactor? reactor = _shard.Reactor;
             if (reactor is not null)
@@ -81,7 +80,8 @@ internal sealed class ShardRunner
             }
             else
             {
-                signal.Wait(timeout);
+                // Only the event wait takes milliseconds (rounded up, so it never wakes before the deadline).
+                signal.Wait(nanoseconds < 0 ? Timeout.Infinite : (int)System.Math.Min(int.MaxValue, (nanoseconds + 999_999) / 1_000_000));
             }
         }
 
