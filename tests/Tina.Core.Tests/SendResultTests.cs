@@ -269,7 +269,7 @@ public sealed class SendResultTests
     }
 
     [Test]
-    public void Deliver_RemoteBeyondMailboxCapacity_DropsOnArrivalAndCountsInboundMailboxFull()
+    public void Deliver_RemoteBeyondMailboxCapacity_HoldsTheRingUntilRoomAndDeliversEverythingInOrder()
     {
         using var sim = new Deterministic(Spec(shards: 2, sinkMailbox: 4));
         Handle sink = sim.Spawn<Sink>(1);
@@ -280,14 +280,15 @@ public sealed class SendResultTests
         Assert.Multiple(() =>
         {
             Assert.That(sim.Instance<Sender>(sender).Results, Is.All.EqualTo(SendResult.Ok), "the ring accepted all six");
-            Assert.That(sim.Counter(1, ShardCounter.InboundMailboxFull), Is.EqualTo(2));
-            Assert.That(sim.Counter(1, ShardCounter.MessagesReceivedRemote), Is.EqualTo(4));
-            Assert.That(sim.Instance<Sink>(sink).Received, Is.EqualTo(new[] { 0, 1, 2, 3 }));
+            Assert.That(sim.Counter(1, ShardCounter.InboundHeld), Is.GreaterThan(0), "the fifth waited at the ring's head");
+            Assert.That(sim.Counter(1, ShardCounter.InboundMailboxFull), Is.Zero, "nothing accepted was dropped");
+            Assert.That(sim.Counter(1, ShardCounter.MessagesReceivedRemote), Is.EqualTo(6));
+            Assert.That(sim.Instance<Sink>(sink).Received, Is.EqualTo(new[] { 0, 1, 2, 3, 4, 5 }));
         });
     }
 
     [Test]
-    public void Deliver_RemoteWhenReceivingPoolAtReserve_DropsOnArrivalAndCountsInboundPoolExhausted()
+    public void Deliver_RemoteWhenReceivingPoolAtReserve_HoldsTheRingUntilSlotsReturnAndDeliversEverything()
     {
         TinaSpec spec = Spec(shards: 2, sinkMailbox: 1000);
         spec.MessagePoolCapacity = 64;
@@ -300,10 +301,10 @@ public sealed class SendResultTests
         Assert.Multiple(() =>
         {
             Assert.That(sim.Instance<Sender>(sender).Results, Is.All.EqualTo(SendResult.Ok));
-            // Shard 1 delivers everything in one drain: 63 user envelopes above the 1-slot reserve.
-            Assert.That(sim.Counter(1, ShardCounter.MessagesReceivedRemote), Is.EqualTo(63));
-            Assert.That(sim.Counter(1, ShardCounter.InboundPoolExhausted), Is.EqualTo(7));
-            Assert.That(sim.Instance<Sink>(sink).Received, Is.EqualTo(Enumerable.Range(0, 63)));
+            Assert.That(sim.Counter(1, ShardCounter.InboundHeld), Is.GreaterThan(0), "63 fit above the reserve; the rest waited");
+            Assert.That(sim.Counter(1, ShardCounter.InboundPoolExhausted), Is.Zero);
+            Assert.That(sim.Counter(1, ShardCounter.MessagesReceivedRemote), Is.EqualTo(70));
+            Assert.That(sim.Instance<Sink>(sink).Received, Is.EqualTo(Enumerable.Range(0, 70)));
             Assert.That(sim.Shard(1).Pool.FreeCount, Is.EqualTo(64));
         });
     }

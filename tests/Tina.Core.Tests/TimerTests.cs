@@ -337,7 +337,7 @@ public sealed class TimerTests
         {
             Assert.That(accepted, Is.Zero, "setup: the isolate is suspended");
             Assert.That(sim.Shard(0).Pool.FreeCount, Is.EqualTo(sim.Shard(0).Pool.Reserve), "setup: only the reserve is left");
-            Assert.That(sim.Counter(0, ShardCounter.InboundPoolExhausted), Is.GreaterThan(0));
+            Assert.That(sim.Counter(0, ShardCounter.InboundHeld), Is.GreaterThan(0), "setup: the 64th post waits in the inbox");
         });
 
         sim.Advance(TimeSpan.FromMilliseconds(5));
@@ -352,7 +352,7 @@ public sealed class TimerTests
             Assert.That(sim.Instance<Timed>(timed).Firings.Select(f => f.Tag), Is.EqualTo(new[] { 42L }));
             Assert.That(sim.Counter(0, ShardCounter.CallsTimedOut), Is.EqualTo(1));
             Assert.That(sim.Shard(0).Pool.FreeCount, Is.EqualTo(64));
-            Assert.That(sim.Instance<Timed>(timed).Pokes, Has.Count.EqualTo(63));
+            Assert.That(sim.Instance<Timed>(timed).Pokes, Has.Count.EqualTo(64), "the held post is delivered once there is room");
         });
     }
 

@@ -19,9 +19,9 @@ public enum ShardCounter
     SendRingFull,
     /// <summary>Sends refused because the target shard was unavailable.</summary>
     SendShardUnavailable,
-    /// <summary>Messages from other shards dropped here because the target mailbox was full.</summary>
+    /// <summary>Calls from other shards failed back here (CallStatus.MailboxFull) because the target mailbox was full.</summary>
     InboundMailboxFull,
-    /// <summary>Messages from other shards dropped here because this shard's pool was exhausted.</summary>
+    /// <summary>Calls from other shards failed back here (CallStatus.PoolExhausted) because this shard's pool was at its reserve.</summary>
     InboundPoolExhausted,
     /// <summary>Messages from other shards dropped here because the target handle was stale.</summary>
     InboundStaleHandle,
@@ -111,6 +111,13 @@ public enum ShardCounter
     SpawnRequestsReceived,
     /// <summary>Calls whose caller was torn down while waiting (rebuild, forced shutdown, a supervisor's strategy).</summary>
     CallsAbandoned,
+    /// <summary>
+    /// Drains of an inbound ring (or the external inbox) that stopped at a one-way message whose target had no room:
+    /// the message stays at the ring's head and the producer is back-pressured with RingFull.
+    /// </summary>
+    InboundHeld,
+    /// <summary>Yields after a RingFull refusal that waited for room in that ring instead of resuming next tick.</summary>
+    RoomWaits,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

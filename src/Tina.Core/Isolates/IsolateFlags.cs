@@ -19,4 +19,6 @@ internal enum IsolateFlags : byte
     ShuttingDown = 16,
     /// <summary>The Cancel/Shutdown notice has not been handed to the isolate yet; it goes before any mail.</summary>
     CancelNotice = 32,
+    /// <summary>Yielded this tick: its Resume waits in the shard's yielded list until the next tick's dispatch.</summary>
+    Yielded = 64,
 }

@@ -40,6 +40,12 @@ internal sealed class SpscRing
     // ---- published tail: written by the producer (release), read by the consumer (acquire) ----
     [FieldOffset(256)] private long _publishedTail;
 
+    // ---- producer-waiting flag: written by the producer (rarely: when a yielder starts or stops waiting for room),
+    // read by the consumer after each EndRead that freed slots, so it can wake a parked producer. Same block as the
+    // tail the consumer already reads. The producer's park re-check follows a process-wide barrier
+    // (ShardSignal.PrepareToPark), so either it sees the consumer's new head or the consumer sees this flag. ----
+    [FieldOffset(264)] private int _producerWaiting;
+
     // ---- consumer-private (written and read only by the consumer thread) ----
     [FieldOffset(384)] private long _consumerHead;        // next sequence to read
     [FieldOffset(392)] private long _consumerCachedTail;  // last _publishedTail the consumer read
@@ -80,6 +86,20 @@ internal sealed class SpscRing
         _producerCachedHead = Volatile.Read(ref _publishedHead);
         return tail - _producerCachedHead < _buffer.Length;
     }
+
+    /// <summary>Producer: slots free now (refreshes its view of the consumer's head).</summary>
+    public int FreeSpace()
+    {
+        long tail = _producerTail;
+        RefreshHead(tail);
+        return (int)(_buffer.Length - (tail - _producerCachedHead));
+    }
+
+    /// <summary>Producer: announce (or withdraw) that something on the producing shard waits for room in this ring.</summary>
+    public void SetProducerWaiting(bool waiting) => Volatile.Write(ref _producerWaiting, waiting ? 1 : 0);
+
+    /// <summary>Consumer: true when the producer waits for room (wake it after freeing slots).</summary>
+    public bool ProducerWaiting => Volatile.Read(ref _producerWaiting) != 0;
 
     /// <summary>Producer: claimed but not yet published envelopes.</summary>
     public long PendingCount => _producerTail - _producerLastPublished;

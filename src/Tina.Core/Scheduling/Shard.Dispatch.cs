@@ -10,9 +10,16 @@ namespace Tina.Scheduling;
 /// handles one message; an isolate with more work goes to the back of its queue, so isolates of a type share their
 /// budget round-robin and no type or isolate starves. Order of what one invocation receives: a ready call outcome,
 /// then a pending Resume, then the oldest mail.
+/// <para>Yield resumes on the next tick, never the same one: a yielding isolate is parked in
+/// <see cref="_yielded"/> and queued at the start of the next dispatch, after this tick has published its outbound
+/// rings and drained its inbound ones. A producer that yields on <see cref="SendResult.RingFull"/> therefore retries
+/// after its earlier sends became visible to the consumer, instead of spinning inside a tick whose ring cannot
+/// change.</para>
 /// </remarks>
 internal sealed partial class Shard
 {
+    private long[] _yielded = System.Array.Empty<long>();   // packed (type, slot) of isolates that yielded this tick
+    private int _yieldedCount;
     private int _currentType = -1;        // type of the isolate being invoked, -1 outside an invocation
     private int _currentSlot;             // its slot
     private Handle _currentHandle;        // its handle
@@ -28,6 +35,16 @@ internal sealed partial class Shard
     private bool Dispatch()
     {
         bool dispatched = false;
+        if (_yieldedCount > 0)
+        {
+            ResumeYielded();
+        }
+
+        if (_roomWaiterCount > 0)
+        {
+            ResumeRoomWaiters();
+        }
+
         int typeCount = _types.Length;
         for (int k = 0; k < typeCount; k++)
         {
@@ -54,6 +71,25 @@ internal sealed partial class Shard
         return dispatched;
     }
 
+    /// <summary>Queues last tick's yielders; one that exited meanwhile is skipped by <see cref="RunOne"/>.</summary>
+    private void ResumeYielded()
+    {
+        for (int i = 0; i < _yieldedCount; i++)
+        {
+            long packed = _yielded[i];
+            IsolateTable table = _types[(int)(packed >> 32)];
+            int slot = (int)packed;
+            ref IsolateMeta meta = ref table.Meta[slot];
+            if ((meta.Flags & IsolateFlags.Yielded) != 0)
+            {
+                meta.Flags &= ~IsolateFlags.Yielded; // cleared by a reallocation too: then the entry is simply stale
+                table.Schedule(slot);
+            }
+        }
+
+        _yieldedCount = 0;
+    }
+
     /// <summary>Invokes one isolate with its next message and applies the effect. False when it had nothing to run.</summary>
     private bool RunOne(IsolateTable table, int slot)
     {
@@ -76,7 +112,7 @@ internal sealed partial class Shard
             meta.Flags &= ~IsolateFlags.ReplyReady;
             message = ref table.ReplySlots[slot];
         }
-        else if ((meta.Flags & IsolateFlags.ResumePending) != 0)
+        else if ((meta.Flags & (IsolateFlags.ResumePending | IsolateFlags.Yielded)) == IsolateFlags.ResumePending)
         {
             meta.Flags &= ~IsolateFlags.ResumePending;
             message = ref _resumeMessage;
@@ -98,6 +134,7 @@ internal sealed partial class Shard
         _currentCaller = message.SourceHandle;
         _currentCorrelation = message.Correlation;
         _currentCallResolved = false;
+        _refusedRing = -1;
         _runtime.Observer?.OnDispatch(Id, self, in message);
 
         Effect effect;
@@ -187,8 +224,22 @@ internal sealed partial class Shard
                 ScheduleIfWork(table, slot);
                 break;
             case EffectKind.Yield:
-                table.Meta[slot].Flags |= IsolateFlags.ResumePending;
-                table.Schedule(slot);
+                ref IsolateMeta yielder = ref table.Meta[slot];
+                yielder.Flags |= IsolateFlags.ResumePending;
+                if ((yielder.Flags & IsolateFlags.Yielded) == 0)
+                {
+                    // Listed at most once per tick (the flag), so the list never holds more than the slot count.
+                    yielder.Flags |= IsolateFlags.Yielded;
+                    long packed = ((long)table.TypeIndex << 32) | (uint)slot;
+                    if (_refusedRing >= 0)
+                    {
+                        AddRoomWaiter(packed, _refusedRing); // refused by a full ring: resume when it has room
+                    }
+                    else
+                    {
+                        _yielded[_yieldedCount++] = packed;
+                    }
+                }
                 break;
             case EffectKind.Call:
                 if (!_callStaged)

@@ -4,13 +4,43 @@ using Tina.Messaging;
 namespace Tina.Scheduling;
 
 /// <remarks>
-/// Inbound delivery. Each tick drains every inbound ring up to what its producer had published when the drain
-/// began (bounded by the ring capacity), starting from a rotating source, then the external inbox. A message
-/// that cannot be delivered is dropped here and counted by reason; a dropped call is failed back to its caller at
-/// once, so the caller does not wait for its timeout.
+/// <para>Inbound delivery. Each tick drains every inbound ring up to what its producer had published when the drain
+/// began (bounded by the ring capacity), starting from a rotating source, then the external inbox.</para>
+/// <para>Back-pressure, not loss. A one-way message whose target mailbox is full (or whose delivery finds this
+/// shard's pool at its reserve) is not dropped: the drain of that ring stops at it and it stays at the ring's head
+/// (<see cref="_inboundHeld"/>), so the ring fills and its producer learns <see cref="SendResult.RingFull"/> at the
+/// send site. The target makes room only by running on this shard (or by exiting, which makes the held message
+/// stale), so a held ring is not counted as pending work for the park decision; the tick after the target ran
+/// retries it. A call to a full mailbox is not held: it fails back at once (<see cref="CallStatus.MailboxFull"/>),
+/// which is what a caller that sheds load wants. A message to a target that has exited is dropped and counted
+/// (its watchers and callers learn of the exit as usual).</para>
 /// </remarks>
 internal sealed partial class Shard
 {
+    // [source shard] true while that ring's head waits for room at its target; written and read by this shard only.
+    private bool[] _inboundHeld = System.Array.Empty<bool>();
+    private bool _externalHeld;   // the same for the external inbox
+
+    /// <summary>True when a ring (or the external inbox) has published envelopes this shard can take now.</summary>
+    private bool HasDeliverableInbound()
+    {
+        if (!_externalHeld && _external.Ring.HasPublished())
+        {
+            return true;
+        }
+
+        for (int source = 0; source < _inbound.Length; source++)
+        {
+            SpscRing? ring = _inbound[source];
+            if (ring is not null && !_inboundHeld[source] && ring.HasPublished())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private bool DrainInbound()
     {
         bool received = false;
@@ -24,9 +54,13 @@ internal sealed partial class Shard
             }
 
             SpscRing? ring = _inbound[source];
-            if (ring is not null && DrainRing(ring) > 0)
+            if (ring is not null && DrainRing(ring, out _inboundHeld[source]) > 0)
             {
                 received = true;
+                if (ring.ProducerWaiting)
+                {
+                    _peers[source].Signal.Wake(); // its yielder waits for the room this drain just made
+                }
             }
         }
 
@@ -36,7 +70,7 @@ internal sealed partial class Shard
 
     private bool DrainExternal()
     {
-        int received = DrainRing(_external.Ring);
+        int received = DrainRing(_external.Ring, out _externalHeld);
         if (received == 0)
         {
             return false;
@@ -46,78 +80,102 @@ internal sealed partial class Shard
         return true;
     }
 
-    /// <summary>Delivers what the ring's producer had published when the drain began; returns how many.</summary>
-    private int DrainRing(SpscRing ring)
+    /// <summary>
+    /// Delivers what the ring's producer had published when the drain began, stopping at a message that must wait
+    /// for room (<paramref name="held"/> is then true and that message stays at the head); returns how many were taken.
+    /// </summary>
+    private int DrainRing(SpscRing ring, out bool held)
     {
         int available = ring.BeginRead();
-        for (int i = 0; i < available; i++)
+        int taken = 0;
+        held = false;
+        while (taken < available)
         {
-            DeliverInbound(ref ring.ReadAt(i));
+            if (!DeliverInbound(ref ring.ReadAt(taken)))
+            {
+                held = true;
+                Counters.Increment(ShardCounter.InboundHeld);
+                break;
+            }
+
+            taken++;
         }
 
-        ring.EndRead(available);
-        return available;
+        ring.EndRead(taken);
+        return taken;
     }
 
-    /// <summary>Delivers one envelope that arrived from another shard or from outside.</summary>
-    private void DeliverInbound(ref Message envelope)
+    /// <summary>
+    /// Delivers one envelope that arrived from another shard or from outside. False when it is a one-way message
+    /// whose target has no room now: the caller leaves it in the ring and stops the drain.
+    /// </summary>
+    private bool DeliverInbound(ref Message envelope)
     {
         if (Status == ShardStatus.Quarantined)
         {
             DropWhileQuarantined(ref envelope);
-            return;
+            return true;
         }
 
         switch (envelope.KindValue)
         {
             case MessageKind.WatchRequest:
                 AddWatch(envelope.TargetHandle, envelope.SourceHandle);
-                return;
+                return true;
             case MessageKind.CancelRequest:
                 CancelIfParent(envelope.TargetHandle, envelope.SourceHandle, (int)envelope.ReadWord0());
-                return;
+                return true;
             case MessageKind.Down:
                 DeliverSystemEnvelope(ref envelope);
-                return;
+                return true;
             case MessageKind.Reply:
                 AcceptReply(in envelope);
-                return;
+                return true;
             case MessageKind.SpawnRequest:
                 SpawnFromRequest(ref envelope);
-                return;
+                return true;
             case MessageKind.BufferRelease:
                 Buffers.AcceptRelease(in envelope);
-                return;
+                return true;
             default:
-                DeliverToMailbox(ref envelope);
-                return;
+                return DeliverToMailbox(ref envelope);
         }
     }
 
-    private void DeliverToMailbox(ref Message envelope)
+    private bool DeliverToMailbox(ref Message envelope)
     {
         if (!TryResolve(envelope.TargetHandle, out IsolateTable table, out int slot))
         {
             Counters.Increment(ShardCounter.InboundStaleHandle);
             FailDroppedCall(ref envelope, CallStatus.StaleHandle);
-            return;
+            return true;
         }
 
         var writer = new CopyWriter(ref envelope);
-        switch (DeliverUserCore(table, slot, envelope.TargetHandle, ref writer))
+        SendResult delivered = DeliverUserCore(table, slot, envelope.TargetHandle, ref writer);
+        if (delivered == SendResult.Ok)
         {
-            case SendResult.Ok:
-                Counters.Increment(ShardCounter.MessagesReceivedRemote);
-                return;
-            case SendResult.MailboxFull:
-                Counters.Increment(ShardCounter.InboundMailboxFull);
-                FailDroppedCall(ref envelope, CallStatus.MailboxFull);
-                return;
-            default:
-                Counters.Increment(ShardCounter.InboundPoolExhausted);
-                FailDroppedCall(ref envelope, CallStatus.PoolExhausted);
-                return;
+            Counters.Increment(ShardCounter.MessagesReceivedRemote);
+            return true;
         }
+
+        if (envelope.KindValue != MessageKind.Call)
+        {
+            return false; // held at the ring's head until the target makes room (see the remarks)
+        }
+
+        if (delivered == SendResult.MailboxFull)
+        {
+            Counters.Increment(ShardCounter.InboundMailboxFull);
+            FailDroppedCall(ref envelope, CallStatus.MailboxFull);
+        }
+        else
+        {
+            Counters.Increment(ShardCounter.InboundPoolExhausted);
+            FailDroppedCall(ref envelope, CallStatus.PoolExhausted);
+        }
+
+        return true;
     }
 
     /// <summary>A quarantined shard dispatches nothing: calls fail back at once, everything else is dropped and counted.</summary>

@@ -165,7 +165,7 @@ internal sealed partial class Shard
             Counters.Increment(ShardCounter.TeardownDrops);
         }
 
-        meta.Flags &= ~(IsolateFlags.ReplyReady | IsolateFlags.ResumePending | IsolateFlags.Cancelling | IsolateFlags.ShuttingDown);
+        meta.Flags &= ~(IsolateFlags.ReplyReady | IsolateFlags.ResumePending | IsolateFlags.Yielded | IsolateFlags.Cancelling | IsolateFlags.ShuttingDown);
         int reclaimed = ReclaimBuffers(self);
         if (reclaimed > 0)
         {

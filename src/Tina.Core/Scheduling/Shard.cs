@@ -57,10 +57,15 @@ internal sealed partial class Shard
         _resolutionNanoseconds = spec.TimerResolution.Ticks * 100;
         _dispatchQuantum = spec.DispatchQuantum;
         _types = new IsolateTable[spec.Isolates.Count];
+        int totalSlots = 0;
         for (int i = 0; i < _types.Length; i++)
         {
             _types[i] = spec.Isolates[i].CreateTable(i);
+            totalSlots += _types[i].SlotCount;
         }
+
+        _yielded = new long[Math.Max(1, totalSlots)];
+        AllocateRoomWaiters(Math.Max(1, totalSlots));
 
         Pool = new MessagePool(spec.MessagePoolCapacity);
         _outbound = new SpscRing?[spec.ShardCount];
@@ -126,6 +131,7 @@ internal sealed partial class Shard
     public void Connect(Shard[] peers, SpscRing?[] outbound, SpscRing?[] inbound)
     {
         _peers = peers;
+        _inboundHeld = new bool[peers.Length];
         AllocatePendingReleases(peers.Length, Buffers.Count);
         Array.Copy(outbound, _outbound, outbound.Length);
         Array.Copy(inbound, _inbound, inbound.Length);
@@ -166,9 +172,14 @@ internal sealed partial class Shard
         return worked || HasRunnable();
     }
 
-    /// <summary>True when any isolate is queued to run.</summary>
+    /// <summary>True when any isolate is queued to run (or yielded and resumes next tick).</summary>
     public bool HasRunnable()
     {
+        if (_yieldedCount > 0)
+        {
+            return true;
+        }
+
         foreach (IsolateTable table in _types)
         {
             if (table.RunQueueCount > 0)
@@ -187,18 +198,13 @@ internal sealed partial class Shard
     /// </summary>
     public bool HasPendingWork()
     {
-        if (HasRunnable() || _external.Ring.HasPublished() || _pendingReleaseCount > 0
+        // A held ring (its head waits for room at a target on this shard) is not work: only this shard's own
+        // dispatch makes that room, and the tick after it retries the ring.
+        if (HasRunnable() || _pendingReleaseCount > 0 || HasDeliverableInbound()
+            || (_roomWaiterCount > 0 && AnyRoomWaiterReady())
             || (_reactor is not null && _reactor.HasCompletions()))
         {
             return true;
-        }
-
-        foreach (SpscRing? ring in _inbound)
-        {
-            if (ring is not null && ring.HasPublished())
-            {
-                return true;
-            }
         }
 
         return Timers.NextDeadlineTick() <= _clock.NowNanoseconds / _resolutionNanoseconds;
@@ -212,6 +218,11 @@ internal sealed partial class Shard
     {
         long deadline = Timers.NextDeadlineTick();
         long due = deadline == long.MaxValue ? long.MaxValue : deadline * _resolutionNanoseconds;
+        if (_roomWaiterCount > 0)
+        {
+            due = Math.Min(due, EarliestRoomWaitDeadline());
+        }
+
         if (_reactor is not null)
         {
             due = Math.Min(due, _reactor.NextDeadlineNanoseconds);
