@@ -94,9 +94,21 @@ internal abstract class IsolateTable
     /// <summary>Drops the instance in <paramref name="slot"/> so its state cannot leak into the next occupant.</summary>
     protected abstract void Destroy(int slot);
 
-    /// <summary>Takes a free slot (LIFO) and constructs an instance, or returns -1 when all slots are live.</summary>
-    public int TryAllocate()
+    /// <summary>What <see cref="TryAllocate"/> returns when the constructor of the isolate type threw.</summary>
+    public const int ConstructorFailed = -2;
+
+    /// <summary>
+    /// Takes a free slot (LIFO) and constructs an instance. Returns -1 when all slots are live, or
+    /// <see cref="ConstructorFailed"/> with the exception when the type's constructor threw.
+    /// </summary>
+    /// <remarks>
+    /// The instance is constructed while the slot is still on the free list: user code (the constructor) may throw,
+    /// and a throw must leave the table exactly as it was (slot free, generation and <see cref="LiveCount"/>
+    /// unchanged, no half-built instance), so nothing a constructor does escapes the shard's tick.
+    /// </remarks>
+    public int TryAllocate(out Exception? failure)
     {
+        failure = null;
         int slot = _freeHead;
         if (slot < 0)
         {
@@ -105,6 +117,20 @@ internal abstract class IsolateTable
 
         ref IsolateMeta meta = ref Meta[slot];
         Debug.Assert(meta.State == IsolateState.Free, "free list holds a live slot");
+        Debug.Assert(meta.MailboxCount == 0, "a free slot holds mail: its pool slots would leak");
+        try
+        {
+            Construct(slot);
+        }
+#pragma warning disable CA1031 // let it crash: a throwing constructor fails this spawn only
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Destroy(slot);
+            failure = exception;
+            return ConstructorFailed;
+        }
+
         _freeHead = meta.NextFree;
         meta.NextFree = -1;
         meta.State = IsolateState.Receiving;
@@ -118,7 +144,6 @@ internal abstract class IsolateTable
         meta.CancelReason = 0;
         meta.Flags &= IsolateFlags.InRunQueue; // a stale run-queue entry may still be queued; keep its flag
         LiveCount++;
-        Construct(slot);
         return slot;
     }
 

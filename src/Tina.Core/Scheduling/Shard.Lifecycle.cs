@@ -54,7 +54,16 @@ internal sealed partial class Shard
         }
 
         IsolateTable table = _types[typeIndex];
-        int slot = table.TryAllocate();
+        int slot = table.TryAllocate(out Exception? constructorFailure);
+        if (slot == IsolateTable.ConstructorFailed)
+        {
+            // The constructor is user code: its throw ends this spawn as a Panicked start would, and nothing else.
+            Counters.Increment(ShardCounter.SpawnFailures);
+            Counters.Increment(ShardCounter.IsolatesPanicked);
+            Log(TinaLogLevel.Error, Handle.None, constructorFailure?.Message ?? "isolate constructor threw", typeIndex, 0);
+            return new SpawnResult(Handle.None, SpawnStatus.ConstructorFailed);
+        }
+
         if (slot < 0)
         {
             Counters.Increment(ShardCounter.SpawnFailures);
