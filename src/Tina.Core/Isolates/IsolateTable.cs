@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Threading;
 
 namespace Tina.Isolates;
 
@@ -48,6 +49,7 @@ internal abstract class IsolateTable
             Meta[slot].Generation = 1;
             Meta[slot].TimerHead = -1;
             Meta[slot].WatchHead = -1;
+            Meta[slot].WatchingHead = -1;
             Meta[slot].SupervisorNode = -1;
             Meta[slot].NextFree = slot + 1 < SlotCount ? slot + 1 : -1;
         }
@@ -152,10 +154,15 @@ internal abstract class IsolateTable
     {
         ref IsolateMeta meta = ref Meta[slot];
         Debug.Assert(meta.State != IsolateState.Free, "double release");
-        Debug.Assert(meta.MailboxCount == 0 && meta.OwedCount == 0 && meta.TimerHead < 0 && meta.WatchHead < 0, "released with work attached");
+        Debug.Assert(
+            meta.MailboxCount == 0 && meta.OwedCount == 0 && meta.TimerHead < 0 && meta.WatchHead < 0 && meta.WatchingHead < 0,
+            "released with work attached");
         Destroy(slot);
         meta.State = IsolateState.Free;
-        meta.Generation = Handle.NextGeneration(meta.Generation);
+
+        // Volatile: other shards read generations (HasDefinitelyExited) to prove a handle stale. Only this shard writes
+        // them, and a generation never returns to an old value short of a 2^32 wrap, so a mismatch they read is final.
+        Volatile.Write(ref meta.Generation, Handle.NextGeneration(meta.Generation));
         meta.Flags &= IsolateFlags.InRunQueue;
         meta.Parent = Handle.None;
         meta.NextFree = _freeHead;
