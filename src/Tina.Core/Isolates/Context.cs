@@ -142,9 +142,18 @@ public ref struct Context
     /// <summary>
     /// Watches any isolate, local or remote: when it exits this isolate gets one <see cref="MessageKind.Down"/>
     /// message (payload <see cref="Down"/>); a stale handle answers Down at once. False when the watch table is full
-    /// (or the ring to a remote shard is).
+    /// (or the ring to a remote shard is), and for this isolate itself (it cannot be told of its own exit). A remote
+    /// shard whose table is full answers with a Down whose <see cref="Down.Refused"/> is set. A watch ends when
+    /// its Down is sent, when <see cref="Unwatch(Handle)"/> removes it, or when this isolate exits.
     /// </summary>
     public readonly bool Watch(Handle target) => _shard.Watch(target);
+
+    /// <summary>
+    /// Removes every watch this isolate holds on <paramref name="target"/>. Locally, true when there was one; for a
+    /// remote target, true when the request was sent (false when the ring to its shard is full or the shard is not
+    /// running). A Down already sent is not recalled: it may still arrive.
+    /// </summary>
+    public readonly bool Unwatch(Handle target) => _shard.Unwatch(target);
 
     /// <summary>
     /// Cancels an isolate this isolate spawned: it gets a <see cref="MessageKind.Cancel"/> message before its other

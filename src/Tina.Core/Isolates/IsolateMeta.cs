@@ -17,6 +17,7 @@ internal struct IsolateMeta
     public int SupervisorNode;       // the supervisor node that owns it, -1 = unsupervised
     public int ChildIndex;           // its slot in that supervisor's children
     public int WatchHead;            // first watch entry on this isolate, -1 = none
+    public int WatchingHead;         // first watch entry this isolate holds on an isolate of its own shard, -1 = none
     public int CancelReason;         // reason code while cancelling
     public uint IoSequence;          // names the isolate's current I/O operation; bumped on submit, timeout, cancel, exit
     public TimerId IoTimer;          // timeout of the operation in flight

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Threading;
 
 namespace Tina.Isolates;
 
@@ -48,6 +49,7 @@ internal abstract class IsolateTable
             Meta[slot].Generation = 1;
             Meta[slot].TimerHead = -1;
             Meta[slot].WatchHead = -1;
+            Meta[slot].WatchingHead = -1;
             Meta[slot].SupervisorNode = -1;
             Meta[slot].NextFree = slot + 1 < SlotCount ? slot + 1 : -1;
         }
@@ -94,9 +96,21 @@ internal abstract class IsolateTable
     /// <summary>Drops the instance in <paramref name="slot"/> so its state cannot leak into the next occupant.</summary>
     protected abstract void Destroy(int slot);
 
-    /// <summary>Takes a free slot (LIFO) and constructs an instance, or returns -1 when all slots are live.</summary>
-    public int TryAllocate()
+    /// <summary>What <see cref="TryAllocate"/> returns when the constructor of the isolate type threw.</summary>
+    public const int ConstructorFailed = -2;
+
+    /// <summary>
+    /// Takes a free slot (LIFO) and constructs an instance. Returns -1 when all slots are live, or
+    /// <see cref="ConstructorFailed"/> with the exception when the type's constructor threw.
+    /// </summary>
+    /// <remarks>
+    /// The instance is constructed while the slot is still on the free list: user code (the constructor) may throw,
+    /// and a throw must leave the table exactly as it was (slot free, generation and <see cref="LiveCount"/>
+    /// unchanged, no half-built instance), so nothing a constructor does escapes the shard's tick.
+    /// </remarks>
+    public int TryAllocate(out Exception? failure)
     {
+        failure = null;
         int slot = _freeHead;
         if (slot < 0)
         {
@@ -105,6 +119,20 @@ internal abstract class IsolateTable
 
         ref IsolateMeta meta = ref Meta[slot];
         Debug.Assert(meta.State == IsolateState.Free, "free list holds a live slot");
+        Debug.Assert(meta.MailboxCount == 0, "a free slot holds mail: its pool slots would leak");
+        try
+        {
+            Construct(slot);
+        }
+#pragma warning disable CA1031 // let it crash: a throwing constructor fails this spawn only
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Destroy(slot);
+            failure = exception;
+            return ConstructorFailed;
+        }
+
         _freeHead = meta.NextFree;
         meta.NextFree = -1;
         meta.State = IsolateState.Receiving;
@@ -118,7 +146,6 @@ internal abstract class IsolateTable
         meta.CancelReason = 0;
         meta.Flags &= IsolateFlags.InRunQueue; // a stale run-queue entry may still be queued; keep its flag
         LiveCount++;
-        Construct(slot);
         return slot;
     }
 
@@ -127,10 +154,15 @@ internal abstract class IsolateTable
     {
         ref IsolateMeta meta = ref Meta[slot];
         Debug.Assert(meta.State != IsolateState.Free, "double release");
-        Debug.Assert(meta.MailboxCount == 0 && meta.OwedCount == 0 && meta.TimerHead < 0 && meta.WatchHead < 0, "released with work attached");
+        Debug.Assert(
+            meta.MailboxCount == 0 && meta.OwedCount == 0 && meta.TimerHead < 0 && meta.WatchHead < 0 && meta.WatchingHead < 0,
+            "released with work attached");
         Destroy(slot);
         meta.State = IsolateState.Free;
-        meta.Generation = Handle.NextGeneration(meta.Generation);
+
+        // Volatile: other shards read generations (HasDefinitelyExited) to prove a handle stale. Only this shard writes
+        // them, and a generation never returns to an old value short of a 2^32 wrap, so a mismatch they read is final.
+        Volatile.Write(ref meta.Generation, Handle.NextGeneration(meta.Generation));
         meta.Flags &= IsolateFlags.InRunQueue;
         meta.Parent = Handle.None;
         meta.NextFree = _freeHead;

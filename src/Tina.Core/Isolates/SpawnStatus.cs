@@ -19,4 +19,9 @@ public enum SpawnStatus : byte
     UnknownGroup = 6,
     /// <summary>The runtime is shutting down or the shard is quarantined.</summary>
     NotAccepting = 7,
+    /// <summary>
+    /// The isolate type's constructor threw. Nothing was spawned (no slot taken, no handle issued); the exception is
+    /// logged, and counted as a spawn failure and a panic. Under supervision it counts as a restart.
+    /// </summary>
+    ConstructorFailed = 8,
 }

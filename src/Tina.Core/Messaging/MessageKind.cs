@@ -32,4 +32,6 @@ public enum MessageKind : byte
     WatchRequest = 18,
     /// <summary>Internal: a parent on another shard cancels its child.</summary>
     CancelRequest = 19,
+    /// <summary>Internal: remove the watches the source holds on an isolate of the receiving shard.</summary>
+    UnwatchRequest = 20,
 }

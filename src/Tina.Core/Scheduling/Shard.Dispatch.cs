@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Tina.Isolates;
 
@@ -171,12 +172,7 @@ internal sealed partial class Shard
 
         if (failure is not null)
         {
-            _callStaged = false;
-            if (_ioStaged)
-            {
-                DropStagedIo(table, slot, self);
-            }
-
+            ClearStaged(table, slot, self);
             Exit(table, slot, self, ExitOutcome.Panicked, 0, failure);
         }
         else
@@ -184,6 +180,8 @@ internal sealed partial class Shard
             Apply(table, slot, self, effect);
         }
 
+        // Staged state belongs to one invocation: whatever the effect did, none of it may reach the next isolate.
+        Debug.Assert(!_callStaged && !_ioStaged, "staged state outlived its invocation");
         _currentType = -1;
         _currentHandle = Handle.None;
         _currentKind = MessageKind.User;
@@ -194,9 +192,19 @@ internal sealed partial class Shard
     private void Apply(IsolateTable table, int slot, Handle self, Effect effect)
     {
         _runtime.Observer?.OnEffect(Id, self, effect);
+        if (_ioStaged && _callStaged)
+        {
+            // Both staged (an I/O method and Context.Call in one invocation): whichever effect came back, the other
+            // one was not returned. Both are cleared before the exit, so neither outlives this invocation.
+            ClearStaged(table, slot, self);
+            Exit(table, slot, self, ExitOutcome.Panicked, 0,
+                new InvalidOperationException("A handler staged both a call and an I/O operation; it may return only one Effect."));
+            return;
+        }
+
         if (_ioStaged && effect.Kind != EffectKind.Io)
         {
-            DropStagedIo(table, slot, self);
+            ClearStaged(table, slot, self);
             Exit(table, slot, self, ExitOutcome.Panicked, 0,
                 new InvalidOperationException("An I/O method staged an operation but the handler did not return its Effect."));
             return;
@@ -204,7 +212,7 @@ internal sealed partial class Shard
 
         if (_callStaged && effect.Kind != EffectKind.Call)
         {
-            _callStaged = false;
+            ClearStaged(table, slot, self);
             Exit(table, slot, self, ExitOutcome.Panicked, 0,
                 new InvalidOperationException("Context.Call staged a call but the handler did not return its Effect."));
             return;
@@ -271,6 +279,19 @@ internal sealed partial class Shard
                 Exit(table, slot, self, ExitOutcome.Panicked, 0,
                     new NotSupportedException($"Effect {effect.Kind} is not supported by this shard (no I/O backend)."));
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Forgets everything the current invocation staged (a call, an I/O operation, which the reactor drops unsubmitted):
+    /// called on every path that ends an invocation without applying the staged effect, before the isolate exits.
+    /// </summary>
+    private void ClearStaged(IsolateTable table, int slot, Handle self)
+    {
+        _callStaged = false;
+        if (_ioStaged)
+        {
+            DropStagedIo(table, slot, self);
         }
     }
 

@@ -122,6 +122,9 @@ internal sealed partial class Shard
             case MessageKind.WatchRequest:
                 AddWatch(envelope.TargetHandle, envelope.SourceHandle);
                 return true;
+            case MessageKind.UnwatchRequest:
+                RemoveLocalWatches(envelope.TargetHandle, envelope.SourceHandle);
+                return true;
             case MessageKind.CancelRequest:
                 CancelIfParent(envelope.TargetHandle, envelope.SourceHandle, (int)envelope.ReadWord0());
                 return true;
@@ -192,6 +195,8 @@ internal sealed partial class Shard
             case MessageKind.WatchRequest:
                 SendDown(envelope.SourceHandle, new Down(envelope.TargetHandle, ExitOutcome.Cancelled, 0, WasStale: true));
                 return;
+            case MessageKind.UnwatchRequest:
+                return; // a quarantined shard holds no watches
             default:
                 Counters.Increment(ShardCounter.QuarantineDrops);
                 FailDroppedCall(ref envelope, CallStatus.ShardUnavailable);

@@ -54,7 +54,16 @@ internal sealed partial class Shard
         }
 
         IsolateTable table = _types[typeIndex];
-        int slot = table.TryAllocate();
+        int slot = table.TryAllocate(out Exception? constructorFailure);
+        if (slot == IsolateTable.ConstructorFailed)
+        {
+            // The constructor is user code: its throw ends this spawn as a Panicked start would, and nothing else.
+            Counters.Increment(ShardCounter.SpawnFailures);
+            Counters.Increment(ShardCounter.IsolatesPanicked);
+            Log(TinaLogLevel.Error, Handle.None, constructorFailure?.Message ?? "isolate constructor threw", typeIndex, 0);
+            return new SpawnResult(Handle.None, SpawnStatus.ConstructorFailed);
+        }
+
         if (slot < 0)
         {
             Counters.Increment(ShardCounter.SpawnFailures);
@@ -174,6 +183,17 @@ internal sealed partial class Shard
 
         CountExit(self, outcome, reason, exception);
         NotifyWatchers(ref meta.WatchHead, self, outcome, reason);
+        ReclaimWatching(ref meta.WatchingHead);
+
+        // Nothing may stay queued to a slot being freed: the next TryAllocate would zero the count and its pool slots
+        // would be lost for good. Nothing should arrive after the drain above (a self-watch is refused, Downs skip
+        // the exiting isolate), but whatever did is returned here, never dropped silently.
+        while (meta.MailboxCount > 0)
+        {
+            Pool.Return(table.MailboxPop(slot));
+            Counters.Increment(ShardCounter.TeardownDrops);
+        }
+
         table.Release(slot);
         _runtime.Observer?.OnExit(Id, self, outcome, reason);
         _currentHandle = previous;

@@ -72,7 +72,11 @@ internal sealed partial class Shard
         }
 
         _supervisionStarted = true;
-        if (_nodes.Length > 0)
+
+        // A shutdown (or quarantine) that reached this shard before its first tick: the tree never starts. Starting
+        // it would only have its spawns refused (NotAccepting), each charged as a restart, until the root escalated
+        // and the shard was rebuilt and quarantined; there is nothing to drain in a tree that never ran.
+        if (_nodes.Length > 0 && AcceptsNewWork)
         {
             StartGroup(_nodes[0]);
         }
@@ -119,6 +123,13 @@ internal sealed partial class Shard
                 slot.Current = result.Handle;
                 slot.Running = true;
                 return true;
+            }
+
+            if (result.Status == SpawnStatus.NotAccepting)
+            {
+                // Shutting down or quarantined: the start was refused, not failed. Nothing is charged and the child
+                // stays down (no restart happens in either state anyway).
+                return false;
             }
 
             if (!TryChargeRestart(node))
@@ -406,7 +417,7 @@ internal sealed partial class Shard
             ClearDynamic(node);
         }
 
-        if (_nodes.Length > 0)
+        if (_nodes.Length > 0 && AcceptsNewWork)
         {
             StartGroup(_nodes[0]);
         }
