@@ -21,7 +21,7 @@ public enum IoCounter
     ConnectionsOpened,
     /// <summary>Table entries freed after a close or detach.</summary>
     ConnectionsClosed,
-    /// <summary>Listen, Connect or Adopt refused because the connection table was full.</summary>
+    /// <summary>Listen, Connect or Adopt refused, or a one-shot accept paused, because the connection table was full.</summary>
     ConnectionTableFull,
     /// <summary>Bytes that a receive brought in after it was abandoned, kept for the connection's next receive.</summary>
     LateReceivesKept,
@@ -43,6 +43,17 @@ public enum IoCounter
     ReceiveBuffersExhausted,
     /// <summary>Receives served by a one-shot receive into the reactor's pool because the provided-buffer ring was empty.</summary>
     ReceiveFallbacks,
+    /// <summary>
+    /// Times a listener's multishot accept was paused (its arm cancelled): its queue of accepted connections reached
+    /// the high-water mark (the listen backlog), or the connection table was truly full under
+    /// <see cref="AcceptOverflowPolicy.Pause"/>. It is re-armed once the queue is down to the low-water mark.
+    /// </summary>
+    AcceptPauses,
+    /// <summary>
+    /// Connections the kernel had accepted that the reactor closed on purpose because the connection table was truly
+    /// full (<see cref="AcceptOverflowPolicy.Close"/>; under Pause only if a listener's queue could hold no more).
+    /// </summary>
+    AcceptsRefusedTableFull,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

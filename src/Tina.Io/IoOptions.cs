@@ -63,6 +63,15 @@ public sealed class IoOptions
     /// </summary>
     public TimeSpan AcceptBackoff { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// What a listener does when the connection table is truly full (every entry in use or promised to a connection
+    /// already accepted). Default <see cref="Io.AcceptOverflowPolicy.Pause"/>: stop accepting and leave new connections in
+    /// the kernel's backlog; <see cref="Io.AcceptOverflowPolicy.Close"/> closes them instead. Either way a connection the
+    /// kernel accepted while there was room is never closed by the reactor, and refusals are counted
+    /// (<see cref="IoCounter.AcceptPauses"/>, <see cref="IoCounter.AcceptsRefusedTableFull"/>) and logged at most once a second.
+    /// </summary>
+    public AcceptOverflowPolicy AcceptOverflowPolicy { get; set; } = AcceptOverflowPolicy.Pause;
+
     /// <summary>Set TCP_NODELAY on accepted and connected sockets. Default true (request/response latency over batching).</summary>
     public bool NoDelay { get; set; } = true;
 
@@ -87,6 +96,11 @@ public sealed class IoOptions
         if (!Enum.IsDefined(Backend))
         {
             throw new TinaConfigurationException(nameof(Backend), Backend.ToString(), "must be Auto, IoUring, Epoll, Iocp or Simulated");
+        }
+
+        if (!Enum.IsDefined(AcceptOverflowPolicy))
+        {
+            throw new TinaConfigurationException(nameof(AcceptOverflowPolicy), AcceptOverflowPolicy.ToString(), "must be Pause or Close");
         }
 
         Range(nameof(ConnectionCapacity), ConnectionCapacity, 1, ConnectionCapacityMax);

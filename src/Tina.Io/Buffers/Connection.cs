@@ -21,10 +21,11 @@ internal struct Connection
     public int NextFree;            // free-list link while Free
 
     // Listener with multishot accept (io_uring): see IoReactor.Multishot.cs.
-    public MultishotArm AcceptArm;  // the AcceptMultishot armed on it (cancelled when the queue is full, or closing)
+    public MultishotArm AcceptArm;  // the AcceptMultishot armed on it (cancelled at the high-water mark, overload, or closing)
     public long AcceptRearmAt;      // EMFILE/ENFILE ended the arm: no re-arm before this time
-    public int[]? AcceptQueue;      // descriptors accepted while no isolate waited (ring; kept when the entry is reused)
-    public int AcceptQueueCapacity; // the listen backlog, clamped: a burst the backlog held fits the queue
+    public int[]? AcceptQueue;      // descriptors accepted while no isolate waited (ring; grows; kept when the entry is reused)
+    public int AcceptHighWater;     // the listen backlog, clamped: the queue length that pauses the arm
+    public bool AcceptPaused;       // paused at the high-water mark or on overload: re-armed at the low-water mark
     public int AcceptQueueHead;
     public int AcceptQueueCount;
 

@@ -28,6 +28,7 @@ internal sealed unsafe partial class IoReactor
         c.AcceptRearmAt = 0;
         c.AcceptQueueHead = 0;
         c.AcceptQueueCount = 0;
+        c.AcceptPaused = false;
         c.ReceiveArm.Cancelled = false;
         c.ReceiveError = 0;
         c.HeldHead = -1;

@@ -190,7 +190,7 @@ internal sealed unsafe partial class IoReactor
         }
 
         Install(index, descriptor, ConnectionState.Listener, op.Isolate);
-        _table[index].AcceptQueueCapacity = Math.Clamp(op.Backlog, AcceptQueueMinimum, AcceptQueueMaximum);
+        _table[index].AcceptHighWater = Math.Clamp(op.Backlog, AcceptQueueMinimum, AcceptQueueMaximum);
         SocketHandle listener = HandleOf(index);
         if (!Deliver(op.Isolate, op.Sequence, new IoCompletion(IoOperation.Listen, IoResult.FromBytes(0), listener, 0, -1, 0)))
         {

@@ -53,6 +53,11 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     private readonly long _acceptBackoffNanoseconds;
     private readonly int _batchSize;
     private readonly bool _multishotAccept;          // the backend runs AcceptMultishot: one arm per listener
+    private readonly AcceptOverflowPolicy _acceptOverflow; // what a multishot accept does when the table is truly full
+    private readonly int _acceptQueueLimit;          // most descriptors one listener's queue may hold (table + slack)
+    private int _acceptQueuedTotal;                  // descriptors queued on every listener: each is promised an entry
+    private long _overloadLogAt;                     // no overload warning before this time (one per interval)
+    private long _overloadSinceLog;                  // refusals and pauses since the last overload warning
     private readonly ProvidedBufferLedger? _provided;  // the backend's provided receive buffers; null: one-shot receives
     private readonly int _heldPerConnectionMax;      // provided buffers one connection may hold before its arm pauses
     private StagedOp[] _staged;                      // operations staged this tick (and carried ones), in order
@@ -74,6 +79,8 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _addresses = (byte*)NativeMemory.AllocZeroed((nuint)options.ConnectionCapacity * AddressStride);
         _batchSize = options.SubmissionBatchSize;
         _multishotAccept = (backend.Capabilities & IoBackendCapabilities.MultishotAccept) != 0;
+        _acceptOverflow = options.AcceptOverflowPolicy;
+        _acceptQueueLimit = options.ConnectionCapacity + AcceptQueueMaximum;
         _completions = new IoCompletionEntry[_batchSize];
         _staged = new StagedOp[Math.Min(_batchSize, 64)];
         _pending = new IoSubmission[_batchSize];

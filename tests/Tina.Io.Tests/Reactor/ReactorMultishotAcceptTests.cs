@@ -84,28 +84,6 @@ public sealed class ReactorMultishotAcceptTests
     }
 
     [Test]
-    public void Queue_WhenFull_CancelsTheArm_ClosesAndCountsTheExtra_ThenReArmsWhenDrained()
-    {
-        _backend.Complete(Arm, 500, IoCompletionFlags.More); // the isolate's one Accept
-        Run(3);
-        ulong arm = Arm;
-        int capacity = IoContextExtensions.DefaultBacklog; // the queue holds the listen backlog
-        for (int i = 0; i < capacity + 2; i++)
-        {
-            _backend.Complete(arm, 1000 + i, IoCompletionFlags.More);
-        }
-
-        Run(3);
-        Assert.That(_backend.Submitted.Count(s => s.Op == IoOpCode.Cancel && s.TargetToken == arm), Is.EqualTo(1), "the full queue cancels the arm once");
-        Assert.That(_backend.ClosedDirectly, Is.EqualTo(new[] { 1000 + capacity, 1001 + capacity }), "the extras are closed");
-        Assert.That(Reactor.Read(IoCounter.ConnectionTableFull), Is.EqualTo(2), "and counted");
-
-        _backend.Complete(arm, -Errno.ECANCELED); // the cancel lands: the arm ends
-        Run(3);
-        Assert.That(_backend.Count(IoOpCode.AcceptMultishot), Is.EqualTo(1), "not re-armed while the queue is full");
-    }
-
-    [Test]
     public void ListenerClose_ClosesQueuedDescriptors_AndWaitsForTheArmsLastCompletion()
     {
         _backend.Complete(Arm, 500, IoCompletionFlags.More);
