@@ -193,7 +193,8 @@ internal sealed partial class Shard
 
     /// <summary>
     /// True when anything would give the next tick work: runnable isolates, published inbound envelopes, outside
-    /// posts, buffer releases still waiting for ring space, or a due timer. Called by the runner after
+    /// posts, buffer releases still waiting for ring space, a due timer, or a shutdown phase this shard has not applied
+    /// (or a live count it has not published while draining). Called by the runner after
     /// <see cref="ShardSignal.PrepareToPark"/>.
     /// </summary>
     public bool HasPendingWork()
@@ -203,6 +204,16 @@ internal sealed partial class Shard
         if (HasRunnable() || _pendingReleaseCount > 0 || HasDeliverableInbound()
             || (_roomWaiterCount > 0 && AnyRoomWaiterReady())
             || (_reactor is not null && _reactor.HasCompletions()))
+        {
+            return true;
+        }
+
+        // The shutdown phase, read after the park's barrier: Shutdown stores it before its ForceWake, so a phase raised
+        // after the last tick read it is seen here even when that wake raced with the park (and was erased by it).
+        // Shutdown also polls the published live count, so a count that changed since the last publish is work too.
+        int phase = _runtime.ShutdownPhase;
+        if ((phase >= 1 && _shutdownStage == ShutdownStage.None) || (phase >= 3 && _shutdownStage == ShutdownStage.Draining)
+            || (_shutdownStage == ShutdownStage.Draining && PublishedLive != LiveIsolates()))
         {
             return true;
         }

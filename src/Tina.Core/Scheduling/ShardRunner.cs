@@ -69,6 +69,10 @@ internal sealed class ShardRunner
     {
         ShardSignal signal = _shard.Signal;
         signal.PrepareToPark();
+
+        // The re-check, after PrepareToPark's process-wide barrier. Stop and Shutdown store their flag (_stopping,
+        // the phase) before their ForceWake, so a flag raised after this shard's last tick read it is seen here even
+        // if the wake itself raced with the park; HasPendingWork covers the shutdown phase, this line the stop request.
         if (!_runtime.IsStopping && !_shard.HasPendingWork())
         {
             long nanoseconds = _shard.NanosecondsUntilNextDeadline();
