@@ -1,8 +1,10 @@
 using System;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Tina.Hosting;
 
@@ -10,12 +12,15 @@ namespace Tina.Hosting;
 public static class TinaServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds a <see cref="TinaRuntime"/> singleton built from the spec that <paramref name="configure"/> fills in,
-    /// and a hosted service that starts it with the host and stops it on shutdown. An invalid spec fails the host
-    /// at start with a <see cref="TinaConfigurationException"/> naming the field.
+    /// Adds a <see cref="TinaRuntime"/> singleton and a hosted service that starts it with the host and drains it on
+    /// shutdown. The boot spec comes from the <c>Tina</c> configuration section (<see cref="TinaOptions"/>), then from
+    /// <paramref name="configure"/>, so code wins. The composed spec is validated when the host starts: an invalid one
+    /// stops the host with an <see cref="OptionsValidationException"/> naming every bad field, its value and the
+    /// allowed range. Also registers <see cref="TinaMetrics"/> (the <c>Tina</c> meter), <see cref="TinaHealthCheck"/>
+    /// and, when the container has logging, a <see cref="TinaLogForwarder"/> so no shard calls ILogger.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Fills in the boot spec (shards, isolate types, capacities).</param>
+    /// <param name="configure">Registers isolate types and the supervision tree; may set any spec field.</param>
     /// <param name="boot">Spawns the first isolates before the shards start; optional.</param>
     /// <returns>The service collection, for chaining.</returns>
     public static IServiceCollection AddTina(
@@ -25,20 +30,18 @@ public static class TinaServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.TryAddSingleton(provider =>
-        {
-            var spec = new TinaSpec();
-            configure(spec);
-            ILoggerFactory? loggers = provider.GetService<ILoggerFactory>();
-            if (loggers is not null)
-            {
-                spec.LogSink = new LoggerLogSink(loggers.CreateLogger("Tina"));
-            }
-
-            TinaRuntime runtime = TinaRuntime.Create(spec);
-            boot?.Invoke(runtime);
-            return runtime;
-        });
+        var composer = new TinaSpecComposer(configure);
+        services.AddOptions<TinaOptions>().BindConfiguration(TinaOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TinaOptions>>(new TinaOptionsValidator(composer)));
+        services.TryAddSingleton(provider => new TinaRuntimeHolder(
+            composer,
+            provider.GetRequiredService<IOptions<TinaOptions>>(),
+            boot,
+            provider.GetService<ILoggerFactory>(),
+            provider.GetService<IMeterFactory>()));
+        services.TryAddSingleton(provider => provider.GetRequiredService<TinaRuntimeHolder>().Runtime);
+        services.TryAddSingleton(provider => provider.GetRequiredService<TinaRuntimeHolder>().Metrics);
+        services.TryAddSingleton<TinaHealthCheck>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TinaHostedService>());
         return services;
     }

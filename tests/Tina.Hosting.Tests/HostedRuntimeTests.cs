@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using NUnit.Framework;
 
 namespace Tina.Hosting.Tests;
@@ -61,7 +62,7 @@ public sealed class HostedRuntimeTests
             spec.AddIsolate<Greeter>();
         });
         using IHost host = builder.Build();
-        TinaConfigurationException? error = Assert.ThrowsAsync<TinaConfigurationException>(() => host.StartAsync());
-        Assert.That(error!.Field, Is.EqualTo(nameof(TinaSpec.ShardCount)));
+        OptionsValidationException? error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.That(error!.Failures, Has.Some.StartsWith("Tina:ShardCount = 0: "));
     }
 }

@@ -6,7 +6,15 @@ namespace Tina;
 /// </summary>
 public readonly struct LogRecord
 {
-    internal LogRecord(int shard, long tick, Handle isolate, TinaLogLevel level, string message, long argument0, long argument1)
+    /// <summary>Creates a record (a shard does this for each log call; sinks' tests may too).</summary>
+    /// <param name="shard">The shard that wrote it.</param>
+    /// <param name="tick">The shard's tick counter when it was written.</param>
+    /// <param name="isolate">The isolate that wrote it, or <see cref="Handle.None"/>.</param>
+    /// <param name="level">Severity.</param>
+    /// <param name="message">The message text.</param>
+    /// <param name="argument0">First numeric argument.</param>
+    /// <param name="argument1">Second numeric argument.</param>
+    public LogRecord(int shard, long tick, Handle isolate, TinaLogLevel level, string message, long argument0, long argument1)
     {
         Shard = shard;
         Tick = tick;
