@@ -12,7 +12,11 @@ internal sealed class TinaOptionsValidator : IValidateOptions<TinaOptions>
 {
     private readonly TinaSpecComposer _composer;
 
-    public TinaOptionsValidator(TinaSpecComposer composer) => _composer = composer;
+    public TinaOptionsValidator(TinaSpecComposer composer, System.IServiceProvider services)
+    {
+        _composer = composer;
+        _composer.Services = services;
+    }
 
     public ValidateOptionsResult Validate(string? name, TinaOptions options)
     {

@@ -17,11 +17,13 @@ internal sealed class TinaRuntimeHolder : IDisposable
 
     public TinaRuntimeHolder(
         TinaSpecComposer composer,
+        IServiceProvider services,
         IOptions<TinaOptions> options,
         Action<TinaRuntime>? boot,
         ILoggerFactory? loggers,
         IMeterFactory? meters)
     {
+        composer.Services = services;
         TinaOptions values = options.Value;
         TinaSpec spec = composer.Compose(values);
         if (loggers is not null)

@@ -28,13 +28,41 @@ public static class TinaServiceCollectionExtensions
         Action<TinaSpec> configure,
         Action<TinaRuntime>? boot = null)
     {
+        ArgumentNullException.ThrowIfNull(configure);
+        return services.AddTina((spec, _) => configure(spec), boot);
+    }
+
+    /// <summary>
+    /// As <see cref="AddTina(IServiceCollection, Action{TinaSpec}, Action{TinaRuntime})"/>, with the container passed
+    /// to <paramref name="configure"/> so isolate types can be built from services
+    /// (<see cref="TinaSpecServiceExtensions.AddIsolateFromServices{T}"/>).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Registers isolate types and the supervision tree; may set any spec field.</param>
+    /// <param name="boot">Spawns the first isolates before the shards start; optional.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddTina(
+        this IServiceCollection services,
+        Action<TinaSpec, IServiceProvider> configure,
+        Action<TinaRuntime>? boot = null)
+    {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
+        foreach (ServiceDescriptor existing in services)
+        {
+            if (existing.ServiceType == typeof(TinaServiceDescriptors))
+            {
+                throw new InvalidOperationException("AddTina was already called on this service collection: one host runs one Tina runtime.");
+            }
+        }
+
         var composer = new TinaSpecComposer(configure);
+        services.AddSingleton(new TinaServiceDescriptors(services));
         services.AddOptions<TinaOptions>().BindConfiguration(TinaOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TinaOptions>>(new TinaOptionsValidator(composer)));
+        services.AddSingleton<IValidateOptions<TinaOptions>>(provider => new TinaOptionsValidator(composer, provider));
         services.TryAddSingleton(provider => new TinaRuntimeHolder(
             composer,
+            provider,
             provider.GetRequiredService<IOptions<TinaOptions>>(),
             boot,
             provider.GetService<ILoggerFactory>(),

@@ -9,16 +9,24 @@ namespace Tina.Hosting;
 /// </summary>
 internal sealed class TinaSpecComposer
 {
-    private readonly Action<TinaSpec> _configure;
+    private readonly Action<TinaSpec, IServiceProvider> _configure;
+    private IServiceProvider? _services;
 
-    public TinaSpecComposer(Action<TinaSpec> configure) => _configure = configure;
+    public TinaSpecComposer(Action<TinaSpec, IServiceProvider> configure) => _configure = configure;
+
+    /// <summary>The container the code's configuration reads services from; set once the container is built.</summary>
+    public IServiceProvider Services
+    {
+        get => _services ?? throw new InvalidOperationException("The service provider is not built yet.");
+        set => _services ??= value;
+    }
 
     /// <summary>The spec with every configured field, then the code, applied. Not validated.</summary>
     public TinaSpec Compose(TinaOptions options, string? onlyField = null)
     {
         var spec = new TinaSpec();
         options.ApplyTo(spec, onlyField);
-        _configure(spec);
+        _configure(spec, Services);
         return spec;
     }
 
@@ -41,14 +49,14 @@ internal sealed class TinaSpecComposer
 
         foreach (string field in options.SetFields())
         {
-            TinaConfigurationException? error = Check(Compose(options, field));
+            TinaConfigurationException? error = Check(options, field);
             if (error is not null && error.Field.StartsWith(field, StringComparison.Ordinal))
             {
                 Add(error.Field, Describe(error));
             }
         }
 
-        TinaConfigurationException? whole = Check(Compose(options));
+        TinaConfigurationException? whole = Check(options, null);
         if (whole is not null)
         {
             Add(whole.Field, Describe(whole));
@@ -69,11 +77,11 @@ internal sealed class TinaSpecComposer
     private static string Describe(TinaConfigurationException error) =>
         $"{TinaOptions.SectionName}:{error.Field} = {error.Value}: {error.Allowed}";
 
-    private static TinaConfigurationException? Check(TinaSpec spec)
+    private TinaConfigurationException? Check(TinaOptions options, string? onlyField)
     {
         try
         {
-            spec.Validate();
+            Compose(options, onlyField).Validate();
             return null;
         }
         catch (TinaConfigurationException error)

@@ -3,7 +3,7 @@ using Tina.Isolates;
 
 namespace Tina;
 
-/// <summary>Capacities of one isolate type, per shard. Create through <see cref="TinaSpec.AddIsolate{T}"/>.</summary>
+/// <summary>Capacities of one isolate type, per shard. Create through <see cref="TinaSpec.AddIsolate{T}(int, int, int)"/>.</summary>
 public sealed class IsolateTypeSpec
 {
     /// <summary>Largest <see cref="Slots"/>.</summary>

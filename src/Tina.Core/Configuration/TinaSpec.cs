@@ -119,7 +119,31 @@ public sealed class TinaSpec
     public IsolateTypeSpec AddIsolate<T>(int slots = 64, int mailboxCapacity = 64, int budgetWeight = 1)
         where T : IIsolate, new()
     {
-        var spec = new IsolateTypeSpec(typeof(T), static (index, s) => new IsolateTable<T>(index, s))
+        return Register(typeof(T), static (index, s) => new IsolateTable<T>(index, s, static () => new T()), slots, mailboxCapacity, budgetWeight);
+    }
+
+    /// <summary>
+    /// Registers an isolate type whose instances <paramref name="factory"/> creates (for example with services from a
+    /// container) instead of <c>new T()</c>. The factory runs on the shard's thread once per spawn and per restart,
+    /// never per message; it must not block. If it throws or returns null, that spawn fails with
+    /// <see cref="SpawnStatus.ConstructorFailed"/> like a throwing constructor.
+    /// </summary>
+    /// <typeparam name="T">The isolate type.</typeparam>
+    /// <param name="factory">Creates one instance.</param>
+    /// <param name="slots">Isolates of this type per shard.</param>
+    /// <param name="mailboxCapacity">Queued user messages per isolate.</param>
+    /// <param name="budgetWeight">Share of the per-tick dispatch budget.</param>
+    /// <returns>The type's spec, for further settings.</returns>
+    public IsolateTypeSpec AddIsolate<T>(Func<T> factory, int slots = 64, int mailboxCapacity = 64, int budgetWeight = 1)
+        where T : IIsolate
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return Register(typeof(T), (index, s) => new IsolateTable<T>(index, s, factory), slots, mailboxCapacity, budgetWeight);
+    }
+
+    private IsolateTypeSpec Register(Type type, Func<int, IsolateTypeSpec, IsolateTable> table, int slots, int mailboxCapacity, int budgetWeight)
+    {
+        var spec = new IsolateTypeSpec(type, table)
         {
             Slots = slots,
             MailboxCapacity = mailboxCapacity,

@@ -106,12 +106,12 @@ public ref struct Context
 
     /// <summary>Spawns an isolate on this shard.</summary>
     public readonly SpawnResult Spawn<TIsolate>()
-        where TIsolate : IIsolate, new() =>
+        where TIsolate : IIsolate =>
         _shard.Spawn(_shard.Runtime.TypeIndexOf(typeof(TIsolate)), _shard.CurrentHandle, in NoStart.Value, hasStart: false);
 
     /// <summary>Spawns an isolate on this shard; <paramref name="start"/> is its first message (kind Start).</summary>
     public readonly SpawnResult Spawn<TIsolate, TStart>(in TStart start)
-        where TIsolate : IIsolate, new()
+        where TIsolate : IIsolate
         where TStart : unmanaged =>
         _shard.Spawn(_shard.Runtime.TypeIndexOf(typeof(TIsolate)), _shard.CurrentHandle, in start, hasStart: true);
 
@@ -121,7 +121,7 @@ public ref struct Context
     /// sees this isolate as the start message's <see cref="Message.Source"/>, so it can check in.
     /// </summary>
     public readonly SendResult SpawnOn<TIsolate, TStart>(int shard, in TStart start)
-        where TIsolate : IIsolate, new()
+        where TIsolate : IIsolate
         where TStart : unmanaged =>
         _shard.Runtime.SpawnOnFrom(_shard, shard, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in start);
 
@@ -130,13 +130,13 @@ public ref struct Context
     /// <paramref name="restart"/> with the same start message. A full group is <see cref="SpawnStatus.GroupFull"/>.
     /// </summary>
     public readonly SpawnResult SpawnChild<TIsolate, TStart>(string group, in TStart start, RestartType restart = RestartType.Permanent)
-        where TIsolate : IIsolate, new()
+        where TIsolate : IIsolate
         where TStart : unmanaged =>
         _shard.SpawnChild(group, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in start, hasStart: true, restart);
 
     /// <summary>Spawns a dynamic child (no start message) into the named one-for-one supervisor group on this shard.</summary>
     public readonly SpawnResult SpawnChild<TIsolate>(string group, RestartType restart = RestartType.Permanent)
-        where TIsolate : IIsolate, new() =>
+        where TIsolate : IIsolate =>
         _shard.SpawnChild(group, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in NoStart.Value, hasStart: false, restart);
 
     /// <summary>

@@ -237,14 +237,23 @@ internal abstract class IsolateTable
     }
 }
 
-/// <summary>The table of one concrete isolate type; the handler call is specialised per type.</summary>
+/// <summary>
+/// The table of one concrete isolate type; the handler call is specialised per type. Instances come from
+/// <c>new T()</c> or, for a type registered with a factory, from that factory: either way once per spawn or restart,
+/// on the shard's thread, never per message.
+/// </summary>
 internal sealed class IsolateTable<T> : IsolateTable
-    where T : IIsolate, new()
+    where T : IIsolate
 {
     private readonly T[] _instances;
+    private readonly Func<T> _create;
 
-    public IsolateTable(int typeIndex, IsolateTypeSpec spec)
-        : base(typeIndex, spec) => _instances = new T[spec.Slots];
+    public IsolateTable(int typeIndex, IsolateTypeSpec spec, Func<T> create)
+        : base(typeIndex, spec)
+    {
+        _instances = new T[spec.Slots];
+        _create = create;
+    }
 
     public override Type IsolateType => typeof(T);
 
@@ -252,7 +261,16 @@ internal sealed class IsolateTable<T> : IsolateTable
     public override Effect Invoke(int slot, ref Context context, in Message message) =>
         _instances[slot].Handle(ref context, in message);
 
-    protected override void Construct(int slot) => _instances[slot] = new T();
+    protected override void Construct(int slot)
+    {
+        T instance = _create();
+        if (instance is null)
+        {
+            throw new InvalidOperationException($"The factory of isolate type {typeof(T).Name} returned null.");
+        }
+
+        _instances[slot] = instance;
+    }
 
     protected override void Destroy(int slot) => _instances[slot] = default!;
 

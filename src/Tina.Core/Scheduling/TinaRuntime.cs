@@ -109,17 +109,17 @@ public sealed class TinaRuntime : IDisposable
     /// <see cref="PostSpawn{TIsolate, TStart}(int, in TStart)"/> or spawn from an isolate.
     /// </summary>
     public SpawnResult Spawn<TIsolate>(int shard)
-        where TIsolate : IIsolate, new() =>
+        where TIsolate : IIsolate =>
         Spawn<TIsolate, NoStart>(shard, default, hasStart: false);
 
     /// <summary>Spawns an isolate before <see cref="Start"/> with a start message.</summary>
     public SpawnResult Spawn<TIsolate, TStart>(int shard, in TStart start)
-        where TIsolate : IIsolate, new()
+        where TIsolate : IIsolate
         where TStart : unmanaged =>
         Spawn<TIsolate, TStart>(shard, start, hasStart: true);
 
     private SpawnResult Spawn<TIsolate, TStart>(int shard, in TStart start, bool hasStart)
-        where TIsolate : IIsolate, new()
+        where TIsolate : IIsolate
         where TStart : unmanaged
     {
         if (IsStarted)
@@ -188,7 +188,7 @@ public sealed class TinaRuntime : IDisposable
 
     /// <summary>Spawns an isolate on a shard from outside the runtime, after start. Ok means the request was enqueued.</summary>
     public SendResult PostSpawn<TIsolate, TStart>(int shard, in TStart start)
-        where TIsolate : IIsolate, new()
+        where TIsolate : IIsolate
         where TStart : unmanaged
     {
         Shard destination = ShardArgument(shard);

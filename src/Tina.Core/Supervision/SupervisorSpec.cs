@@ -51,7 +51,7 @@ public sealed class SupervisorSpec
 
     /// <summary>Adds an isolate child with no start message.</summary>
     public SupervisorSpec AddChild<TIsolate>(RestartType restart = RestartType.Permanent)
-        where TIsolate : IIsolate, new()
+        where TIsolate : IIsolate
     {
         _children.Add(new ChildSpec(typeof(TIsolate), restart, default, hasStart: false));
         return this;
@@ -59,7 +59,7 @@ public sealed class SupervisorSpec
 
     /// <summary>Adds an isolate child started (and restarted) with <paramref name="start"/> as its first message.</summary>
     public SupervisorSpec AddChild<TIsolate, TStart>(in TStart start, RestartType restart = RestartType.Permanent)
-        where TIsolate : IIsolate, new()
+        where TIsolate : IIsolate
         where TStart : unmanaged
     {
         Message envelope = default;
