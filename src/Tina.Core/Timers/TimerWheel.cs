@@ -22,6 +22,12 @@ internal sealed class TimerWheel
     private int _freeHead;                // free entries linked through SpokeNext, -1 = none
     private long _currentTick;            // last tick advanced to
 
+    /// <summary>
+    /// The longest delay, 2^62 ns (about 146 years): longer ones saturate to it. With the clock below 2^62 ns, a
+    /// deadline tick times the resolution stays below 2^63, so deadline arithmetic never overflows.
+    /// </summary>
+    public const long MaxDelayNanoseconds = 1L << 62;
+
     public TimerWheel(int capacity, int spokeCount, long startTick)
     {
         Debug.Assert(capacity > 0 && spokeCount > 0 && (spokeCount & (spokeCount - 1)) == 0, "validated by the spec");
