@@ -46,13 +46,17 @@ public ref struct Context
     /// </summary>
     /// <param name="target">The callee.</param>
     /// <param name="request">The request payload.</param>
-    /// <param name="timeout">Mandatory and finite: more than zero, at most one day.</param>
+    /// <param name="timeout">
+    /// Mandatory and finite: more than zero, at most one day. Anything else (zero, negative,
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>, longer than a day) throws
+    /// <see cref="ArgumentOutOfRangeException"/>.
+    /// </param>
     public readonly Effect Call<T>(Handle target, in T request, TimeSpan timeout)
         where T : unmanaged
     {
-        if (timeout <= TimeSpan.Zero || timeout > TimeSpan.FromDays(1))
+        if (timeout <= TimeSpan.Zero || timeout > MaxCallTimeout)
         {
-            ThrowHelper.ThrowInvalidOperation("A call timeout must be more than zero and at most one day.");
+            ThrowCallTimeout(timeout);
         }
 
         _shard.StageCall(target, in request, _shard.TicksFor(timeout));
@@ -169,9 +173,36 @@ public ref struct Context
     public readonly bool CancelGroup(string group, int reason = 0) => _shard.CancelGroup(group, reason);
 
     /// <summary>Registers a one-shot timer; it fires as a <see cref="MessageKind.Timer"/> message carrying <paramref name="tag"/>.</summary>
+    /// <param name="delay">
+    /// Zero or more (rounded up to the timer resolution, at least one tick). A delay beyond the wheel's reach (about
+    /// 146 years, <see cref="TimeSpan.MaxValue"/> included) saturates to it. Negative, including
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>, throws <see cref="ArgumentOutOfRangeException"/>: a
+    /// timer always has a deadline (to wait for nothing, register nothing).
+    /// </param>
+    /// <param name="tag">Carried by the Timer message.</param>
     /// <returns>The timer's id, or <see cref="TimerId.None"/> when the shard's timer table is full.</returns>
-    public readonly TimerId RegisterTimer(TimeSpan delay, long tag) =>
-        _shard.RegisterTimer(_shard.TicksFor(delay), tag);
+    public readonly TimerId RegisterTimer(TimeSpan delay, long tag)
+    {
+        if (delay < TimeSpan.Zero)
+        {
+            ThrowNegativeDelay(delay);
+        }
+
+        return _shard.RegisterTimer(_shard.TicksFor(delay), tag);
+    }
+
+    /// <summary>The longest call timeout.</summary>
+    private static TimeSpan MaxCallTimeout => TimeSpan.FromDays(1);
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowCallTimeout(TimeSpan timeout) =>
+        throw new ArgumentOutOfRangeException(
+            nameof(timeout), timeout, "A call timeout must be more than zero and at most one day (Timeout.InfiniteTimeSpan is refused: every call ends by its timeout at the latest).");
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNegativeDelay(TimeSpan delay) =>
+        throw new ArgumentOutOfRangeException(
+            nameof(delay), delay, "A timer delay must be zero or more (Timeout.InfiniteTimeSpan is refused: a timer always has a deadline).");
 
     /// <summary>Cancels a timer this isolate registered; false when it already fired or was cancelled.</summary>
     public readonly bool CancelTimer(TimerId timer) => _shard.CancelTimer(timer);

@@ -248,9 +248,21 @@ internal sealed partial class Shard
     /// </summary>
     public long TimerBaseTick => (_nowNanoseconds + _resolutionNanoseconds - 1) / _resolutionNanoseconds;
 
-    /// <summary>Timer ticks for a duration, rounded up, at least 1.</summary>
+    /// <summary>
+    /// Timer ticks for a duration, rounded up, at least 1; a duration at or beyond
+    /// <see cref="TimerWheel.MaxDelayNanoseconds"/> saturates to it (it would overflow the nanosecond arithmetic
+    /// and wrap to a near deadline). A negative duration (<see cref="System.Threading.Timeout.InfiniteTimeSpan"/>
+    /// included) is an <see cref="ArgumentOutOfRangeException"/>: the public entry points check it first with their
+    /// own rule, this is the backstop for every path.
+    /// </summary>
     public long TicksFor(TimeSpan duration)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        if (duration.Ticks >= TimerWheel.MaxDelayNanoseconds / 100)
+        {
+            return TimerWheel.MaxDelayNanoseconds / _resolutionNanoseconds;
+        }
+
         long nanos = duration.Ticks * 100;
         long ticks = (nanos + _resolutionNanoseconds - 1) / _resolutionNanoseconds;
         return Math.Max(1, ticks);

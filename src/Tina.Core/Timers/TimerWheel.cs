@@ -11,7 +11,8 @@ namespace Tina.Timers;
 /// Register, cancel and cancel-all-of-an-owner are O(1) per timer and allocate nothing. Deadlines are absolute wheel
 /// ticks (monotonic nanoseconds / resolution); a timer never fires before its deadline tick and fires on the first
 /// <see cref="Advance"/> at or after it. Entries in a spoke that belong to a later rotation stay put. Firings per
-/// advance are bounded by the table capacity; the callback may not register timers (the shard defers that work).
+/// advance are bounded by the entries pending when it began; the firing callback may cancel or register any timer
+/// (see <see cref="Advance"/>).
 /// </remarks>
 internal sealed class TimerWheel
 {
@@ -20,6 +21,12 @@ internal sealed class TimerWheel
     private readonly long _spokeMask;
     private int _freeHead;                // free entries linked through SpokeNext, -1 = none
     private long _currentTick;            // last tick advanced to
+
+    /// <summary>
+    /// The longest delay, 2^62 ns (about 146 years): longer ones saturate to it. With the clock below 2^62 ns, a
+    /// deadline tick times the resolution stays below 2^63, so deadline arithmetic never overflows.
+    /// </summary>
+    public const long MaxDelayNanoseconds = 1L << 62;
 
     public TimerWheel(int capacity, int spokeCount, long startTick)
     {
@@ -130,43 +137,62 @@ internal sealed class TimerWheel
     /// Moves to <paramref name="nowTick"/>, firing every entry whose deadline is at or before it. The sink receives a
     /// copy of each entry after it has been freed, and supplies the owner's list head so the entry can be unlinked.
     /// </summary>
+    /// <remarks>
+    /// <para>Re-entrancy. <see cref="ITimerSink.Fire"/> may cancel any timer (a forced exit cancels its isolate's
+    /// timers and ends a local caller's call, cancelling that caller's timeout) and may register timers (a cancel
+    /// arms a drain deadline). Two rules keep the walk sound:</para>
+    /// <para>1. The current tick moves to <paramref name="nowTick"/> before the first firing, so a timer registered
+    /// by a firing has a deadline after <paramref name="nowTick"/>: it fires at a later advance, never in this one.
+    /// That also bounds the firings of one advance by the entries pending when it began.</para>
+    /// <para>2. The walk saves the next entry's index and generation before each firing. Any free bumps the
+    /// generation, so if the firing cancelled that entry (and perhaps reused its index) the saved pair no longer
+    /// matches and the walk restarts from the spoke's head. Every entry already fired has left the spoke, so a restart
+    /// only re-reads entries of later rotations; restarts per advance are bounded by its firings.</para>
+    /// </remarks>
     public int Advance<TSink>(long nowTick, ref TSink sink)
         where TSink : struct, ITimerSink
     {
-        if (nowTick <= _currentTick)
+        long fromTick = _currentTick;
+        if (nowTick <= fromTick)
         {
             return 0;
         }
 
+        _currentTick = nowTick; // rule 1: registrations made by the firings below count from nowTick
         if (ActiveCount == 0)
         {
-            _currentTick = nowTick;
             return 0;
         }
 
-        long steps = Math.Min(nowTick - _currentTick, _spokeHeads.Length);
+        long steps = Math.Min(nowTick - fromTick, _spokeHeads.Length);
         int fired = 0;
         for (long step = 1; step <= steps; step++)
         {
-            int spoke = (int)((_currentTick + step) & _spokeMask);
+            int spoke = (int)((fromTick + step) & _spokeMask);
             int index = _spokeHeads[spoke];
             while (index >= 0)
             {
                 ref TimerEntry entry = ref _entries[index];
                 int next = entry.SpokeNext;
-                if (entry.DeadlineTick <= nowTick)
+                if (entry.DeadlineTick > nowTick)
                 {
-                    TimerEntry copy = entry;
-                    Remove(index, ref sink.OwnerHead(copy.Owner));
-                    sink.Fire(in copy);
-                    fired++;
+                    index = next;
+                    continue;
                 }
 
-                index = next;
+                uint nextGeneration = next >= 0 ? _entries[next].Generation : 0;
+                TimerEntry copy = entry;
+                Remove(index, ref sink.OwnerHead(copy.Owner));
+                sink.Fire(in copy);
+                fired++;
+
+                // Rule 2: the saved next is only followed if the firing left it pending in this spoke.
+                index = next >= 0 && (_entries[next].Generation != nextGeneration || _entries[next].Kind == TimerKind.Free)
+                    ? _spokeHeads[spoke]
+                    : next;
             }
         }
 
-        _currentTick = nowTick;
         return fired;
     }
 
