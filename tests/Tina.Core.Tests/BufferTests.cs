@@ -387,4 +387,53 @@ public sealed class BufferTests
         Assert.That(runtime.ShardAt(0).Buffers.FreeCount, Is.EqualTo(40), "every release reached the home shard without any further wake-up");
         Assert.That(runtime.Stop(TimeSpan.FromSeconds(30)), Is.True);
     }
+
+    [Test]
+    public void Transfer_ToALocalIsolateThatHasExited_IsRefusedAndThePoolComesBackFull()
+    {
+        using var sim = Create();
+        Handle producer = sim.Spawn<User>(0);
+        Handle gone = sim.Spawn<User>(0);
+        sim.Runtime.Send(gone, new Quit());
+        sim.Runtime.Send(producer, new Rent(1));
+        sim.RunUntilIdle();
+
+        sim.Runtime.Send(producer, new Give(0, gone));
+        sim.Runtime.Send(producer, new Quit());
+        sim.RunUntilIdle();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sim.Shard(0).Buffers.FreeCount, Is.EqualTo(8), "the buffer never belonged to the exited handle");
+            Assert.That(sim.Counter(0, ShardCounter.BuffersReclaimed), Is.EqualTo(1), "the producer still owned it at its exit");
+        });
+    }
+
+    [Test]
+    public void Transfer_ToARemoteIsolateThatHasExited_ComesHomeWhenItsMessageIsDropped()
+    {
+        using var sim = Create();
+        Handle producer = sim.Spawn<User>(0);
+        Handle gone = sim.Spawn<User>(1);
+        sim.Runtime.Send(gone, new Quit());
+        sim.Runtime.Send(producer, new Rent(4));
+        sim.RunUntilIdle();
+        Assert.That(sim.Shard(0).Buffers.FreeCount, Is.EqualTo(4));
+
+        for (int i = 0; i < 4; i++)
+        {
+            sim.Runtime.Send(producer, new Give(i, gone)); // shard 0 cannot see the exit: the transfer succeeds
+        }
+
+        sim.RunUntilIdle();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sim.Instance<User>(producer).Transfers, Is.EqualTo(new[] { true, true, true, true }));
+            Assert.That(sim.Counter(1, ShardCounter.InboundStaleHandle), Is.EqualTo(4), "each carrier was dropped as stale");
+            Assert.That(sim.Shard(0).Buffers.FreeCount, Is.EqualTo(8), "every buffer lent to the exited isolate came home");
+            Assert.That(sim.Shard(0).Buffers.HasRemoteLoans, Is.False);
+            Assert.That(sim.Counter(0, ShardCounter.BuffersReclaimed), Is.EqualTo(4));
+        });
+    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
@@ -161,6 +162,16 @@ internal sealed class BufferPool
         }
 
         return count;
+    }
+
+    /// <summary>Home shard: the owner of buffer <paramref name="index"/>, none when it is free.</summary>
+    public Handle OwnerAt(int index) => _owners[index];
+
+    /// <summary>Home shard: frees buffer <paramref name="index"/>, whose owner is known to be gone (see Shard.Buffers).</summary>
+    public void ReclaimAt(int index)
+    {
+        Debug.Assert(!_owners[index].IsNone, "reclaiming a free buffer");
+        Free(index);
     }
 
     private void Free(int index)

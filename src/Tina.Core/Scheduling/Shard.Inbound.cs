@@ -150,6 +150,7 @@ internal sealed partial class Shard
         if (!TryResolve(envelope.TargetHandle, out IsolateTable table, out int slot))
         {
             Counters.Increment(ShardCounter.InboundStaleHandle);
+            OnDroppedFromPeer(in envelope); // it may have carried a buffer lent to the gone target
             FailDroppedCall(ref envelope, CallStatus.StaleHandle);
             return true;
         }
@@ -199,6 +200,7 @@ internal sealed partial class Shard
                 return; // a quarantined shard holds no watches
             default:
                 Counters.Increment(ShardCounter.QuarantineDrops);
+                OnDroppedFromPeer(in envelope);
                 FailDroppedCall(ref envelope, CallStatus.ShardUnavailable);
                 return;
         }

@@ -152,6 +152,7 @@ internal sealed partial class Shard
 
         EnsureReactor();
         EnsureSupervisionStarted();
+        SweepBuffersOfGoneOwners();
         bool worked = DrainInbound();
         worked |= DrainExternal();
         if (_reactor is not null)
@@ -201,7 +202,7 @@ internal sealed partial class Shard
     {
         // A held ring (its head waits for room at a target on this shard) is not work: only this shard's own
         // dispatch makes that room, and the tick after it retries the ring.
-        if (HasRunnable() || _pendingReleaseCount > 0 || HasDeliverableInbound()
+        if (HasRunnable() || _pendingReleaseCount > 0 || BufferSweepRequested || HasDeliverableInbound()
             || (_roomWaiterCount > 0 && AnyRoomWaiterReady())
             || (_reactor is not null && _reactor.HasCompletions()))
         {
