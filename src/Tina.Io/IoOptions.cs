@@ -26,9 +26,12 @@ public sealed class IoOptions
     public int ConnectionCapacity { get; set; } = 1024;
 
     /// <summary>
-    /// Native I/O buffers per shard (1..1,048,576). Default 256. Every receive in flight holds one (idle connections
-    /// waiting to read included) and every send holds one until it is written; when none is free the operation fails
-    /// with <see cref="IoErrorKind.BuffersExhausted"/>. Size it to peak concurrent operations.
+    /// Native I/O buffers per shard (1..1,048,576). Default 256. A receive holds one from the moment bytes are read
+    /// (epoll takes it on readiness; io_uring reads into its provided-buffer ring and uses the pool only when that ring
+    /// is empty) until its isolate has handled the completion, so an idle connection waiting to read holds none (IOCP,
+    /// and io_uring with <see cref="ReceiveBufferCount"/> 0, still take one when the receive is submitted). Every send
+    /// holds one until it is written; when none is free the operation fails with <see cref="IoErrorKind.BuffersExhausted"/>.
+    /// Size it to peak concurrent transfers.
     /// </summary>
     public int BufferCount { get; set; } = 256;
 

@@ -26,6 +26,7 @@ internal static unsafe partial class Libc
     public const int SO_REUSEPORT = 15;
     public const int IPPROTO_TCP = 6;
     public const int TCP_NODELAY = 1;
+    public const int MSG_PEEK = 0x2;
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_NOSIGNAL = 0x4000;
     public const int SHUT_WR = 1;
@@ -33,6 +34,7 @@ internal static unsafe partial class Libc
     public const int EPOLL_CTL_ADD = 1;
     public const int EPOLL_CTL_DEL = 2;
     public const uint EPOLLIN = 0x1;
+    public const uint EPOLLPRI = 0x2;
     public const uint EPOLLOUT = 0x4;
     public const uint EPOLLERR = 0x8;
     public const uint EPOLLHUP = 0x10;

@@ -64,4 +64,12 @@ internal interface IIoBackend : IDisposable
     /// this backend cannot reach the target that way; then call <c>target.Wake()</c>.
     /// </summary>
     bool TryQueueWake(IIoBackend target) => false;
+
+    /// <summary>
+    /// With <see cref="IoBackendCapabilities.ReceiveBufferOnReadiness"/>: the pool a receive submitted without a buffer
+    /// takes one from when bytes are there. Called once, by the reactor's constructor.
+    /// </summary>
+    void AttachReceiveBuffers(IReceiveBufferSource source)
+    {
+    }
 }

@@ -14,4 +14,9 @@ internal enum IoBackendCapabilities
     MultishotReceive = 1 << 1,
     /// <summary><see cref="IIoBackend.TryQueueWake"/> can wake another backend of the same kind without a syscall.</summary>
     QueuedCrossWake = 1 << 2,
+    /// <summary>
+    /// A <see cref="IoOpCode.Receive"/> may be submitted without a buffer: the backend waits for readability and takes
+    /// one from the reactor's pool (<see cref="IIoBackend.AttachReceiveBuffers"/>) only when it reads (epoll).
+    /// </summary>
+    ReceiveBufferOnReadiness = 1 << 3,
 }

@@ -116,6 +116,15 @@ internal sealed unsafe partial class IoReactor
         TryFree(index);
     }
 
+    private void ReturnLaneBuffer(ref Lane lane)
+    {
+        if (lane.Buffer >= 0)
+        {
+            _buffers.Return(lane.Buffer);
+            lane.Buffer = -1;
+        }
+    }
+
     private static uint PreviousGeneration(uint generation) => generation == 1 ? uint.MaxValue : generation - 1;
 
     /// <summary>An operation nobody waits for finished: release its buffer, keep late bytes, close a late accept.</summary>
@@ -137,7 +146,7 @@ internal sealed unsafe partial class IoReactor
                 else
                 {
                     c.StashEndOfStream |= result == 0;
-                    _buffers.Return(lane.Buffer);
+                    ReturnLaneBuffer(ref lane);
                 }
 
                 break;
@@ -183,8 +192,19 @@ internal sealed unsafe partial class IoReactor
             return; // if it was stale, the buffer is still lent and the next Collect returns it
         }
 
-        _buffers.Return(buffer);
-        IoResult outcome = result == 0 ? IoResult.FromBytes(0) : IoResult.FromOsError(-result);
+        if (buffer >= 0)
+        {
+            _buffers.Return(buffer); // a receive whose buffer is taken on readiness has none unless bytes came
+        }
+
+        IoResult outcome = result == 0 ? IoResult.FromBytes(0)
+            : result == -Errno.ENOBUFS && _bufferOnReadiness ? IoResult.FromError(IoErrorKind.BuffersExhausted)
+            : IoResult.FromOsError(-result);
+        if (outcome.Kind == IoErrorKind.BuffersExhausted)
+        {
+            Count(IoCounter.BuffersExhausted);
+        }
+
         Deliver(isolate, sequence, new IoCompletion(IoOperation.Receive, outcome, socket, 0, -1, 0));
     }
 

@@ -327,6 +327,13 @@ internal sealed unsafe partial class IoReactor
     private void ReceiveIntoPool(int index)
     {
         ref Lane lane = ref _table[index].Read;
+        if (_bufferOnReadiness)
+        {
+            // The backend takes the buffer when bytes are there (IoReactor.ReceiveBuffers.cs): idle costs none.
+            SubmitOnLane(index, read: true, IoOpCode.Receive, lane.Isolate, lane.IsolateSequence, -1, 0, lane.Length, 0, 0);
+            return;
+        }
+
         if (!_buffers.TryRent(IoBufferOwner.Kernel, out int buffer))
         {
             Handle isolate = lane.Isolate;

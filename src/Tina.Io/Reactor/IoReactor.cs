@@ -60,6 +60,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     private long _overloadSinceLog;                  // refusals and pauses since the last overload warning
     private readonly ProvidedBufferLedger? _provided;  // the backend's provided receive buffers; null: one-shot receives
     private readonly int _heldPerConnectionMax;      // provided buffers one connection may hold before its arm pauses
+    private readonly bool _bufferOnReadiness;        // one-shot receives go in without a buffer (IoReactor.ReceiveBuffers.cs)
     private StagedOp[] _staged;                      // operations staged this tick (and carried ones), in order
     private IoSubmission[] _pending;                 // submissions for the next backend Submit
     private int _stagedCount;
@@ -88,6 +89,12 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         {
             _provided = new ProvidedBufferLedger(backend.ProvidedBufferCount, backend.ProvidedBufferSize);
             _heldPerConnectionMax = Math.Max(2, backend.ProvidedBufferCount / 16);
+        }
+
+        _bufferOnReadiness = (backend.Capabilities & IoBackendCapabilities.ReceiveBufferOnReadiness) != 0;
+        if (_bufferOnReadiness)
+        {
+            backend.AttachReceiveBuffers(this);
         }
 
         _lent = new int[options.BufferCount + (_provided?.Count ?? 0)]; // pool indices, then Count + provided id

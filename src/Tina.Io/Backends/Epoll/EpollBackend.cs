@@ -36,6 +36,7 @@ internal sealed unsafe class EpollBackend : IIoBackend
     private DescriptorState[] _descriptors;   // indexed by descriptor number; grows to the highest one seen
     private readonly CompletionQueue _ready;  // completions waiting for Collect
     private int _parkedCount;                 // operations waiting for readiness
+    private IReceiveBufferSource? _receiveBuffers; // the reactor's pool, for receives submitted without a buffer
     private bool _disposed;
 
     public EpollBackend(int eventsPerWait, int completionCapacity)
@@ -69,7 +70,11 @@ internal sealed unsafe class EpollBackend : IIoBackend
 
     public string Name => "epoll";
 
-    public string Features => "edge-triggered, completions emulated (try at once, park on EAGAIN), eventfd wake";
+    public string Features => "edge-triggered, completions emulated (try at once, park on EAGAIN), receive buffer taken on readiness, eventfd wake";
+
+    public IoBackendCapabilities Capabilities => IoBackendCapabilities.ReceiveBufferOnReadiness;
+
+    public void AttachReceiveBuffers(IReceiveBufferSource source) => _receiveBuffers = source;
 
     public int Submit(ReadOnlySpan<IoSubmission> batch)
     {
@@ -179,6 +184,12 @@ internal sealed unsafe class EpollBackend : IIoBackend
         {
             Debug.Fail("one read-side operation per descriptor");
             Complete(s.Token, -Errno.EBUSY); // never overwrite a parked operation: its completion would be lost
+            return;
+        }
+
+        if (s.Op == IoOpCode.Receive && s.Buffer == 0 && _receiveBuffers is null)
+        {
+            Complete(s.Token, -Errno.EINVAL); // no pool to take a buffer from
             return;
         }
 
@@ -308,6 +319,12 @@ internal sealed unsafe class EpollBackend : IIoBackend
     private void TryRead(int descriptor, ref DescriptorState state)
     {
         ref ParkedOp op = ref state.Read;
+        if (op.Op == IoOpCode.Receive && op.Buffer == 0)
+        {
+            TryReadIntoPool(descriptor, ref state);
+            return;
+        }
+
         for (int attempt = 0; attempt < RetryOnInterruptMax; attempt++)
         {
             nint result = op.Op == IoOpCode.Accept
@@ -315,11 +332,9 @@ internal sealed unsafe class EpollBackend : IIoBackend
                 : Libc.Recv(descriptor, (byte*)op.Buffer, (nuint)op.Length, 0);
             if (result >= 0)
             {
-                if (op.Op == IoOpCode.Receive && result > 0 && result < op.Length && !state.HungUp)
+                if (op.Op == IoOpCode.Receive)
                 {
-                    // A short read drained the socket: the next byte brings an edge. Not after a hang-up, whose
-                    // edge came already: the end of stream (a 0-byte read) would never be seen.
-                    state.Readable = false;
+                    NoteShortRead(ref state, result, op.Length);
                 }
 
                 FinishParked(ref op, (int)result);
@@ -329,7 +344,7 @@ internal sealed unsafe class EpollBackend : IIoBackend
             int error = Libc.LastError;
             if (error == Errno.EAGAIN)
             {
-                state.Readable = false;
+                ClearReadable(ref state);
                 return;
             }
 
@@ -339,6 +354,80 @@ internal sealed unsafe class EpollBackend : IIoBackend
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// A receive submitted without a buffer: the buffer comes from the reactor's pool only now, when the socket is
+    /// readable, and goes back at once if the read finds nothing. With the pool empty a one-byte peek tells the
+    /// cases apart: nothing there (stay parked), end of stream or an error (complete without a buffer), or bytes
+    /// waiting (complete with ENOBUFS, the readable latch kept: the reactor waits for a buffer and submits again).
+    /// </summary>
+    private void TryReadIntoPool(int descriptor, ref DescriptorState state)
+    {
+        ref ParkedOp op = ref state.Read;
+        for (int attempt = 0; attempt < RetryOnInterruptMax; attempt++)
+        {
+            nint buffer = _receiveBuffers!.RentReceiveBuffer(op.Token);
+            nint result;
+            if (buffer == 0)
+            {
+                byte peek;
+                result = Libc.Recv(descriptor, &peek, 1, Libc.MSG_PEEK);
+                if (result > 0)
+                {
+                    FinishParked(ref op, -Errno.ENOBUFS);
+                    return;
+                }
+            }
+            else
+            {
+                result = Libc.Recv(descriptor, (byte*)buffer, (nuint)op.Length, 0);
+                if (result <= 0)
+                {
+                    _receiveBuffers.ReturnReceiveBuffer(op.Token); // nothing read into it
+                }
+            }
+
+            if (result >= 0)
+            {
+                NoteShortRead(ref state, result, op.Length);
+                FinishParked(ref op, (int)result);
+                return;
+            }
+
+            int error = Libc.LastError;
+            if (error == Errno.EAGAIN)
+            {
+                ClearReadable(ref state);
+                return;
+            }
+
+            if (error != Errno.EINTR)
+            {
+                FinishParked(ref op, -error);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A short read means the socket ran dry, and the next byte brings an edge: the latch is cleared without a
+    /// further recv. Not after a hang-up, whose edge came already (the end of stream, a 0-byte read, would never be
+    /// seen), and not while urgent data is pending: a TCP read also stops at the urgent mark with bytes still queued
+    /// behind it, and no edge would come for those.
+    /// </summary>
+    private static void NoteShortRead(ref DescriptorState state, nint result, int length)
+    {
+        if (result > 0 && result < length && !state.HungUp && !state.Urgent)
+        {
+            state.Readable = false;
+        }
+    }
+
+    private static void ClearReadable(ref DescriptorState state)
+    {
+        state.Readable = false;
+        state.Urgent = false; // drained past the mark; new urgent data comes with a new EPOLLPRI edge
     }
 
     private void TryWrite(int descriptor, ref DescriptorState state)
@@ -411,6 +500,7 @@ internal sealed unsafe class EpollBackend : IIoBackend
 
             ref DescriptorState state = ref _descriptors[descriptor];
             state.HungUp |= (events & (Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0;
+            state.Urgent |= (events & Libc.EPOLLPRI) != 0;
             if ((events & (Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0)
             {
                 state.Readable = true;
@@ -442,7 +532,8 @@ internal sealed unsafe class EpollBackend : IIoBackend
             return 0;
         }
 
-        if (Control(Libc.EPOLL_CTL_ADD, descriptor, Libc.EPOLLIN | Libc.EPOLLOUT | Libc.EPOLLRDHUP | Libc.EPOLLET, (ulong)descriptor) != 0)
+        uint events = Libc.EPOLLIN | Libc.EPOLLPRI | Libc.EPOLLOUT | Libc.EPOLLRDHUP | Libc.EPOLLET;
+        if (Control(Libc.EPOLL_CTL_ADD, descriptor, events, (ulong)descriptor) != 0)
         {
             return Libc.LastError;
         }
@@ -496,6 +587,7 @@ internal sealed unsafe class EpollBackend : IIoBackend
         public bool Readable;     // latch: set by an event, cleared by EAGAIN or a short read
         public bool Writable;     // latch: set by an event, cleared by EAGAIN or a short write
         public bool HungUp;       // sticky: the peer closed its side or the socket failed; no further edge will come
+        public bool Urgent;       // EPOLLPRI seen (TCP urgent data): a short read is no proof of a dry socket; cleared by EAGAIN
         public ParkedOp Read;     // Accept or Receive
         public ParkedOp Write;    // Connect or Send
     }
