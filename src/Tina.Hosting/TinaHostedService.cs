@@ -36,6 +36,7 @@ internal sealed class TinaHostedService : IHostedService
     {
         TinaRuntime runtime = _holder.Runtime;
         _holder.Forwarder?.Start();
+        _holder.Boot();
         runtime.Start();
 
         // The first tick starts each shard's supervision tree: wait for it so the host reports started only when

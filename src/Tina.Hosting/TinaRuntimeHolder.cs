@@ -41,9 +41,11 @@ internal sealed class TinaRuntimeHolder : IDisposable
 
         Spec = spec;
         Runtime = TinaRuntime.Create(spec);
-        boot?.Invoke(Runtime);
+        _boot = boot;
         Metrics = new TinaMetrics(Runtime, meters);
     }
+
+    private Action<TinaRuntime>? _boot;
 
     public TinaSpec Spec { get; }
 
@@ -52,6 +54,18 @@ internal sealed class TinaRuntimeHolder : IDisposable
     public TinaLogForwarder? Forwarder { get; }
 
     public TinaMetrics Metrics { get; }
+
+    /// <summary>
+    /// Runs the application's boot callback, once, just before the shards start (from the hosted service, not from
+    /// this constructor: an isolate built from services may need services that need the runtime, and resolving them
+    /// while the container is still building this holder would recurse into it).
+    /// </summary>
+    public void Boot()
+    {
+        Action<TinaRuntime>? boot = _boot;
+        _boot = null;
+        boot?.Invoke(Runtime);
+    }
 
     public void Dispose()
     {

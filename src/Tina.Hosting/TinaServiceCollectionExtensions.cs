@@ -16,12 +16,13 @@ public static class TinaServiceCollectionExtensions
     /// shutdown. The boot spec comes from the <c>Tina</c> configuration section (<see cref="TinaOptions"/>), then from
     /// <paramref name="configure"/>, so code wins. The composed spec is validated when the host starts: an invalid one
     /// stops the host with an <see cref="OptionsValidationException"/> naming every bad field, its value and the
-    /// allowed range. Also registers <see cref="TinaMetrics"/> (the <c>Tina</c> meter), <see cref="TinaHealthCheck"/>
+    /// allowed range. Also registers <see cref="TinaMetrics"/> (the <c>Tina</c> meter), <see cref="TinaHealthCheck"/>,
+    /// <see cref="TinaTaskBridge"/> (bounds from <c>Tina:Bridge</c>)
     /// and, when the container has logging, a <see cref="TinaLogForwarder"/> so no shard calls ILogger.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Registers isolate types and the supervision tree; may set any spec field.</param>
-    /// <param name="boot">Spawns the first isolates before the shards start; optional.</param>
+    /// <param name="boot">Spawns the first isolates when the host starts, just before the shards do; optional.</param>
     /// <returns>The service collection, for chaining.</returns>
     public static IServiceCollection AddTina(
         this IServiceCollection services,
@@ -70,6 +71,9 @@ public static class TinaServiceCollectionExtensions
         services.TryAddSingleton(provider => provider.GetRequiredService<TinaRuntimeHolder>().Runtime);
         services.TryAddSingleton(provider => provider.GetRequiredService<TinaRuntimeHolder>().Metrics);
         services.TryAddSingleton<TinaHealthCheck>();
+        services.AddOptions<TinaTaskBridgeOptions>().BindConfiguration(TinaTaskBridgeOptions.SectionName);
+        services.TryAddSingleton(provider => new TinaTaskBridge(
+            provider.GetRequiredService<TinaRuntime>(), provider.GetRequiredService<IOptions<TinaTaskBridgeOptions>>().Value));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TinaHostedService>());
         return services;
     }

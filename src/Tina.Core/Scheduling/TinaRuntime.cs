@@ -444,6 +444,16 @@ public sealed class TinaRuntime : IDisposable
         return allJoined;
     }
 
+    /// <summary>
+    /// Whether <paramref name="handle"/> names a live isolate of this runtime, read from any thread. A snapshot: the
+    /// isolate may exit right after a true answer; a false answer for a handle that was once live is final (its
+    /// generation has moved on).
+    /// </summary>
+    public bool IsAlive(Handle handle)
+    {
+        return !handle.IsNone && (uint)handle.Shard < (uint)_shards.Length && _shards[handle.Shard].IsAlive(handle);
+    }
+
     /// <summary>A snapshot of one shard's counters.</summary>
     public ShardStats GetStats(int shard)
     {
