@@ -218,7 +218,7 @@ public sealed class TinaRuntime : IDisposable
     {
         if (!destination.External.TryPost(in envelope))
         {
-            destination.Counters.Increment(ShardCounter.ExternalInboxFull);
+            destination.Counters.IncrementShared(ShardCounter.ExternalInboxFull); // any number of outside threads: interlocked
             return SendResult.RingFull;
         }
 
