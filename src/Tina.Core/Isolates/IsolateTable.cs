@@ -32,7 +32,7 @@ internal abstract class IsolateTable
         Spec = spec;
         SlotCount = spec.Slots;
         MailboxCapacity = spec.MailboxCapacity;
-        MailboxRingSize = (int)BitOperations.RoundUpToPowerOf2((uint)(spec.MailboxCapacity + SystemHeadroom));
+        MailboxRingSize = MailboxRingSizeFor(spec.MailboxCapacity);
         MailboxMask = MailboxRingSize - 1;
         Weight = spec.BudgetWeight;
         OwedMax = spec.MaxOwedReplies;
@@ -62,6 +62,10 @@ internal abstract class IsolateTable
     public IsolateTypeSpec Spec { get; }
 
     public int SlotCount { get; }
+
+    /// <summary>Entries in one slot's mailbox ring: the user capacity plus the system headroom, rounded up to a power of two.</summary>
+    public static int MailboxRingSizeFor(int mailboxCapacity) =>
+        (int)BitOperations.RoundUpToPowerOf2((uint)(mailboxCapacity + SystemHeadroom));
 
     public int MailboxCapacity { get; }
 
