@@ -120,14 +120,27 @@ public ref struct Context
         _shard.Spawn(_shard.Runtime.TypeIndexOf(typeof(TIsolate)), _shard.CurrentHandle, in start, hasStart: true);
 
     /// <summary>
-    /// Spawns an isolate on any shard. Locally this is <see cref="Spawn{TIsolate, TStart}(in TStart)"/>; for another
-    /// shard the request travels to that shard's spawner and the result is whether it was enqueued. The new isolate
-    /// sees this isolate as the start message's <see cref="Message.Source"/>, so it can check in.
+    /// Spawns an isolate on any shard. On this isolate's own shard this is <see cref="Spawn{TIsolate, TStart}(in TStart)"/>
+    /// and the result is the spawn's: Ok, <see cref="SendResult.PoolExhausted"/> (no pool slot for the start
+    /// message), <see cref="SendResult.ShardUnavailable"/> (not accepting work) or <see cref="SendResult.SpawnFailed"/>
+    /// (any other failure; the overload with <c>out SpawnStatus</c> names it). For another shard the request travels
+    /// to that shard's spawner and the result is whether it was enqueued. The new isolate sees this isolate as the
+    /// start message's <see cref="Message.Source"/>, so it can check in.
     /// </summary>
     public readonly SendResult SpawnOn<TIsolate, TStart>(int shard, in TStart start)
         where TIsolate : IIsolate, new()
         where TStart : unmanaged =>
-        _shard.Runtime.SpawnOnFrom(_shard, shard, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in start);
+        _shard.Runtime.SpawnOnFrom(_shard, shard, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in start, out _);
+
+    /// <summary>
+    /// <see cref="SpawnOn{TIsolate, TStart}(int, in TStart)"/>, also reporting the spawn's status: on this isolate's
+    /// own shard the real <see cref="SpawnStatus"/> (as <see cref="Spawn{TIsolate, TStart}(in TStart)"/> reports it);
+    /// for another shard <see cref="SpawnStatus.Requested"/> or <see cref="SpawnStatus.NotRequested"/>.
+    /// </summary>
+    public readonly SendResult SpawnOn<TIsolate, TStart>(int shard, in TStart start, out SpawnStatus status)
+        where TIsolate : IIsolate, new()
+        where TStart : unmanaged =>
+        _shard.Runtime.SpawnOnFrom(_shard, shard, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in start, out status);
 
     /// <summary>
     /// Spawns a dynamic child into the named one-for-one supervisor group on this shard; it is restarted by

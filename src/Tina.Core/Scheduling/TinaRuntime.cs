@@ -226,21 +226,32 @@ public sealed class TinaRuntime : IDisposable
         return SendResult.Ok;
     }
 
-    internal SendResult SpawnOnFrom<TStart>(Shard from, int shard, int typeIndex, in TStart start)
+    internal SendResult SpawnOnFrom<TStart>(Shard from, int shard, int typeIndex, in TStart start, out SpawnStatus status)
         where TStart : unmanaged
     {
         if ((uint)shard >= (uint)_shards.Length)
         {
+            status = SpawnStatus.NotRequested;
             return SendResult.StaleHandle;
         }
 
         if (shard == from.Id)
         {
-            return from.Spawn(typeIndex, from.CurrentHandle, in start, hasStart: true).IsOk ? SendResult.Ok : SendResult.PoolExhausted;
+            // The caller's own shard: the spawn runs now, so its real status is known and reported.
+            status = from.Spawn(typeIndex, from.CurrentHandle, in start, hasStart: true).Status;
+            return status switch
+            {
+                SpawnStatus.Ok => SendResult.Ok,
+                SpawnStatus.PoolExhausted => SendResult.PoolExhausted,
+                SpawnStatus.NotAccepting => SendResult.ShardUnavailable,
+                _ => SendResult.SpawnFailed,
+            };
         }
 
         Message envelope = BuildSpawnRequest(shard, typeIndex, from.CurrentHandle, in start);
-        return from.SendEnvelope(ref envelope); // another shard: the ring path, with its checks and counters
+        SendResult sent = from.SendEnvelope(ref envelope); // another shard: the ring path, with its checks and counters
+        status = sent == SendResult.Ok ? SpawnStatus.Requested : SpawnStatus.NotRequested;
+        return sent;
     }
 
     private static Message BuildSpawnRequest<TStart>(int shard, int typeIndex, Handle source, in TStart start)
