@@ -124,6 +124,11 @@ public enum ShardCounter
     InboundHeld,
     /// <summary>Yields after a RingFull refusal that waited for room in that ring instead of resuming next tick.</summary>
     RoomWaits,
+    /// <summary>
+    /// Sends, cancels and calls from this shard refused with <see cref="SendResult.ForeignHandle"/> (or, for a call,
+    /// <see cref="CallStatus.StaleHandle"/>) because the target handle was issued by another runtime.
+    /// </summary>
+    SendForeignHandle,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

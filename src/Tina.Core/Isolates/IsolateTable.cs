@@ -226,7 +226,10 @@ internal abstract class IsolateTable
         return slot;
     }
 
-    public Handle HandleOf(int shard, int slot) => Handle.Pack(shard, TypeIndex, slot, Meta[slot].Generation);
+    public Handle HandleOf(int shard, int slot) => Handle.Pack(shard, TypeIndex, slot, Meta[slot].Generation, RuntimeTag);
+
+    /// <summary>The owning runtime's tag, stamped into every handle of this table; set once at boot by the shard.</summary>
+    public int RuntimeTag { get; set; }
 
     /// <summary>Counts slots on the free list (for checkers; O(slots)).</summary>
     public int CountFree()

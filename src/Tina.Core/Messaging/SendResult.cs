@@ -26,4 +26,9 @@ public enum SendResult : byte
     /// with an <c>out SpawnStatus</c> says which.
     /// </summary>
     SpawnFailed = 6,
+    /// <summary>
+    /// The handle was issued by another <see cref="TinaRuntime"/> (its runtime tag is not this runtime's): it names no
+    /// isolate here, and the message is not delivered to whatever isolate holds that shard, type and slot.
+    /// </summary>
+    ForeignHandle = 7,
 }

@@ -43,16 +43,33 @@ public sealed class TinaRuntime : IDisposable
     private TinaRuntime(TinaSpec spec)
     {
         _spec = spec;
+        RuntimeTag = RuntimeTags.Acquire(this); // first: the shards stamp it into every handle they issue
+        try
+        {
+            _shards = Build(spec, out _runners);
+        }
+        catch
+        {
+            RuntimeTags.Release(RuntimeTag, this);
+            throw;
+        }
+    }
+
+    /// <summary>This runtime's tag in every handle it issues; unique among the live runtimes of the process.</summary>
+    internal int RuntimeTag { get; }
+
+    private Shard[] Build(TinaSpec spec, out ShardRunner?[] runners)
+    {
         int shardCount = spec.ShardCount;
         for (int i = 0; i < spec.Isolates.Count; i++)
         {
             _typeIndex[spec.Isolates[i].IsolateType] = i;
         }
 
-        _shards = new Shard[shardCount];
+        var shards = new Shard[shardCount];
         for (int i = 0; i < shardCount; i++)
         {
-            _shards[i] = new Shard(this, i, spec);
+            shards[i] = new Shard(this, i, spec);
         }
 
         // The ring matrix: one SPSC ring per ordered pair (i → j), produced by i and consumed by j.
@@ -75,10 +92,11 @@ public sealed class TinaRuntime : IDisposable
                 inbound[j] = rings[j, i];
             }
 
-            _shards[i].Connect(_shards, outbound, inbound);
+            shards[i].Connect(shards, outbound, inbound);
         }
 
-        _runners = new ShardRunner?[shardCount];
+        runners = new ShardRunner?[shardCount];
+        return shards;
     }
 
     /// <summary>Validates the spec and allocates every shard. Throws <see cref="TinaConfigurationException"/> on a bad field.</summary>
@@ -187,6 +205,11 @@ public sealed class TinaRuntime : IDisposable
             return SendResult.StaleHandle;
         }
 
+        if (target.RuntimeTag != RuntimeTag)
+        {
+            return SendResult.ForeignHandle; // issued by another runtime: it names nothing here
+        }
+
         Shard destination = _shards[shard];
         if (destination.Status != ShardStatus.Running || IsStopping || ShutdownPhase != 0)
         {
@@ -210,7 +233,7 @@ public sealed class TinaRuntime : IDisposable
             return SendResult.ShardUnavailable;
         }
 
-        Message envelope = BuildSpawnRequest(shard, TypeIndexOf(typeof(TIsolate)), Handle.None, in start);
+        Message envelope = BuildSpawnRequest(shard, TypeIndexOf(typeof(TIsolate)), RuntimeTag, Handle.None, in start);
         return Post(destination, in envelope);
     }
 
@@ -248,18 +271,19 @@ public sealed class TinaRuntime : IDisposable
             };
         }
 
-        Message envelope = BuildSpawnRequest(shard, typeIndex, from.CurrentHandle, in start);
+        Message envelope = BuildSpawnRequest(shard, typeIndex, RuntimeTag, from.CurrentHandle, in start);
         SendResult sent = from.SendEnvelope(ref envelope); // another shard: the ring path, with its checks and counters
         status = sent == SendResult.Ok ? SpawnStatus.Requested : SpawnStatus.NotRequested;
         return sent;
     }
 
-    private static Message BuildSpawnRequest<TStart>(int shard, int typeIndex, Handle source, in TStart start)
+    private static Message BuildSpawnRequest<TStart>(int shard, int typeIndex, int runtimeTag, Handle source, in TStart start)
         where TStart : unmanaged
     {
         Message envelope = default;
-        // The target names the shard and type only (slot 0, generation 0): the receiving spawner picks the slot.
-        var target = new Handle(((ulong)(uint)shard << Handle.ShardShift) | ((ulong)(uint)typeIndex << Handle.TypeShift));
+        // The target names the shard, type and runtime only (slot 0, generation 0): the receiving spawner picks the slot.
+        var target = new Handle(
+            ((ulong)(uint)shard << Handle.ShardShift) | ((ulong)(uint)typeIndex << Handle.TypeShift) | ((ulong)(uint)runtimeTag << Handle.RuntimeTagShift));
         envelope.SetHeader(target, source, MessageKind.SpawnRequest, 0);
         envelope.SetPayload(in start);
         envelope.Auxiliary = 1; // has a start message
@@ -623,5 +647,10 @@ public sealed class TinaRuntime : IDisposable
 
         _watchdog?.Dispose();
         _stopRequested.Dispose();
+        if (stopped)
+        {
+            // No thread of this runtime runs any more: its tag may go to the next runtime.
+            RuntimeTags.Release(RuntimeTag, this);
+        }
     }
 }
