@@ -95,6 +95,10 @@ public sealed class BootSpecValidationTests
             new("Isolates[1].BudgetWeight too large", s => s.Isolates[1].BudgetWeight = 256, "Isolates[1].BudgetWeight", "256", "must be 1..255"),
             new("Isolates[1].MaxOwedReplies negative", s => s.Isolates[1].MaxOwedReplies = -1, "Isolates[1].MaxOwedReplies", "-1", "must be 0..1024"),
             new("Isolates[1].MaxOwedReplies too large", s => s.Isolates[1].MaxOwedReplies = 1025, "Isolates[1].MaxOwedReplies", "1025", "must be 0..1024"),
+            new("Slots x mailbox ring wraps to 0", s => { s.Isolates[1].Slots = 65536; s.Isolates[1].MailboxCapacity = 65536; }, "Isolates[1].Slots × Isolates[1].MailboxCapacity", "65536 × 65536 (a mailbox ring of 131072 entries per slot) = 8589934592 entries", "must be at most 2147483591"),
+            new("Slots x mailbox ring just over", s => { s.Isolates[0].Slots = 16384; s.Isolates[0].MailboxCapacity = 65536; }, "Isolates[0].Slots × Isolates[0].MailboxCapacity", "16384 × 65536 (a mailbox ring of 131072 entries per slot) = 2147483648 entries", "must be at most 2147483591"),
+            new("BufferCount x BufferSize wraps to 0", s => { s.BufferCount = 256; s.BufferSize = 1 << 24; }, "BufferCount × BufferSize", "256 × 16777216 = 4294967296 bytes", "must be at most 2147483591"),
+            new("BufferCount x BufferSize just over", s => { s.BufferCount = 128; s.BufferSize = 1 << 24; }, "BufferCount × BufferSize", "128 × 16777216 = 2147483648 bytes", "must be at most 2147483591"),
         };
         return cases.Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));
     }
@@ -116,7 +120,9 @@ public sealed class BootSpecValidationTests
             new("DispatchQuantum 65536 and IdlePollTicks 10^8", s => { s.DispatchQuantum = 65536; s.IdlePollTicks = 100_000_000; }, "", "", ""),
             new("LogCapacity 16, BufferCount 0, BufferSize 64", s => { s.LogCapacity = 16; s.BufferCount = 0; s.BufferSize = 64; }, "", "", ""),
             new("MinimumLogLevel None", s => s.MinimumLogLevel = TinaLogLevel.None, "", "", ""),
-            new("Per-type maxima", s => { s.Isolates[1].Slots = IsolateTypeSpec.SlotsMax; s.Isolates[1].MailboxCapacity = 65536; s.Isolates[1].BudgetWeight = 255; s.Isolates[1].MaxOwedReplies = 1024; }, "", "", ""),
+            new("Per-type maxima", s => { s.Isolates[1].Slots = IsolateTypeSpec.SlotsMax; s.Isolates[1].MailboxCapacity = 1020; s.Isolates[1].BudgetWeight = 255; s.Isolates[1].MaxOwedReplies = 1024; }, "", "", ""),
+            new("Largest mailbox with the most slots it allows", s => { s.Isolates[1].Slots = 16383; s.Isolates[1].MailboxCapacity = 65536; }, "", "", ""),
+            new("BufferCount x BufferSize at the limit", s => { s.BufferCount = 127; s.BufferSize = 1 << 24; }, "", "", ""),
             new("Per-type minima", s => { s.Isolates[0].Slots = 1; s.Isolates[0].MailboxCapacity = 1; s.Isolates[0].BudgetWeight = 1; s.Isolates[0].MaxOwedReplies = 0; }, "", "", ""),
         };
         return cases.Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));

@@ -47,28 +47,30 @@ public sealed class HandleTests
     [Test]
     public void Pack_AllFieldsAtBitBudgetMaxima_RoundTrips()
     {
-        Handle handle = Handle.Pack(254, 254, 1_048_575, (1u << 28) - 1);
+        Handle handle = Handle.Pack(254, 254, 1_048_575, (1u << 22) - 1, 63);
 
         Assert.Multiple(() =>
         {
             Assert.That(handle.Shard, Is.EqualTo(254));
             Assert.That(handle.Type, Is.EqualTo(254));
             Assert.That(handle.Slot, Is.EqualTo(1_048_575));
-            Assert.That(handle.Generation, Is.EqualTo((1u << 28) - 1));
-            Assert.That(handle.Value, Is.EqualTo((254UL << 56) | (254UL << 48) | (1_048_575UL << 28) | ((1UL << 28) - 1)));
+            Assert.That(handle.RuntimeTag, Is.EqualTo(63));
+            Assert.That(handle.Generation, Is.EqualTo((1u << 22) - 1));
+            Assert.That(handle.Value, Is.EqualTo((254UL << 56) | (254UL << 48) | (1_048_575UL << 28) | (63UL << 22) | ((1UL << 22) - 1)));
             Assert.That(handle.IsNone, Is.False);
             Assert.That(new Handle(handle.Value), Is.EqualTo(handle));
         });
     }
 
-    [TestCase(254, 0, 0, 1u)]
-    [TestCase(0, 254, 0, 1u)]
-    [TestCase(0, 0, 1_048_575, 1u)]
-    [TestCase(0, 0, 0, 268_435_455u)]
-    [TestCase(1, 2, 3, 4u)]
-    public void Pack_OneFieldAtMaximum_DoesNotBleedIntoNeighbours(int shard, int type, int slot, uint generation)
+    [TestCase(254, 0, 0, 1u, 0)]
+    [TestCase(0, 254, 0, 1u, 0)]
+    [TestCase(0, 0, 1_048_575, 1u, 0)]
+    [TestCase(0, 0, 0, 4_194_303u, 0)]
+    [TestCase(0, 0, 0, 1u, 63)]
+    [TestCase(1, 2, 3, 4u, 5)]
+    public void Pack_OneFieldAtMaximum_DoesNotBleedIntoNeighbours(int shard, int type, int slot, uint generation, int runtimeTag)
     {
-        Handle handle = Handle.Pack(shard, type, slot, generation);
+        Handle handle = Handle.Pack(shard, type, slot, generation, runtimeTag);
 
         Assert.Multiple(() =>
         {
@@ -76,6 +78,7 @@ public sealed class HandleTests
             Assert.That(handle.Type, Is.EqualTo(type));
             Assert.That(handle.Slot, Is.EqualTo(slot));
             Assert.That(handle.Generation, Is.EqualTo(generation));
+            Assert.That(handle.RuntimeTag, Is.EqualTo(runtimeTag));
         });
     }
 
@@ -87,7 +90,8 @@ public sealed class HandleTests
             Assert.That(Handle.ShardMax, Is.EqualTo(254));
             Assert.That(Handle.TypeMax, Is.EqualTo(254));
             Assert.That(Handle.SlotMax, Is.EqualTo(1_048_575));
-            Assert.That(Handle.GenerationMax, Is.EqualTo(268_435_455u));
+            Assert.That(Handle.RuntimeTagMax, Is.EqualTo(63));
+            Assert.That(Handle.GenerationMax, Is.EqualTo(4_194_303u));
         });
     }
 

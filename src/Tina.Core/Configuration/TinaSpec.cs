@@ -184,6 +184,7 @@ public sealed class TinaSpec
 
         Range(nameof(BufferCount), BufferCount, 0, 1 << 20);
         PowerOfTwo(nameof(BufferSize), BufferSize, 64, 1 << 24);
+        Product($"{nameof(BufferCount)} × {nameof(BufferSize)}", BufferCount, BufferSize, null, "bytes");
         ValidateIsolates();
         Range(nameof(ShardRebuildMax), ShardRebuildMax, 0, 1000);
         Duration(nameof(ShardRebuildWindow), ShardRebuildWindow, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
@@ -309,6 +310,32 @@ public sealed class TinaSpec
             Range($"{prefix}.{nameof(IsolateTypeSpec.MailboxCapacity)}", spec.MailboxCapacity, 1, IsolateTypeSpec.MailboxCapacityMax);
             Range($"{prefix}.{nameof(IsolateTypeSpec.BudgetWeight)}", spec.BudgetWeight, 1, IsolateTypeSpec.BudgetWeightMax);
             Range($"{prefix}.{nameof(IsolateTypeSpec.MaxOwedReplies)}", spec.MaxOwedReplies, 0, IsolateTypeSpec.MaxOwedRepliesMax);
+
+            // Each range above is fine alone; the per-shard arrays are their products (checked in long arithmetic).
+            int ringSize = IsolateTable.MailboxRingSizeFor(spec.MailboxCapacity);
+            Product(
+                $"{prefix}.{nameof(IsolateTypeSpec.Slots)} × {prefix}.{nameof(IsolateTypeSpec.MailboxCapacity)}",
+                spec.Slots, spec.MailboxCapacity, $" (a mailbox ring of {Format(ringSize)} entries per slot)", "entries", ringSize);
+            Product(
+                $"{prefix}.{nameof(IsolateTypeSpec.Slots)} × {prefix}.{nameof(IsolateTypeSpec.MaxOwedReplies)}",
+                spec.Slots, spec.MaxOwedReplies, null, "entries", Math.Max(1, spec.MaxOwedReplies));
+        }
+    }
+
+    /// <summary>
+    /// A per-shard array sized <paramref name="count"/> × <paramref name="perItem"/> (default: <paramref name="right"/>)
+    /// must fit one .NET array (<see cref="Array.MaxLength"/> elements); the product is taken in long arithmetic, so
+    /// it cannot wrap to a small or zero length as the int product did.
+    /// </summary>
+    private static void Product(string field, int count, int right, string? detail, string unit, int perItem = -1)
+    {
+        long product = (long)count * (perItem < 0 ? right : perItem);
+        if (product > Array.MaxLength)
+        {
+            throw new TinaConfigurationException(
+                field,
+                $"{Format(count)} × {Format(right)}{detail} = {product.ToString(CultureInfo.InvariantCulture)} {unit}",
+                $"must be at most {Format(Array.MaxLength)} {unit} per shard (one array); lower one of them");
         }
     }
 

@@ -1,6 +1,9 @@
 namespace Tina;
 
-/// <summary>Per-shard counters. Each is written only by its shard's thread and may be read from any thread.</summary>
+/// <summary>
+/// Per-shard counters. Each is written only by its shard's thread (except <see cref="ExternalInboxFull"/>, written
+/// atomically by outside senders) and may be read from any thread.
+/// </summary>
 public enum ShardCounter
 {
     /// <summary>Sends that returned Ok (local deliveries and remote enqueues).</summary>
@@ -76,7 +79,10 @@ public enum ShardCounter
     Parks,
     /// <summary>Log records dropped because the log ring was full.</summary>
     LogDropped,
-    /// <summary>Messages posted from outside the runtime and refused because the external inbox was full.</summary>
+    /// <summary>
+    /// Messages posted from outside the runtime and refused because the external inbox was full. The one counter
+    /// written by outside threads (the refused senders), with an interlocked increment: exact under any number of them.
+    /// </summary>
     ExternalInboxFull,
     /// <summary>Shard buffers rented.</summary>
     BuffersRented,
@@ -118,6 +124,11 @@ public enum ShardCounter
     InboundHeld,
     /// <summary>Yields after a RingFull refusal that waited for room in that ring instead of resuming next tick.</summary>
     RoomWaits,
+    /// <summary>
+    /// Sends, cancels and calls from this shard refused with <see cref="SendResult.ForeignHandle"/> (or, for a call,
+    /// <see cref="CallStatus.StaleHandle"/>) because the target handle was issued by another runtime.
+    /// </summary>
+    SendForeignHandle,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

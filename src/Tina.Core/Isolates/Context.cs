@@ -35,10 +35,14 @@ public ref struct Context
     /// <typeparam name="T">An unmanaged payload of at most 96 bytes.</typeparam>
     /// <param name="target">Any isolate, on any shard.</param>
     /// <param name="message">The payload, copied into the envelope.</param>
+    /// <returns>
+    /// The send's result; <see cref="SendResult.ForeignHandle"/> when <paramref name="target"/> was issued by another
+    /// runtime (it is never delivered here).
+    /// </returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly SendResult Send<T>(Handle target, in T message)
         where T : unmanaged =>
-        _shard.Send(_shard.CurrentHandle, target, in message, MessageKind.User, 0);
+        _shard.RefuseIfForeign(target) ? SendResult.ForeignHandle : _shard.Send(_shard.CurrentHandle, target, in message, MessageKind.User, 0);
 
     /// <summary>
     /// Calls another isolate: return this effect, and the isolate suspends until a <see cref="MessageKind.Reply"/>
@@ -59,7 +63,8 @@ public ref struct Context
             ThrowCallTimeout(timeout);
         }
 
-        _shard.StageCall(target, in request, _shard.TicksFor(timeout));
+        // A handle of another runtime names nothing here: the call fails at once with StaleHandle, never delivered.
+        _shard.StageCall(_shard.RefuseIfForeign(target) ? Handle.None : target, in request, _shard.TicksFor(timeout));
         return new Effect(EffectKind.Call);
     }
 
@@ -120,14 +125,27 @@ public ref struct Context
         _shard.Spawn(_shard.Runtime.TypeIndexOf(typeof(TIsolate)), _shard.CurrentHandle, in start, hasStart: true);
 
     /// <summary>
-    /// Spawns an isolate on any shard. Locally this is <see cref="Spawn{TIsolate, TStart}(in TStart)"/>; for another
-    /// shard the request travels to that shard's spawner and the result is whether it was enqueued. The new isolate
-    /// sees this isolate as the start message's <see cref="Message.Source"/>, so it can check in.
+    /// Spawns an isolate on any shard. On this isolate's own shard this is <see cref="Spawn{TIsolate, TStart}(in TStart)"/>
+    /// and the result is the spawn's: Ok, <see cref="SendResult.PoolExhausted"/> (no pool slot for the start
+    /// message), <see cref="SendResult.ShardUnavailable"/> (not accepting work) or <see cref="SendResult.SpawnFailed"/>
+    /// (any other failure; the overload with <c>out SpawnStatus</c> names it). For another shard the request travels
+    /// to that shard's spawner and the result is whether it was enqueued. The new isolate sees this isolate as the
+    /// start message's <see cref="Message.Source"/>, so it can check in.
     /// </summary>
     public readonly SendResult SpawnOn<TIsolate, TStart>(int shard, in TStart start)
         where TIsolate : IIsolate
         where TStart : unmanaged =>
-        _shard.Runtime.SpawnOnFrom(_shard, shard, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in start);
+        _shard.Runtime.SpawnOnFrom(_shard, shard, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in start, out _);
+
+    /// <summary>
+    /// <see cref="SpawnOn{TIsolate, TStart}(int, in TStart)"/>, also reporting the spawn's status: on this isolate's
+    /// own shard the real <see cref="SpawnStatus"/> (as <see cref="Spawn{TIsolate, TStart}(in TStart)"/> reports it);
+    /// for another shard <see cref="SpawnStatus.Requested"/> or <see cref="SpawnStatus.NotRequested"/>.
+    /// </summary>
+    public readonly SendResult SpawnOn<TIsolate, TStart>(int shard, in TStart start, out SpawnStatus status)
+        where TIsolate : IIsolate, new()
+        where TStart : unmanaged =>
+        _shard.Runtime.SpawnOnFrom(_shard, shard, _shard.Runtime.TypeIndexOf(typeof(TIsolate)), in start, out status);
 
     /// <summary>
     /// Spawns a dynamic child into the named one-for-one supervisor group on this shard; it is restarted by
@@ -162,9 +180,11 @@ public ref struct Context
     /// <summary>
     /// Cancels an isolate this isolate spawned: it gets a <see cref="MessageKind.Cancel"/> message before its other
     /// mail and <see cref="TinaSpec.CancelDrainBudget"/> to finish, then ends with outcome Cancelled (torn down if it
-    /// is still running at the deadline). <see cref="SendResult.StaleHandle"/> when it is gone or not this isolate's child.
+    /// is still running at the deadline). <see cref="SendResult.StaleHandle"/> when it is gone or not this isolate's child,
+    /// <see cref="SendResult.ForeignHandle"/> when the handle was issued by another runtime.
     /// </summary>
-    public readonly SendResult Cancel(Handle child, int reason = 0) => _shard.CancelChild(child, reason);
+    public readonly SendResult Cancel(Handle child, int reason = 0) =>
+        _shard.RefuseIfForeign(child) ? SendResult.ForeignHandle : _shard.CancelChild(child, reason);
 
     /// <summary>
     /// Cancels a supervisor group on this shard and everything under it, deepest first; its children are not
@@ -217,7 +237,8 @@ public ref struct Context
     /// Makes <paramref name="newOwner"/> the owner of a buffer this isolate owns (send the reference in a message
     /// after this). Only on the buffer's home shard; false otherwise or when this isolate is not the owner.
     /// </summary>
-    public readonly bool TransferBuffer(BufferRef buffer, Handle newOwner) => _shard.TransferBuffer(buffer, newOwner);
+    public readonly bool TransferBuffer(BufferRef buffer, Handle newOwner) =>
+        !_shard.RefuseIfForeign(newOwner) && _shard.TransferBuffer(buffer, newOwner);
 
     /// <summary>Gives a buffer this isolate owns back to its home shard's pool.</summary>
     public readonly bool ReleaseBuffer(BufferRef buffer) => _shard.ReleaseBuffer(buffer);

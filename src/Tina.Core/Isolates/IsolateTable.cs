@@ -32,7 +32,7 @@ internal abstract class IsolateTable
         Spec = spec;
         SlotCount = spec.Slots;
         MailboxCapacity = spec.MailboxCapacity;
-        MailboxRingSize = (int)BitOperations.RoundUpToPowerOf2((uint)(spec.MailboxCapacity + SystemHeadroom));
+        MailboxRingSize = MailboxRingSizeFor(spec.MailboxCapacity);
         MailboxMask = MailboxRingSize - 1;
         Weight = spec.BudgetWeight;
         OwedMax = spec.MaxOwedReplies;
@@ -62,6 +62,10 @@ internal abstract class IsolateTable
     public IsolateTypeSpec Spec { get; }
 
     public int SlotCount { get; }
+
+    /// <summary>Entries in one slot's mailbox ring: the user capacity plus the system headroom, rounded up to a power of two.</summary>
+    public static int MailboxRingSizeFor(int mailboxCapacity) =>
+        (int)BitOperations.RoundUpToPowerOf2((uint)(mailboxCapacity + SystemHeadroom));
 
     public int MailboxCapacity { get; }
 
@@ -222,7 +226,10 @@ internal abstract class IsolateTable
         return slot;
     }
 
-    public Handle HandleOf(int shard, int slot) => Handle.Pack(shard, TypeIndex, slot, Meta[slot].Generation);
+    public Handle HandleOf(int shard, int slot) => Handle.Pack(shard, TypeIndex, slot, Meta[slot].Generation, RuntimeTag);
+
+    /// <summary>The owning runtime's tag, stamped into every handle of this table; set once at boot by the shard.</summary>
+    public int RuntimeTag { get; set; }
 
     /// <summary>Counts slots on the free list (for checkers; O(slots)).</summary>
     public int CountFree()

@@ -24,4 +24,14 @@ public enum SpawnStatus : byte
     /// logged, and counted as a spawn failure and a panic. Under supervision it counts as a restart.
     /// </summary>
     ConstructorFailed = 8,
+    /// <summary>
+    /// <see cref="Context.SpawnOn{TIsolate, TStart}(int, in TStart, out SpawnStatus)"/> to another shard: the request
+    /// was sent; that shard spawns the isolate or counts a spawn failure (its outcome is not reported back).
+    /// </summary>
+    Requested = 9,
+    /// <summary>
+    /// <see cref="Context.SpawnOn{TIsolate, TStart}(int, in TStart, out SpawnStatus)"/> to another shard: the request
+    /// could not be sent (the returned <see cref="SendResult"/> says why: ring full, shard unavailable, bad index).
+    /// </summary>
+    NotRequested = 10,
 }

@@ -20,4 +20,15 @@ public enum SendResult : byte
     RingFull = 4,
     /// <summary>The target's shard is stopped or quarantined.</summary>
     ShardUnavailable = 5,
+    /// <summary>
+    /// <see cref="Context.SpawnOn{TIsolate, TStart}(int, in TStart)"/> on the caller's own shard ran the spawn and it
+    /// failed for a reason no other result names (no free slot, the constructor threw, the start failed); the overload
+    /// with an <c>out SpawnStatus</c> says which.
+    /// </summary>
+    SpawnFailed = 6,
+    /// <summary>
+    /// The handle was issued by another <see cref="TinaRuntime"/> (its runtime tag is not this runtime's): it names no
+    /// isolate here, and the message is not delivered to whatever isolate holds that shard, type and slot.
+    /// </summary>
+    ForeignHandle = 7,
 }

@@ -100,7 +100,7 @@ internal sealed partial class Shard
             return false; // stale run-queue entry, or suspended on a call or I/O
         }
 
-        Handle self = Handle.Pack(Id, table.TypeIndex, slot, meta.Generation);
+        Handle self = table.HandleOf(Id, slot);
         int poolIndex = -1;
         ref Message message = ref Unsafe.NullRef<Message>();
         if ((meta.Flags & IsolateFlags.CancelNotice) != 0)

@@ -39,6 +39,7 @@ internal sealed partial class Shard
     private readonly IMonotonicClock _clock;
     private readonly long _resolutionNanoseconds;
     private readonly int _dispatchQuantum;
+    private readonly int _runtimeTag;             // this runtime's tag: a handle carrying another names nothing here
     private Shard[] _peers = Array.Empty<Shard>();
     private long _nowNanoseconds;        // clock reading at the start of the current tick
     private long _tickCount;             // ticks run; also the heartbeat the watchdog reads
@@ -52,6 +53,7 @@ internal sealed partial class Shard
     public Shard(TinaRuntime runtime, int id, TinaSpec spec)
     {
         _runtime = runtime;
+        _runtimeTag = runtime.RuntimeTag;
         Id = id;
         _clock = spec.Clock;
         _resolutionNanoseconds = spec.TimerResolution.Ticks * 100;
@@ -61,6 +63,7 @@ internal sealed partial class Shard
         for (int i = 0; i < _types.Length; i++)
         {
             _types[i] = spec.Isolates[i].CreateTable(i);
+            _types[i].RuntimeTag = runtime.RuntimeTag;
             totalSlots += _types[i].SlotCount;
         }
 
@@ -119,6 +122,25 @@ internal sealed partial class Shard
     public IsolateTable TypeTable(int type) => _types[type];
 
     public long NowNanoseconds => _nowNanoseconds;
+
+    /// <summary>This runtime's tag (see <see cref="Handle.RuntimeTag"/>).</summary>
+    public int RuntimeTag => _runtimeTag;
+
+    /// <summary>
+    /// True when <paramref name="target"/> was issued by another runtime (never for <see cref="Handle.None"/>, which
+    /// is stale, not foreign). Counted as <see cref="ShardCounter.SendForeignHandle"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool RefuseIfForeign(Handle target)
+    {
+        if (target.IsNone || target.RuntimeTag == _runtimeTag)
+        {
+            return false;
+        }
+
+        Counters.Increment(ShardCounter.SendForeignHandle);
+        return true;
+    }
 
     public long TickCount => System.Threading.Volatile.Read(ref _tickCount);
 
@@ -325,7 +347,7 @@ internal sealed partial class Shard
     {
         int type = handle.Type;
         slot = handle.Slot;
-        if ((uint)type >= (uint)_types.Length)
+        if ((uint)type >= (uint)_types.Length || handle.RuntimeTag != _runtimeTag)
         {
             table = null!;
             return false;

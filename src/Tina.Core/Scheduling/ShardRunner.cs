@@ -31,6 +31,7 @@ internal sealed class ShardRunner
 
     private void Run()
     {
+        TinaRuntime.DrivingRuntime = _runtime; // this thread runs handlers: Stop/Shutdown/Dispose from it are refused
         if (_cpu >= 0)
         {
             Pinned = ThreadAffinity.TryPinCurrentThread(_cpu, out int error);

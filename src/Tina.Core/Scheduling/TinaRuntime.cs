@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Tina.Messaging;
@@ -34,19 +35,41 @@ public sealed class TinaRuntime : IDisposable
     private long _shutdownDeadlineNanoseconds; // clock reading at which phase 3 begins
     private Watchdog? _watchdog;
 
+    // The runtime whose shard this thread is running: set once by a shard thread when it starts (ShardRunner.Run),
+    // and by RunRound's caller for the length of a round. Written and read only by the thread it belongs to.
+    [ThreadStatic]
+    private static TinaRuntime? t_driving;
+
     private TinaRuntime(TinaSpec spec)
     {
         _spec = spec;
+        RuntimeTag = RuntimeTags.Acquire(this); // first: the shards stamp it into every handle they issue
+        try
+        {
+            _shards = Build(spec, out _runners);
+        }
+        catch
+        {
+            RuntimeTags.Release(RuntimeTag, this);
+            throw;
+        }
+    }
+
+    /// <summary>This runtime's tag in every handle it issues; unique among the live runtimes of the process.</summary>
+    internal int RuntimeTag { get; }
+
+    private Shard[] Build(TinaSpec spec, out ShardRunner?[] runners)
+    {
         int shardCount = spec.ShardCount;
         for (int i = 0; i < spec.Isolates.Count; i++)
         {
             _typeIndex[spec.Isolates[i].IsolateType] = i;
         }
 
-        _shards = new Shard[shardCount];
+        var shards = new Shard[shardCount];
         for (int i = 0; i < shardCount; i++)
         {
-            _shards[i] = new Shard(this, i, spec);
+            shards[i] = new Shard(this, i, spec);
         }
 
         // The ring matrix: one SPSC ring per ordered pair (i → j), produced by i and consumed by j.
@@ -69,10 +92,11 @@ public sealed class TinaRuntime : IDisposable
                 inbound[j] = rings[j, i];
             }
 
-            _shards[i].Connect(_shards, outbound, inbound);
+            shards[i].Connect(shards, outbound, inbound);
         }
 
-        _runners = new ShardRunner?[shardCount];
+        runners = new ShardRunner?[shardCount];
+        return shards;
     }
 
     /// <summary>Validates the spec and allocates every shard. Throws <see cref="TinaConfigurationException"/> on a bad field.</summary>
@@ -103,6 +127,13 @@ public sealed class TinaRuntime : IDisposable
         shard.TicksFor(TimeSpan.FromTicks(Math.Max(1, (Volatile.Read(ref _shutdownDeadlineNanoseconds) - shard.NowNanoseconds) / 100)));
 
     internal TinaSpec Spec => _spec;
+
+    /// <summary>The runtime whose shard the calling thread runs, or null (see <c>t_driving</c>).</summary>
+    internal static TinaRuntime? DrivingRuntime
+    {
+        get => t_driving;
+        set => t_driving = value;
+    }
 
     /// <summary>
     /// Spawns an isolate before <see cref="Start"/> (the boot-time roots). After start, use
@@ -174,6 +205,11 @@ public sealed class TinaRuntime : IDisposable
             return SendResult.StaleHandle;
         }
 
+        if (target.RuntimeTag != RuntimeTag)
+        {
+            return SendResult.ForeignHandle; // issued by another runtime: it names nothing here
+        }
+
         Shard destination = _shards[shard];
         if (destination.Status != ShardStatus.Running || IsStopping || ShutdownPhase != 0)
         {
@@ -197,7 +233,7 @@ public sealed class TinaRuntime : IDisposable
             return SendResult.ShardUnavailable;
         }
 
-        Message envelope = BuildSpawnRequest(shard, TypeIndexOf(typeof(TIsolate)), Handle.None, in start);
+        Message envelope = BuildSpawnRequest(shard, TypeIndexOf(typeof(TIsolate)), RuntimeTag, Handle.None, in start);
         return Post(destination, in envelope);
     }
 
@@ -205,7 +241,7 @@ public sealed class TinaRuntime : IDisposable
     {
         if (!destination.External.TryPost(in envelope))
         {
-            destination.Counters.Increment(ShardCounter.ExternalInboxFull);
+            destination.Counters.IncrementShared(ShardCounter.ExternalInboxFull); // any number of outside threads: interlocked
             return SendResult.RingFull;
         }
 
@@ -213,29 +249,41 @@ public sealed class TinaRuntime : IDisposable
         return SendResult.Ok;
     }
 
-    internal SendResult SpawnOnFrom<TStart>(Shard from, int shard, int typeIndex, in TStart start)
+    internal SendResult SpawnOnFrom<TStart>(Shard from, int shard, int typeIndex, in TStart start, out SpawnStatus status)
         where TStart : unmanaged
     {
         if ((uint)shard >= (uint)_shards.Length)
         {
+            status = SpawnStatus.NotRequested;
             return SendResult.StaleHandle;
         }
 
         if (shard == from.Id)
         {
-            return from.Spawn(typeIndex, from.CurrentHandle, in start, hasStart: true).IsOk ? SendResult.Ok : SendResult.PoolExhausted;
+            // The caller's own shard: the spawn runs now, so its real status is known and reported.
+            status = from.Spawn(typeIndex, from.CurrentHandle, in start, hasStart: true).Status;
+            return status switch
+            {
+                SpawnStatus.Ok => SendResult.Ok,
+                SpawnStatus.PoolExhausted => SendResult.PoolExhausted,
+                SpawnStatus.NotAccepting => SendResult.ShardUnavailable,
+                _ => SendResult.SpawnFailed,
+            };
         }
 
-        Message envelope = BuildSpawnRequest(shard, typeIndex, from.CurrentHandle, in start);
-        return from.SendEnvelope(ref envelope); // another shard: the ring path, with its checks and counters
+        Message envelope = BuildSpawnRequest(shard, typeIndex, RuntimeTag, from.CurrentHandle, in start);
+        SendResult sent = from.SendEnvelope(ref envelope); // another shard: the ring path, with its checks and counters
+        status = sent == SendResult.Ok ? SpawnStatus.Requested : SpawnStatus.NotRequested;
+        return sent;
     }
 
-    private static Message BuildSpawnRequest<TStart>(int shard, int typeIndex, Handle source, in TStart start)
+    private static Message BuildSpawnRequest<TStart>(int shard, int typeIndex, int runtimeTag, Handle source, in TStart start)
         where TStart : unmanaged
     {
         Message envelope = default;
-        // The target names the shard and type only (slot 0, generation 0): the receiving spawner picks the slot.
-        var target = new Handle(((ulong)(uint)shard << Handle.ShardShift) | ((ulong)(uint)typeIndex << Handle.TypeShift));
+        // The target names the shard, type and runtime only (slot 0, generation 0): the receiving spawner picks the slot.
+        var target = new Handle(
+            ((ulong)(uint)shard << Handle.ShardShift) | ((ulong)(uint)typeIndex << Handle.TypeShift) | ((ulong)(uint)runtimeTag << Handle.RuntimeTagShift));
         envelope.SetHeader(target, source, MessageKind.SpawnRequest, 0);
         envelope.SetPayload(in start);
         envelope.Auxiliary = 1; // has a start message
@@ -267,19 +315,28 @@ public sealed class TinaRuntime : IDisposable
         }
 
         bool worked = false;
-        if (order.IsEmpty)
+        TinaRuntime? previous = t_driving;
+        t_driving = this; // handlers run on this thread for the round: Stop/Shutdown/Dispose from them are refused
+        try
         {
-            foreach (Shard shard in _shards)
+            if (order.IsEmpty)
             {
-                worked |= shard.RunTick();
+                foreach (Shard shard in _shards)
+                {
+                    worked |= shard.RunTick();
+                }
+            }
+            else
+            {
+                foreach (int index in order)
+                {
+                    worked |= _shards[index].RunTick();
+                }
             }
         }
-        else
+        finally
         {
-            foreach (int index in order)
-            {
-                worked |= _shards[index].RunTick();
-            }
+            t_driving = previous;
         }
 
         return worked;
@@ -317,8 +374,16 @@ public sealed class TinaRuntime : IDisposable
     /// <summary>Asks the runtime to stop: <see cref="WaitForStopRequest"/> returns. Any thread.</summary>
     public void RequestStop() => _stopRequested.Set();
 
-    /// <summary>Blocks until an isolate or another thread calls <see cref="RequestStop"/>, or the timeout passes.</summary>
-    public bool WaitForStopRequest(TimeSpan timeout) => _stopRequested.Wait(timeout);
+    /// <summary>
+    /// Blocks until an isolate or another thread calls <see cref="RequestStop"/>, or the timeout passes.
+    /// <see cref="Timeout.InfiniteTimeSpan"/>, or a timeout longer than <see cref="int.MaxValue"/> milliseconds, waits
+    /// without a bound; any other negative timeout is an <see cref="ArgumentOutOfRangeException"/>.
+    /// </summary>
+    public bool WaitForStopRequest(TimeSpan timeout)
+    {
+        ThrowIfNotATimeout(timeout);
+        return _stopRequested.Wait(timeout == Timeout.InfiniteTimeSpan || timeout.TotalMilliseconds > int.MaxValue ? Timeout.Infinite : (int)Math.Ceiling(timeout.TotalMilliseconds));
+    }
 
     /// <summary>
     /// Graceful shutdown in three phases: (1) stop admitting work and give every isolate a Shutdown notice;
@@ -326,29 +391,41 @@ public sealed class TinaRuntime : IDisposable
     /// what remains and join the shard threads. Every call an exiting isolate still owes fails with
     /// <see cref="CallStatus.ShuttingDown"/>.
     /// </summary>
+    /// <param name="timeout">
+    /// The drain budget: zero or more; <see cref="Timeout.InfiniteTimeSpan"/> (or any budget too long to represent,
+    /// <see cref="TimeSpan.MaxValue"/> included) drains without a deadline.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException">A negative timeout other than <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Called on one of this runtime's shard threads (from a handler: it would wait for its own thread), or on a
+    /// runtime that was never started. Nothing has changed when it throws. A handler asks for a stop with
+    /// <see cref="Context.RequestStop"/>; the host thread then calls Shutdown.
+    /// </exception>
     public ShutdownReport Shutdown(TimeSpan timeout)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        long droppedBefore = Total(ShardCounter.TeardownDrops) + InboundDrops();
+        // Every check comes before the first state change, so a refused call leaves the runtime running.
+        ThrowIfNotATimeout(timeout);
+        ThrowIfOnOwnShardThread(nameof(Shutdown));
         if (!IsStarted)
         {
             throw new InvalidOperationException("Shutdown stops a started runtime; an unstarted one just needs Dispose.");
         }
 
-        Volatile.Write(ref _shutdownDeadlineNanoseconds, _spec.Clock.NowNanoseconds + (timeout.Ticks * 100));
+        long started = Stopwatch.GetTimestamp();
+        long droppedBefore = Total(ShardCounter.TeardownDrops) + InboundDrops();
+        Volatile.Write(ref _shutdownDeadlineNanoseconds, SaturatingDeadline(_spec.Clock.NowNanoseconds, timeout));
         Interlocked.Exchange(ref _shutdownPhase, 1);
         WakeAll();
-        var drainUntil = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < drainUntil && !AllShards(s => s.PublishedStage != ShutdownStage.None && s.PublishedLive == 0))
+        long drainUntil = DeadlineTimestamp(started, timeout);
+        while (!Passed(drainUntil) && !AllShards(s => s.PublishedStage != ShutdownStage.None && s.PublishedLive == 0))
         {
             Thread.Sleep(1);
         }
 
         Interlocked.Exchange(ref _shutdownPhase, 3);
         WakeAll();
-        var forceUntil = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (DateTime.UtcNow < forceUntil && !AllShards(s => s.PublishedStage == ShutdownStage.Done))
+        long forceUntil = DeadlineTimestamp(Stopwatch.GetTimestamp(), TimeSpan.FromSeconds(5));
+        while (!Passed(forceUntil) && !AllShards(s => s.PublishedStage == ShutdownStage.Done))
         {
             Thread.Sleep(1);
         }
@@ -363,8 +440,69 @@ public sealed class TinaRuntime : IDisposable
         }
 
         long dropped = Total(ShardCounter.TeardownDrops) + InboundDrops() - droppedBefore;
-        TimeSpan elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         return new ShutdownReport(drained, forced, dropped, elapsed, joined);
+    }
+
+    /// <summary>Zero or more, or <see cref="Timeout.InfiniteTimeSpan"/>; anything else is refused.</summary>
+    private static void ThrowIfNotATimeout(TimeSpan timeout, [CallerArgumentExpression(nameof(timeout))] string? name = null)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(name, timeout, "A timeout must be zero or more, or Timeout.InfiniteTimeSpan for none.");
+        }
+    }
+
+    /// <summary>
+    /// The rule: Stop, Shutdown and Dispose wait for the shard threads, so they may not run on one (a handler). Refused
+    /// at once rather than waiting out the timeout for a thread that cannot exit while it waits.
+    /// </summary>
+    private void ThrowIfOnOwnShardThread(string operation)
+    {
+        if (ReferenceEquals(t_driving, this))
+        {
+            ThrowHelper.ThrowInvalidOperation(
+                $"{operation} was called on a shard thread of this runtime (from a handler). It waits for every shard thread, its own included, "
+                + "so it may only be called from outside the runtime: ask with ctx.RequestStop() and let the host thread call Shutdown or Stop.");
+        }
+    }
+
+    /// <summary><paramref name="now"/> + <paramref name="timeout"/> in clock nanoseconds; long.MaxValue for none or on overflow.</summary>
+    private static long SaturatingDeadline(long now, TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan || timeout.Ticks >= (long.MaxValue - Math.Max(0, now)) / 100)
+        {
+            return long.MaxValue;
+        }
+
+        return now + (timeout.Ticks * 100);
+    }
+
+    /// <summary>The Stopwatch timestamp <paramref name="timeout"/> after <paramref name="start"/>; long.MaxValue for none or on overflow.</summary>
+    private static long DeadlineTimestamp(long start, TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return long.MaxValue;
+        }
+
+        double ticks = timeout.TotalSeconds * Stopwatch.Frequency;
+        return ticks >= long.MaxValue - start ? long.MaxValue : start + (long)ticks;
+    }
+
+    private static bool Passed(long deadlineTimestamp) =>
+        deadlineTimestamp != long.MaxValue && Stopwatch.GetTimestamp() >= deadlineTimestamp;
+
+    /// <summary>Milliseconds left until a deadline timestamp, for Thread.Join: Timeout.Infinite for none (or beyond int range).</summary>
+    private static int RemainingMilliseconds(long deadlineTimestamp)
+    {
+        if (deadlineTimestamp == long.MaxValue)
+        {
+            return Timeout.Infinite;
+        }
+
+        double milliseconds = Math.Ceiling((deadlineTimestamp - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency);
+        return milliseconds >= int.MaxValue ? Timeout.Infinite : (int)Math.Max(0, milliseconds);
     }
 
     private long InboundDrops() =>
@@ -395,7 +533,7 @@ public sealed class TinaRuntime : IDisposable
     /// <summary>Begins a shutdown phase without threads (the deterministic driver and the simulator).</summary>
     internal void BeginShutdownPhase(int phase, TimeSpan budget)
     {
-        Volatile.Write(ref _shutdownDeadlineNanoseconds, _spec.Clock.NowNanoseconds + (budget.Ticks * 100));
+        Volatile.Write(ref _shutdownDeadlineNanoseconds, SaturatingDeadline(_spec.Clock.NowNanoseconds, budget));
         Interlocked.Exchange(ref _shutdownPhase, phase);
     }
 
@@ -420,16 +558,27 @@ public sealed class TinaRuntime : IDisposable
     public long StallCount(int shard) => _watchdog?.StallCount(shard) ?? 0;
 
     /// <summary>Stops every shard thread and waits for them to exit. Idempotent.</summary>
+    /// <param name="timeout">
+    /// How long to wait for the threads: zero or more; <see cref="Timeout.InfiniteTimeSpan"/> (or any timeout too long
+    /// to represent, <see cref="TimeSpan.MaxValue"/> included) waits without a bound.
+    /// </param>
     /// <returns>True when every shard thread exited within <paramref name="timeout"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A negative timeout other than <see cref="Timeout.InfiniteTimeSpan"/>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Called on one of this runtime's shard threads (from a handler); nothing has changed when it throws. A handler
+    /// asks with <see cref="Context.RequestStop"/>.
+    /// </exception>
     public bool Stop(TimeSpan timeout)
     {
+        ThrowIfNotATimeout(timeout);
+        ThrowIfOnOwnShardThread(nameof(Stop));
+        long deadline = DeadlineTimestamp(Stopwatch.GetTimestamp(), timeout);
         Interlocked.Exchange(ref _stopping, 1);
         _stopRequested.Set();
         _watchdog?.Stop();
         WakeAll();
 
         bool allJoined = true;
-        var deadline = DateTime.UtcNow + timeout;
         foreach (ShardRunner? runner in _runners)
         {
             if (runner is null)
@@ -437,8 +586,7 @@ public sealed class TinaRuntime : IDisposable
                 continue;
             }
 
-            int remaining = (int)Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds);
-            allJoined &= runner.Join(remaining);
+            allJoined &= runner.Join(RemainingMilliseconds(deadline));
         }
 
         return allJoined;
@@ -481,8 +629,13 @@ public sealed class TinaRuntime : IDisposable
     }
 
     /// <summary>Stops the runtime (waiting up to 10 s) and releases its resources.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// Called on one of this runtime's shard threads (from a handler), where it would wait for its own thread;
+    /// nothing is released when it throws.
+    /// </exception>
     public void Dispose()
     {
+        ThrowIfOnOwnShardThread(nameof(Dispose));
         bool stopped = Stop(TimeSpan.FromSeconds(10));
         if (!IsStarted)
         {
@@ -504,5 +657,10 @@ public sealed class TinaRuntime : IDisposable
 
         _watchdog?.Dispose();
         _stopRequested.Dispose();
+        if (stopped)
+        {
+            // No thread of this runtime runs any more: its tag may go to the next runtime.
+            RuntimeTags.Release(RuntimeTag, this);
+        }
     }
 }

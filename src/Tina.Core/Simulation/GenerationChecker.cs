@@ -34,7 +34,7 @@ internal sealed class GenerationChecker : ISimulationChecker
                 {
                     uint generation = table.Meta[slot].Generation;
                     int index = map.IndexOf(s, type, slot);
-                    // The 28-bit wrap (268 M exits of one slot) is out of reach of a simulation run.
+                    // The 22-bit wrap (4.2 M exits of one slot) is out of reach of a simulation run.
                     if (generation == 0 || generation < _last[index])
                     {
                         violation = string.Create(
