@@ -118,6 +118,13 @@ public enum ShardCounter
     InboundHeld,
     /// <summary>Yields after a RingFull refusal that waited for room in that ring instead of resuming next tick.</summary>
     RoomWaits,
+    /// <summary>
+    /// Downs that could not be delivered to a live watcher: its mailbox had no room even in the system headroom, this
+    /// shard's pool was empty, or (remote) the way to its shard was full. Counted on the shard that gave up.
+    /// </summary>
+    DownsDropped,
+    /// <summary>Downs that reached this shard for a watcher that had exited meanwhile (nobody left to tell).</summary>
+    DownsToExitedWatcher,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

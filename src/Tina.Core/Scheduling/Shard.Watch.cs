@@ -237,17 +237,23 @@ internal sealed partial class Shard
     {
         if (watcher.Shard == Id)
         {
-            if (DeliverSystem(watcher, MessageKind.Down, down.Target, in down))
+            if (!TryResolve(watcher, out IsolateTable table, out int watcherSlot))
             {
-                Counters.Increment(ShardCounter.DownsSent);
+                Counters.Increment(ShardCounter.DownsToExitedWatcher);
+                return;
             }
 
+            var writer = new PayloadWriter<Down>(down.Target, watcher, in down, MessageKind.Down, 0);
+            Counters.Increment(DeliverSystemCore(table, watcherSlot, ref writer) == SendResult.Ok
+                ? ShardCounter.DownsSent
+                : ShardCounter.DownsDropped);
             return;
         }
 
         ref Message slot = ref ClaimRemoteSystem(watcher.Shard);
         if (Unsafe.IsNullRef(ref slot))
         {
+            Counters.Increment(ShardCounter.DownsDropped);
             return;
         }
 
@@ -261,19 +267,14 @@ internal sealed partial class Shard
     {
         if (!TryResolve(envelope.TargetHandle, out IsolateTable table, out int slot))
         {
-            Counters.Increment(ShardCounter.InboundStaleHandle);
+            Counters.Increment(ShardCounter.DownsToExitedWatcher);
             return;
         }
 
         var writer = new CopyWriter(ref envelope);
-        switch (DeliverSystemCore(table, slot, ref writer))
+        if (DeliverSystemCore(table, slot, ref writer) != SendResult.Ok)
         {
-            case SendResult.PoolExhausted:
-                Counters.Increment(ShardCounter.InboundPoolExhausted);
-                break;
-            case SendResult.MailboxFull:
-                Counters.Increment(ShardCounter.InboundMailboxFull);
-                break;
+            Counters.Increment(ShardCounter.DownsDropped); // mailbox headroom or pool reserve used up
         }
     }
 }
