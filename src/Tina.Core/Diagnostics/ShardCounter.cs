@@ -46,7 +46,10 @@ public enum ShardCounter
     CallsFailedByCallee,
     /// <summary>Replies (or failures) that arrived after their call had ended, or twice: dropped.</summary>
     RepliesLateDropped,
-    /// <summary>Replies that could not be sent to a remote caller because the ring was full.</summary>
+    /// <summary>
+    /// No longer incremented: call outcomes travel in the system lane, which never refuses them (a full ring used to
+    /// drop the reply and leave the caller to its timeout). Kept so counter numbering stays stable.
+    /// </summary>
     RepliesRingFull,
     /// <summary>Deferrals refused because the isolate already owed its maximum.</summary>
     OwedRepliesFull,
@@ -125,6 +128,14 @@ public enum ShardCounter
     DownsDropped,
     /// <summary>Downs that reached this shard for a watcher that had exited meanwhile (nobody left to tell).</summary>
     DownsToExitedWatcher,
+    /// <summary>Watch, unwatch or cancel requests to another shard refused because this shard's request credit toward it was used up.</summary>
+    SystemRequestsRefused,
+    /// <summary>System messages (outcomes, Downs, acks, releases) not sent because their shard no longer runs (stopped or quarantined).</summary>
+    SystemToUnavailableShard,
+    /// <summary>System messages that found their system ring full and waited in the backlog (then moved at a later flush).</summary>
+    SystemBacklogged,
+    /// <summary>System messages refused because a backlog was over its derived bound: a broken invariant, expected to stay 0.</summary>
+    SystemBacklogOverflows,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

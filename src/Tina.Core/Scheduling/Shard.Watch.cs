@@ -43,7 +43,7 @@ internal sealed partial class Shard
             return true;
         }
 
-        ref Message slot = ref ClaimRemoteSystem(target.Shard);
+        ref Message slot = ref ClaimRequest(target.Shard);
         if (Unsafe.IsNullRef(ref slot))
         {
             return false;
@@ -64,7 +64,12 @@ internal sealed partial class Shard
             return RemoveLocalWatches(target, watcher);
         }
 
-        ref Message slot = ref ClaimRemoteSystem(target.Shard);
+        if ((uint)target.Shard >= (uint)_peers.Length || target.IsNone)
+        {
+            return false;
+        }
+
+        ref Message slot = ref ClaimRequest(target.Shard);
         if (Unsafe.IsNullRef(ref slot))
         {
             return false;
@@ -81,16 +86,22 @@ internal sealed partial class Shard
     /// swept of entries whose watchers are provably gone; if it is still full the watch is refused: false for a local
     /// watcher, a Down with <see cref="Down.Refused"/> for a remote one (which has no other way to learn it).
     /// </summary>
-    private bool AddWatch(Handle target, Handle watcher)
+    private bool AddWatch(Handle target, Handle watcher, int requester = -1)
     {
+        bool answers = requester >= 0; // a request from another shard: answered by exactly one Down or ack
         if (!TryResolve(target, out IsolateTable table, out int slot))
         {
-            SendDown(watcher, new Down(target, ExitOutcome.Cancelled, 0, WasStale: true));
+            SendDown(watcher, new Down(target, ExitOutcome.Cancelled, 0, WasStale: true), answersRequest: answers);
             return true;
         }
 
         if (target == watcher)
         {
+            if (answers)
+            {
+                AckRequest(requester);
+            }
+
             return false; // a remote request cannot name itself, but a stray one must not create a self-watch
         }
 
@@ -106,10 +117,19 @@ internal sealed partial class Shard
             Counters.Increment(ShardCounter.WatchesExhausted);
             if (!local)
             {
-                SendDown(watcher, new Down(target, ExitOutcome.Cancelled, 0, WasStale: false) { Refused = true });
+                SendDown(watcher, new Down(target, ExitOutcome.Cancelled, 0, WasStale: false) { Refused = true }, answersRequest: answers);
+            }
+            else if (answers)
+            {
+                AckRequest(requester);
             }
 
             return false;
+        }
+
+        if (answers)
+        {
+            AckRequest(requester);
         }
 
         return true;
@@ -233,7 +253,12 @@ internal sealed partial class Shard
         return ref _noWatcherHead;
     }
 
-    private void SendDown(Handle watcher, in Down down)
+    /// <summary>
+    /// Sends a Down to its watcher: a local one through the system delivery path, a remote one through the system lane
+    /// (never refused). <paramref name="answersRequest"/> marks the Down that answers a watch request (Auxiliary = 1), so
+    /// the watcher's shard gets its request credit back.
+    /// </summary>
+    private void SendDown(Handle watcher, in Down down, bool answersRequest = false)
     {
         if (watcher.Shard == Id)
         {
@@ -250,15 +275,15 @@ internal sealed partial class Shard
             return;
         }
 
-        ref Message slot = ref ClaimRemoteSystem(watcher.Shard);
+        ref Message slot = ref ClaimSystem(watcher.Shard);
         if (Unsafe.IsNullRef(ref slot))
         {
-            Counters.Increment(ShardCounter.DownsDropped);
-            return;
+            return; // its shard no longer runs (counted by ClaimSystem)
         }
 
         slot.SetHeader(watcher, down.Target, MessageKind.Down, 0);
         slot.SetPayload(in down);
+        slot.Auxiliary = answersRequest ? 1u : 0u;
         Counters.Increment(ShardCounter.DownsSent);
     }
 

@@ -69,6 +69,7 @@ internal sealed partial class Shard
 
         Pool = new MessagePool(spec.MessagePoolCapacity);
         _outbound = new SpscRing?[spec.ShardCount];
+        _systemOutbound = CreateSystemRings(spec, id);
         _inbound = new SpscRing?[spec.ShardCount];
         _external = new ExternalInbox(spec.ExternalInboxCapacity);
         _log = new LogRing(spec.LogCapacity);
@@ -132,7 +133,8 @@ internal sealed partial class Shard
     {
         _peers = peers;
         _inboundHeld = new bool[peers.Length];
-        AllocatePendingReleases(peers.Length, Buffers.Count);
+        AllocateReleaseMarks(peers.Length, Buffers.Count);
+        ConnectSystemLane(peers, _runtime.Spec);
         Array.Copy(outbound, _outbound, outbound.Length);
         Array.Copy(inbound, _inbound, inbound.Length);
     }
@@ -153,7 +155,8 @@ internal sealed partial class Shard
         EnsureReactor();
         EnsureSupervisionStarted();
         SweepBuffersOfGoneOwners();
-        bool worked = DrainInbound();
+        bool worked = DrainSystemLane(); // first, and completely: system traffic never waits behind user traffic
+        worked |= DrainInbound();
         worked |= DrainExternal();
         if (_reactor is not null)
         {
@@ -202,7 +205,7 @@ internal sealed partial class Shard
     {
         // A held ring (its head waits for room at a target on this shard) is not work: only this shard's own
         // dispatch makes that room, and the tick after it retries the ring.
-        if (HasRunnable() || _pendingReleaseCount > 0 || BufferSweepRequested || HasDeliverableInbound()
+        if (HasRunnable() || (_backlogged > 0 && AnyBacklogMovable()) || BufferSweepRequested || HasDeliverableInbound()
             || (_roomWaiterCount > 0 && AnyRoomWaiterReady())
             || (_reactor is not null && _reactor.HasCompletions()))
         {
@@ -259,15 +262,17 @@ internal sealed partial class Shard
 
     private void FlushOutbound()
     {
-        if (_pendingReleaseCount > 0)
+        if (_backlogged > 0)
         {
-            RetryPendingReleases();
+            MoveBacklogs();
         }
 
         for (int target = 0; target < _outbound.Length; target++)
         {
             SpscRing? ring = _outbound[target];
-            if (ring is not null && ring.Publish())
+            bool published = ring is not null && ring.Publish();
+            published |= PublishSystem(target);
+            if (published)
             {
                 _peers[target].Signal.Wake();
             }
