@@ -27,8 +27,9 @@ public enum ShardCounter
     InboundStaleHandle,
     /// <summary>
     /// Calls started (on the caller's shard). Every call ends exactly once, counted on the caller's shard when the
-    /// caller accepts the outcome: <c>CallsStarted = CallsReplied + CallsTimedOut + CallsFailedFast + CallsNoReply
-    /// + CallsFailedByCallee + calls still waiting</c>.
+    /// caller accepts the outcome, or as <see cref="CallsAbandoned"/> when the caller is torn down while waiting:
+    /// <c>CallsStarted = CallsReplied + CallsTimedOut + CallsFailedFast + CallsNoReply + CallsFailedByCallee
+    /// + CallsAbandoned + calls still waiting</c>.
     /// </summary>
     CallsStarted,
     /// <summary>Calls that ended with a reply (counted on the caller's shard).</summary>
@@ -126,6 +127,8 @@ public enum ShardCounter
     /// shard's pool was empty, or (remote) the way to its shard was full. Counted on the shard that gave up.
     /// </summary>
     DownsDropped,
+    /// <summary>Downs that found their watcher's mailbox full (even its system headroom) and waited in the pending-Down queue.</summary>
+    DownsQueued,
     /// <summary>Downs that reached this shard for a watcher that had exited meanwhile (nobody left to tell).</summary>
     DownsToExitedWatcher,
     /// <summary>Watch, unwatch or cancel requests to another shard refused because this shard's request credit toward it was used up.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Tina.Messaging;
@@ -31,8 +30,7 @@ namespace Tina.Messaging;
 /// </remarks>
 internal sealed class SystemBacklog
 {
-    private readonly Message[] _entries;
-    private readonly long _mask;
+    private readonly Message[] _entries;      // exactly the bound: no rounding up (this path is cold; a modulo is fine)
     private readonly long[] _outcomeSequence; // per caller flat slot of the destination: sequence + 1 of its outcome here, 0 none
     private readonly int[] _slotBase;         // per isolate type: first flat slot index (same spec on every shard)
     private long _head;                       // next sequence to move into the ring
@@ -40,15 +38,13 @@ internal sealed class SystemBacklog
 
     public SystemBacklog(int bound, int[] slotBase, int slotCount)
     {
-        int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)System.Math.Max(2, bound));
-        _entries = new Message[capacity];
-        _mask = capacity - 1;
+        _entries = new Message[System.Math.Max(1, bound)];
         _outcomeSequence = new long[System.Math.Max(1, slotCount)];
         _slotBase = slotBase;
         Bound = bound;
     }
 
-    /// <summary>The derived bound (the array may be larger: rounded up to a power of two).</summary>
+    /// <summary>The derived bound, which is also the capacity.</summary>
     public int Bound { get; }
 
     public int Count => (int)(_tail - _head);
@@ -65,7 +61,7 @@ internal sealed class SystemBacklog
             return ref Unsafe.NullRef<Message>();
         }
 
-        return ref _entries[_tail++ & _mask];
+        return ref _entries[_tail++ % _entries.Length];
     }
 
     /// <summary>Records that the entry just appended is the outcome for <paramref name="caller"/> (a slot of the destination).</summary>
@@ -93,17 +89,17 @@ internal sealed class SystemBacklog
             return ref Unsafe.NullRef<Message>();
         }
 
-        return ref _entries[sequence & _mask];
+        return ref _entries[sequence % _entries.Length];
     }
 
     /// <summary>The oldest entry (Count &gt; 0).</summary>
-    public ref Message Oldest() => ref _entries[_head & _mask];
+    public ref Message Oldest() => ref _entries[_head % _entries.Length];
 
     /// <summary>Drops the oldest entry after it was copied into the ring.</summary>
     public void RemoveOldest()
     {
         Debug.Assert(_tail > _head, "remove from an empty backlog");
-        ref Message oldest = ref _entries[_head & _mask];
+        ref Message oldest = ref _entries[_head % _entries.Length];
         if (oldest.KindValue == MessageKind.Reply)
         {
             int flat = FlatSlot(oldest.TargetHandle);

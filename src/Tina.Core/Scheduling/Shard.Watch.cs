@@ -19,6 +19,8 @@ internal sealed partial class Shard
 {
     private Supervision.WatchTable _watches = null!;
     private int _noWatcherHead = -1;     // stands in for the chain head of a watcher that is not on this shard
+    private Message[] _pendingDowns = System.Array.Empty<Message>(); // Downs waiting for room in their watcher's mailbox, oldest first
+    private int _pendingDownCount;
 
     /// <summary>Watch entries in use on this shard (for tests and checkers).</summary>
     public int WatchesInUse => _watches.InUse;
@@ -262,16 +264,14 @@ internal sealed partial class Shard
     {
         if (watcher.Shard == Id)
         {
-            if (!TryResolve(watcher, out IsolateTable table, out int watcherSlot))
+            Message envelope = default;
+            envelope.SetHeader(watcher, down.Target, MessageKind.Down, 0);
+            envelope.SetPayload(in down);
+            if (DeliverDown(ref envelope))
             {
-                Counters.Increment(ShardCounter.DownsToExitedWatcher);
-                return;
+                Counters.Increment(ShardCounter.DownsSent);
             }
 
-            var writer = new PayloadWriter<Down>(down.Target, watcher, in down, MessageKind.Down, 0);
-            Counters.Increment(DeliverSystemCore(table, watcherSlot, ref writer) == SendResult.Ok
-                ? ShardCounter.DownsSent
-                : ShardCounter.DownsDropped);
             return;
         }
 
@@ -287,19 +287,98 @@ internal sealed partial class Shard
         Counters.Increment(ShardCounter.DownsSent);
     }
 
-    /// <summary>A Down (or other system message) that arrived through a ring: reserve and headroom, not the user capacity.</summary>
-    private void DeliverSystemEnvelope(ref Message envelope)
+    /// <summary>A Down that arrived through the system lane.</summary>
+    private void DeliverSystemEnvelope(ref Message envelope) => DeliverDown(ref envelope);
+
+    /// <summary>
+    /// Puts a Down in its local watcher's mailbox (pool reserve and mailbox headroom, not the user capacity). When even
+    /// those are used up, or older Downs already wait (FIFO: a watcher sees its Downs in the order they were sent), it
+    /// waits in the pending-Down queue, retried after every dispatch (<see cref="DeliverPendingDowns"/>). False when it
+    /// was dropped: its watcher has exited (counted <see cref="ShardCounter.DownsToExitedWatcher"/>) or the queue is
+    /// full (counted <see cref="ShardCounter.DownsDropped"/>).
+    /// </summary>
+    /// <remarks>
+    /// The queue holds <see cref="TinaSpec.WatchCapacity"/> Downs: as many as this shard's watch table can fire at
+    /// once. It is not a proof that no Down is ever dropped (entries are freed when they fire, so a watcher that keeps
+    /// re-watching while its mailbox stays full can outrun it); that remaining drop path is counted.
+    /// </remarks>
+    private bool DeliverDown(ref Message envelope)
     {
         if (!TryResolve(envelope.TargetHandle, out IsolateTable table, out int slot))
         {
             Counters.Increment(ShardCounter.DownsToExitedWatcher);
-            return;
+            return false;
         }
 
-        var writer = new CopyWriter(ref envelope);
-        if (DeliverSystemCore(table, slot, ref writer) != SendResult.Ok)
+        if (_pendingDownCount == 0)
         {
-            Counters.Increment(ShardCounter.DownsDropped); // mailbox headroom or pool reserve used up
+            var writer = new CopyWriter(ref envelope);
+            if (DeliverSystemCore(table, slot, ref writer) == SendResult.Ok)
+            {
+                return true;
+            }
         }
+
+        if (_pendingDownCount == _pendingDowns.Length)
+        {
+            Counters.Increment(ShardCounter.DownsDropped);
+            return false;
+        }
+
+        _pendingDowns[_pendingDownCount] = envelope;
+        _pendingDownCount++;
+        Counters.Increment(ShardCounter.DownsQueued);
+        return true;
+    }
+
+    /// <summary>
+    /// After dispatch: moves waiting Downs into their watchers' mailboxes, oldest first. A Down that still finds no
+    /// room stays; a later one for the same watcher finds none either (nothing was taken from that mailbox during the
+    /// pass, and the pool only shrank), so order per watcher is kept.
+    /// </summary>
+    private void DeliverPendingDowns()
+    {
+        int count = _pendingDownCount;
+        int kept = 0;
+        for (int i = 0; i < count; i++)
+        {
+            ref Message envelope = ref _pendingDowns[i];
+            if (!TryResolve(envelope.TargetHandle, out IsolateTable table, out int slot))
+            {
+                Counters.Increment(ShardCounter.DownsToExitedWatcher);
+                continue;
+            }
+
+            var writer = new CopyWriter(ref envelope);
+            if (DeliverSystemCore(table, slot, ref writer) == SendResult.Ok)
+            {
+                continue;
+            }
+
+            if (kept != i)
+            {
+                _pendingDowns[kept] = envelope;
+            }
+
+            kept++;
+        }
+
+        _pendingDownCount = kept;
+    }
+
+    /// <summary>Park re-check: a waiting Down whose watcher has room now (or has exited).</summary>
+    private bool AnyPendingDownDeliverable()
+    {
+        for (int i = 0; i < _pendingDownCount; i++)
+        {
+            ref Message envelope = ref _pendingDowns[i];
+            if (!TryResolve(envelope.TargetHandle, out IsolateTable table, out int slot)
+                || (table.Meta[slot].MailboxCount < table.MailboxRingSize && Pool.FreeCount > 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

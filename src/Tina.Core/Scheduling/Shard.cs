@@ -18,8 +18,9 @@ namespace Tina.Scheduling;
 /// simulator thread while it runs this shard), except: the inbound rings' producer sides (the peer shards), the
 /// external inbox's producer side (outside threads), <see cref="Signal"/> and <see cref="Status"/>
 /// (documented where they are declared), and counters read through <see cref="ShardCounters"/>.</para>
-/// <para>The tick, in order: inbound rings and external inbox → I/O completions → dispatch grouped by isolate type
-/// with budget weights → flush I/O → publish outbound rings (and wake sleeping peers) → advance timers → drain the
+/// <para>The tick, in order: system rings (completely) → inbound user rings and external inbox → I/O completions →
+/// dispatch grouped by isolate type with budget weights (then waiting Downs) → flush I/O → move system backlogs and
+/// publish outbound rings (and wake sleeping peers) → advance timers → drain the
 /// log. Every loop in it has a bound: ring capacities, the dispatch budget, the timer table.</para>
 /// <para>Split by role: this file holds state and the tick; <c>Shard.Send.cs</c> local and remote sends;
 /// <c>Shard.Calls.cs</c> calls, replies and obligations; <c>Shard.Dispatch.cs</c> dispatch and effects;
@@ -85,6 +86,7 @@ internal sealed partial class Shard
         Status = ShardStatus.Running;
         _reactorFactory = spec.ReactorFactory;
         _watches = new Supervision.WatchTable(spec.WatchCapacity);
+        _pendingDowns = new Message[Math.Max(1, spec.WatchCapacity)];
         _cancelDrainTicks = TicksFor(spec.CancelDrainBudget);
         BuildSupervision(spec);
     }
@@ -206,6 +208,7 @@ internal sealed partial class Shard
         // A held ring (its head waits for room at a target on this shard) is not work: only this shard's own
         // dispatch makes that room, and the tick after it retries the ring.
         if (HasRunnable() || (_backlogged > 0 && AnyBacklogMovable()) || BufferSweepRequested || HasDeliverableInbound()
+            || (_pendingDownCount > 0 && AnyPendingDownDeliverable())
             || (_roomWaiterCount > 0 && AnyRoomWaiterReady())
             || (_reactor is not null && _reactor.HasCompletions()))
         {
