@@ -125,4 +125,106 @@ public sealed class SystemBacklogTests
         sim.RunUntilIdle();
         Assert.That(w.Downs, Is.EqualTo(2 * Tina.Scheduling.Shard.RequestCreditMin), "one Down per accepted watch");
     }
+
+    public readonly record struct Flush;
+
+    public readonly record struct Begin(Handle Holder);
+
+    /// <summary>Defers every call it gets; a <see cref="Flush"/> answers them all at once.</summary>
+    public sealed class BulkHolder : IIsolate
+    {
+        private readonly List<ReplyToken> _owed = new();
+
+        public Effect Handle(ref Context ctx, in Message message)
+        {
+            if (message.Kind == MessageKind.Call && ctx.TryDeferReply(out ReplyToken token))
+            {
+                _owed.Add(token);
+            }
+            else if (message.Is<Flush>())
+            {
+                foreach (ReplyToken owed in _owed)
+                {
+                    ctx.Reply(owed, new Pong(0));
+                }
+
+                _owed.Clear();
+            }
+
+            return Effect.Receive;
+        }
+    }
+
+    /// <summary>Calls its holder 8 times, each call ending by its 1 ms timeout.</summary>
+    public sealed class Impatient : IIsolate
+    {
+        private Handle _holder;
+        public int Ended;
+
+        public Effect Handle(ref Context ctx, in Message message)
+        {
+            if (message.Is(out Begin begin))
+            {
+                _holder = begin.Holder;
+                return ctx.Call(_holder, new Ping(0), System.TimeSpan.FromMilliseconds(1));
+            }
+
+            if (message.Kind == MessageKind.Reply && ++Ended < 8)
+            {
+                return ctx.Call(_holder, new Ping(Ended), System.TimeSpan.FromMilliseconds(1));
+            }
+
+            return Effect.Receive;
+        }
+    }
+
+    [Test]
+    public void Outcomes_ForOneCallerSlotWaitingInTheBacklog_OnlyTheNewestIsKept()
+    {
+        TinaSpec spec = Deterministic.Spec(shards: 2);
+        spec.RingCapacity = 16;
+        spec.AddIsolate<BulkHolder>(slots: 3).MaxOwedReplies = 8;
+        spec.AddIsolate<Impatient>(slots: 3);
+        using var sim = new Deterministic(spec);
+        var holders = new List<Handle>();
+        var callers = new List<Handle>();
+        for (int i = 0; i < 3; i++)
+        {
+            holders.Add(sim.Spawn<BulkHolder>(0));
+            callers.Add(sim.Spawn<Impatient>(1));
+            sim.Runtime.Send(callers[i], new Begin(holders[i]));
+        }
+
+        for (int i = 0; i < 10; i++)
+        {
+            sim.RunUntilIdle();
+            sim.Advance(System.TimeSpan.FromMilliseconds(2));
+        }
+
+        sim.RunUntilIdle();
+        Assert.That(callers.ConvertAll(c => sim.Instance<Impatient>(c).Ended), Is.EqualTo(new[] { 8, 8, 8 }), "setup: 24 calls ended by timeout, all owed");
+
+        // Shard 0 alone: 24 late outcomes toward shard 1, whose system ring holds 16. The third holder's 8 find it
+        // full: they are for one caller slot, so only the newest waits.
+        foreach (Handle holder in holders)
+        {
+            sim.Runtime.Send(holder, new Flush());
+        }
+
+        long lateBefore = sim.Counter(0, ShardCounter.RepliesLateDropped);
+        sim.Runtime.RunRound(new[] { 0 });
+        Assert.Multiple(() =>
+        {
+            Assert.That(sim.Shard(0).SystemBacklogCount, Is.EqualTo(1), "one outcome per caller slot");
+            Assert.That(sim.Counter(0, ShardCounter.RepliesLateDropped) - lateBefore, Is.EqualTo(7), "the older ones, provably late, dropped at the callee's shard");
+        });
+
+        sim.RunUntilIdle();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sim.Shard(0).SystemBacklogCount, Is.Zero);
+            Assert.That(sim.Total(ShardCounter.RepliesLateDropped) - lateBefore, Is.EqualTo(24), "every one of them was late");
+            Assert.That(sim.Total(ShardCounter.CallsTimedOut), Is.EqualTo(24));
+        });
+    }
 }
