@@ -342,16 +342,23 @@ public sealed class BufferTests
     }
 
     [Test]
-    public void HasPendingWork_WhileReleasesWaitForRingSpace_IsTrue()
+    public void HasPendingWork_ReleasesWaitingForRingSpace_AreWorkOnceTheHomeShardMadeRoom()
     {
         using var sim = Create(bufferCount: 40, ringCapacity: 16);
         Handle consumer = ConsumerOwningAllBuffers(sim, 40);
 
         sim.Runtime.Send(consumer, new ReleaseAll());
-        sim.Runtime.RunRound(new[] { 1 }); // shard 1 only: 16 releases fill the ring, 24 wait
-        sim.Runtime.RunRound(new[] { 1 }); // the retry finds the ring still full
+        sim.Runtime.RunRound(new[] { 1 }); // shard 1 only: 16 releases fill the system ring, 24 wait in the backlog
+        sim.Runtime.RunRound(new[] { 1 }); // the flush finds the ring still full
+        Assert.Multiple(() =>
+        {
+            Assert.That(sim.Shard(1).SystemBacklogCount, Is.EqualTo(24));
+            Assert.That(sim.Shard(1).SystemRingTo(0)!.ProducerWaiting, Is.True, "the home shard is asked to wake it after its drain");
+            Assert.That(sim.Shard(1).HasPendingWork(), Is.False, "nothing can move until the home shard drains: no busy polling");
+        });
 
-        Assert.That(sim.Shard(1).HasPendingWork(), Is.True, "releases waiting for ring space are work: the runner must not park on them");
+        sim.Runtime.RunRound(new[] { 0 }); // the home drains 16 (and would wake shard 1)
+        Assert.That(sim.Shard(1).HasPendingWork(), Is.True, "releases waiting for ring space that is now free are work: the runner must not park on them");
         sim.RunUntilIdle();
         Assert.That(sim.Shard(0).Buffers.FreeCount, Is.EqualTo(40));
     }

@@ -30,8 +30,9 @@ public enum ShardCounter
     InboundStaleHandle,
     /// <summary>
     /// Calls started (on the caller's shard). Every call ends exactly once, counted on the caller's shard when the
-    /// caller accepts the outcome: <c>CallsStarted = CallsReplied + CallsTimedOut + CallsFailedFast + CallsNoReply
-    /// + CallsFailedByCallee + calls still waiting</c>.
+    /// caller accepts the outcome, or as <see cref="CallsAbandoned"/> when the caller is torn down while waiting:
+    /// <c>CallsStarted = CallsReplied + CallsTimedOut + CallsFailedFast + CallsNoReply + CallsFailedByCallee
+    /// + CallsAbandoned + calls still waiting</c>.
     /// </summary>
     CallsStarted,
     /// <summary>Calls that ended with a reply (counted on the caller's shard).</summary>
@@ -49,7 +50,10 @@ public enum ShardCounter
     CallsFailedByCallee,
     /// <summary>Replies (or failures) that arrived after their call had ended, or twice: dropped.</summary>
     RepliesLateDropped,
-    /// <summary>Replies that could not be sent to a remote caller because the ring was full.</summary>
+    /// <summary>
+    /// No longer incremented: call outcomes travel in the system lane, which never refuses them (a full ring used to
+    /// drop the reply and leave the caller to its timeout). Kept so counter numbering stays stable.
+    /// </summary>
     RepliesRingFull,
     /// <summary>Deferrals refused because the isolate already owed its maximum.</summary>
     OwedRepliesFull,
@@ -129,6 +133,23 @@ public enum ShardCounter
     /// <see cref="CallStatus.StaleHandle"/>) because the target handle was issued by another runtime.
     /// </summary>
     SendForeignHandle,
+    /// <summary>
+    /// Downs that could not be delivered to a live watcher: its mailbox had no room even in the system headroom, this
+    /// shard's pool was empty, or (remote) the way to its shard was full. Counted on the shard that gave up.
+    /// </summary>
+    DownsDropped,
+    /// <summary>Downs that found their watcher's mailbox full (even its system headroom) and waited in the pending-Down queue.</summary>
+    DownsQueued,
+    /// <summary>Downs that reached this shard for a watcher that had exited meanwhile (nobody left to tell).</summary>
+    DownsToExitedWatcher,
+    /// <summary>Watch, unwatch or cancel requests to another shard refused because this shard's request credit toward it was used up.</summary>
+    SystemRequestsRefused,
+    /// <summary>System messages (outcomes, Downs, acks, releases) not sent because their shard no longer runs (stopped or quarantined).</summary>
+    SystemToUnavailableShard,
+    /// <summary>System messages that found their system ring full and waited in the backlog (then moved at a later flush).</summary>
+    SystemBacklogged,
+    /// <summary>System messages refused because a backlog was over its derived bound: a broken invariant, expected to stay 0.</summary>
+    SystemBacklogOverflows,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

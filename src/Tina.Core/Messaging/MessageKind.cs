@@ -34,4 +34,6 @@ public enum MessageKind : byte
     CancelRequest = 19,
     /// <summary>Internal: remove the watches the source holds on an isolate of the receiving shard.</summary>
     UnwatchRequest = 20,
+    /// <summary>Internal: answers a watch, unwatch or cancel request that produced no Down (returns the sender's credit).</summary>
+    RequestAck = 21,
 }

@@ -7,8 +7,8 @@ namespace Tina.Scheduling;
 
 /// <remarks>
 /// <para>Buffers. A buffer's state is written only by its home shard. A remote owner hands a buffer back with a
-/// BufferRelease message through the ring; if the ring is full the release waits in a bounded pending list and is
-/// retried every tick, so nothing leaks.</para>
+/// BufferRelease message through the system lane (<c>Shard.SystemLane.cs</c>), which never refuses it: when the system
+/// ring is full it waits in the backlog and moves at a later flush, so nothing leaks.</para>
 /// <para>A buffer whose owner is gone comes home on every path. An owner that exits frees or sends home what it owns
 /// (<see cref="ReclaimBuffers"/>). A transfer to a local isolate that is not alive is refused (the sender keeps the
 /// buffer). A transfer to a remote isolate cannot be checked at once; if its target has exited, the message that
@@ -24,17 +24,13 @@ namespace Tina.Scheduling;
 /// </remarks>
 internal sealed partial class Shard
 {
-    private BufferRef[] _pendingReleases = Array.Empty<BufferRef>();  // releases the ring refused, retried each tick
-    private Handle[] _pendingReleaseOwners = Array.Empty<Handle>();
-    private int _pendingReleaseCount;
+    // [home shard × buffer index] the generation this shard last sent home for that buffer: a release is sent once
+    // per loan, so releases in the system lane toward a home never exceed its buffer count (the backlog's bound).
+    private uint[] _releasedGeneration = Array.Empty<uint>();
     private int _bufferSweepRequested;   // set by any shard (interlocked), taken by this shard's tick (interlocked)
 
-    private void AllocatePendingReleases(int shardCount, int bufferCount)
-    {
-        int capacity = Math.Max(1, (shardCount - 1) * bufferCount);
-        _pendingReleases = new BufferRef[capacity];
-        _pendingReleaseOwners = new Handle[capacity];
-    }
+    private void AllocateReleaseMarks(int shardCount, int bufferCount) =>
+        _releasedGeneration = new uint[shardCount * Math.Max(1, bufferCount)];
 
     public bool TryRentBuffer(out BufferRef buffer)
     {
@@ -146,48 +142,21 @@ internal sealed partial class Shard
             return false;
         }
 
-        if (!TrySendRelease(buffer, owner) && _pendingReleaseCount < _pendingReleases.Length)
+        ref uint sent = ref _releasedGeneration[(home * _peers[home].Buffers.Count) + buffer.Index];
+        if (sent == buffer.Generation)
         {
-            _pendingReleases[_pendingReleaseCount] = buffer;
-            _pendingReleaseOwners[_pendingReleaseCount] = owner;
-            _pendingReleaseCount++;
+            return true; // this loan's release is already on its way home
+        }
+
+        ref Message slot = ref ClaimSystem(home);
+        if (!Unsafe.IsNullRef(ref slot))
+        {
+            slot.SetHeader(Handle.None, owner, MessageKind.BufferRelease, 0);
+            slot.SetWord0((long)buffer.Value);
+            sent = buffer.Generation;
         }
 
         return true;
-    }
-
-    private bool TrySendRelease(BufferRef buffer, Handle owner)
-    {
-        ref Message slot = ref ClaimRemoteSystem(buffer.Shard);
-        if (Unsafe.IsNullRef(ref slot))
-        {
-            return false;
-        }
-
-        slot.SetHeader(Handle.None, owner, MessageKind.BufferRelease, 0);
-        slot.SetWord0((long)buffer.Value);
-        return true;
-    }
-
-    private void RetryPendingReleases()
-    {
-        int kept = 0;
-        for (int i = 0; i < _pendingReleaseCount; i++)
-        {
-            if (_peers[_pendingReleases[i].Shard].Status is ShardStatus.Quarantined or ShardStatus.Stopped)
-            {
-                continue; // its home will never run again: nothing to give back, and waiting would keep this shard awake
-            }
-
-            if (!TrySendRelease(_pendingReleases[i], _pendingReleaseOwners[i]))
-            {
-                _pendingReleases[kept] = _pendingReleases[i];
-                _pendingReleaseOwners[kept] = _pendingReleaseOwners[i];
-                kept++;
-            }
-        }
-
-        _pendingReleaseCount = kept;
     }
 
     /// <summary>An exiting isolate's buffers: local ones are freed, foreign ones are sent home.</summary>

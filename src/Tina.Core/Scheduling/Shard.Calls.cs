@@ -116,11 +116,10 @@ internal sealed partial class Shard
             return AcceptReply(in reply) ? SendResult.Ok : SendResult.StaleHandle;
         }
 
-        ref Message slot = ref ClaimRemoteSystem(caller.Shard);
+        ref Message slot = ref ClaimOutcome(caller, correlation, out bool superseded);
         if (Unsafe.IsNullRef(ref slot))
         {
-            Counters.Increment(ShardCounter.RepliesRingFull);
-            return SendResult.RingFull;
+            return superseded ? SendResult.Ok : SendResult.ShardUnavailable;
         }
 
         slot.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
@@ -141,11 +140,10 @@ internal sealed partial class Shard
             return AcceptReply(in reply) ? SendResult.Ok : SendResult.StaleHandle;
         }
 
-        ref Message slot = ref ClaimRemoteSystem(caller.Shard);
+        ref Message slot = ref ClaimOutcome(caller, correlation, out bool superseded);
         if (Unsafe.IsNullRef(ref slot))
         {
-            Counters.Increment(ShardCounter.RepliesRingFull);
-            return SendResult.RingFull;
+            return superseded ? SendResult.Ok : SendResult.ShardUnavailable;
         }
 
         slot.SetCallFailure(caller, _currentHandle, correlation, status);

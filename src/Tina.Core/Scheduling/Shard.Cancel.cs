@@ -25,10 +25,21 @@ internal sealed partial class Shard
         Handle caller = _currentHandle;
         if (target.Shard != Id)
         {
-            ref Message slot = ref ClaimRemote(target, out SendResult result);
+            if ((uint)target.Shard >= (uint)_peers.Length || target.IsNone)
+            {
+                return SendResult.StaleHandle;
+            }
+
+            if (_peers[target.Shard].Status != ShardStatus.Running)
+            {
+                return SendResult.ShardUnavailable;
+            }
+
+            // The system lane: user traffic cannot refuse a cancel. Only a used-up request credit can (RingFull).
+            ref Message slot = ref ClaimRequest(target.Shard);
             if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot))
             {
-                return result;
+                return SendResult.RingFull;
             }
 
             slot.SetHeader(target, caller, MessageKind.CancelRequest, 0);

@@ -24,7 +24,7 @@ internal sealed partial class Shard
     /// <summary>True when a ring (or the external inbox) has published envelopes this shard can take now.</summary>
     private bool HasDeliverableInbound()
     {
-        if (!_externalHeld && _external.Ring.HasPublished())
+        if ((!_externalHeld && _external.Ring.HasPublished()) || HasSystemInbound())
         {
             return true;
         }
@@ -54,7 +54,7 @@ internal sealed partial class Shard
             }
 
             SpscRing? ring = _inbound[source];
-            if (ring is not null && DrainRing(ring, out _inboundHeld[source]) > 0)
+            if (ring is not null && DrainRing(ring, source, out _inboundHeld[source]) > 0)
             {
                 received = true;
                 if (ring.ProducerWaiting)
@@ -70,7 +70,7 @@ internal sealed partial class Shard
 
     private bool DrainExternal()
     {
-        int received = DrainRing(_external.Ring, out _externalHeld);
+        int received = DrainRing(_external.Ring, -1, out _externalHeld);
         if (received == 0)
         {
             return false;
@@ -84,14 +84,14 @@ internal sealed partial class Shard
     /// Delivers what the ring's producer had published when the drain began, stopping at a message that must wait
     /// for room (<paramref name="held"/> is then true and that message stays at the head); returns how many were taken.
     /// </summary>
-    private int DrainRing(SpscRing ring, out bool held)
+    private int DrainRing(SpscRing ring, int source, out bool held)
     {
         int available = ring.BeginRead();
         int taken = 0;
         held = false;
         while (taken < available)
         {
-            if (!DeliverInbound(ref ring.ReadAt(taken)))
+            if (!DeliverInbound(ref ring.ReadAt(taken), source))
             {
                 held = true;
                 Counters.Increment(ShardCounter.InboundHeld);
@@ -106,27 +106,31 @@ internal sealed partial class Shard
     }
 
     /// <summary>
-    /// Delivers one envelope that arrived from another shard or from outside. False when it is a one-way message
-    /// whose target has no room now: the caller leaves it in the ring and stops the drain.
+    /// Delivers one envelope that arrived from shard <paramref name="source"/> (-1: from outside). False when it is a
+    /// one-way message whose target has no room now: the caller leaves it in the ring and stops the drain (user rings
+    /// and the external inbox only; system kinds always return true). Every request is answered exactly once
+    /// (a Down or an ack), which returns the requester's credit (see <c>Shard.SystemLane.cs</c>).
     /// </summary>
-    private bool DeliverInbound(ref Message envelope)
+    private bool DeliverInbound(ref Message envelope, int source)
     {
         if (Status == ShardStatus.Quarantined)
         {
-            DropWhileQuarantined(ref envelope);
+            DropWhileQuarantined(ref envelope, source);
             return true;
         }
 
         switch (envelope.KindValue)
         {
             case MessageKind.WatchRequest:
-                AddWatch(envelope.TargetHandle, envelope.SourceHandle);
+                AddWatch(envelope.TargetHandle, envelope.SourceHandle, requester: source);
                 return true;
             case MessageKind.UnwatchRequest:
                 RemoveLocalWatches(envelope.TargetHandle, envelope.SourceHandle);
+                AckRequest(source);
                 return true;
             case MessageKind.CancelRequest:
                 CancelIfParent(envelope.TargetHandle, envelope.SourceHandle, (int)envelope.ReadWord0());
+                AckRequest(source);
                 return true;
             case MessageKind.Down:
                 DeliverSystemEnvelope(ref envelope);
@@ -183,7 +187,7 @@ internal sealed partial class Shard
     }
 
     /// <summary>A quarantined shard dispatches nothing: calls fail back at once, everything else is dropped and counted.</summary>
-    private void DropWhileQuarantined(ref Message envelope)
+    private void DropWhileQuarantined(ref Message envelope, int source)
     {
         switch (envelope.KindValue)
         {
@@ -194,10 +198,15 @@ internal sealed partial class Shard
                 Buffers.AcceptRelease(in envelope);
                 return;
             case MessageKind.WatchRequest:
-                SendDown(envelope.SourceHandle, new Down(envelope.TargetHandle, ExitOutcome.Cancelled, 0, WasStale: true));
+                SendDown(envelope.SourceHandle, new Down(envelope.TargetHandle, ExitOutcome.Cancelled, 0, WasStale: true), answersRequest: true);
                 return;
             case MessageKind.UnwatchRequest:
-                return; // a quarantined shard holds no watches
+                AckRequest(source); // a quarantined shard holds no watches
+                return;
+            case MessageKind.CancelRequest:
+                Counters.Increment(ShardCounter.QuarantineDrops);
+                AckRequest(source);
+                return;
             default:
                 Counters.Increment(ShardCounter.QuarantineDrops);
                 OnDroppedFromPeer(in envelope);

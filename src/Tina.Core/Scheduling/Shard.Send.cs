@@ -129,15 +129,4 @@ internal sealed partial class Shard
         result = SendResult.Ok;
         return ref slot;
     }
-
-    /// <summary>Claims a ring slot for a system message (reply, failure, release) without counting it as a user send.</summary>
-    private ref Message ClaimRemoteSystem(int shard)
-    {
-        if ((uint)shard >= (uint)_peers.Length || shard == Id || _peers[shard].Status != ShardStatus.Running)
-        {
-            return ref Unsafe.NullRef<Message>();
-        }
-
-        return ref _outbound[shard]!.TryClaim();
-    }
 }

@@ -19,6 +19,8 @@ internal sealed partial class Shard
 {
     private Supervision.WatchTable _watches = null!;
     private int _noWatcherHead = -1;     // stands in for the chain head of a watcher that is not on this shard
+    private Message[] _pendingDowns = System.Array.Empty<Message>(); // Downs waiting for room in their watcher's mailbox, oldest first
+    private int _pendingDownCount;
 
     /// <summary>Watch entries in use on this shard (for tests and checkers).</summary>
     public int WatchesInUse => _watches.InUse;
@@ -43,7 +45,7 @@ internal sealed partial class Shard
             return true;
         }
 
-        ref Message slot = ref ClaimRemoteSystem(target.Shard);
+        ref Message slot = ref ClaimRequest(target.Shard);
         if (Unsafe.IsNullRef(ref slot))
         {
             return false;
@@ -64,7 +66,12 @@ internal sealed partial class Shard
             return RemoveLocalWatches(target, watcher);
         }
 
-        ref Message slot = ref ClaimRemoteSystem(target.Shard);
+        if ((uint)target.Shard >= (uint)_peers.Length || target.IsNone)
+        {
+            return false;
+        }
+
+        ref Message slot = ref ClaimRequest(target.Shard);
         if (Unsafe.IsNullRef(ref slot))
         {
             return false;
@@ -81,16 +88,22 @@ internal sealed partial class Shard
     /// swept of entries whose watchers are provably gone; if it is still full the watch is refused: false for a local
     /// watcher, a Down with <see cref="Down.Refused"/> for a remote one (which has no other way to learn it).
     /// </summary>
-    private bool AddWatch(Handle target, Handle watcher)
+    private bool AddWatch(Handle target, Handle watcher, int requester = -1)
     {
+        bool answers = requester >= 0; // a request from another shard: answered by exactly one Down or ack
         if (!TryResolve(target, out IsolateTable table, out int slot))
         {
-            SendDown(watcher, new Down(target, ExitOutcome.Cancelled, 0, WasStale: true));
+            SendDown(watcher, new Down(target, ExitOutcome.Cancelled, 0, WasStale: true), answersRequest: answers);
             return true;
         }
 
         if (target == watcher)
         {
+            if (answers)
+            {
+                AckRequest(requester);
+            }
+
             return false; // a remote request cannot name itself, but a stray one must not create a self-watch
         }
 
@@ -106,10 +119,19 @@ internal sealed partial class Shard
             Counters.Increment(ShardCounter.WatchesExhausted);
             if (!local)
             {
-                SendDown(watcher, new Down(target, ExitOutcome.Cancelled, 0, WasStale: false) { Refused = true });
+                SendDown(watcher, new Down(target, ExitOutcome.Cancelled, 0, WasStale: false) { Refused = true }, answersRequest: answers);
+            }
+            else if (answers)
+            {
+                AckRequest(requester);
             }
 
             return false;
+        }
+
+        if (answers)
+        {
+            AckRequest(requester);
         }
 
         return true;
@@ -233,11 +255,19 @@ internal sealed partial class Shard
         return ref _noWatcherHead;
     }
 
-    private void SendDown(Handle watcher, in Down down)
+    /// <summary>
+    /// Sends a Down to its watcher: a local one through the system delivery path, a remote one through the system lane
+    /// (never refused). <paramref name="answersRequest"/> marks the Down that answers a watch request (Auxiliary = 1), so
+    /// the watcher's shard gets its request credit back.
+    /// </summary>
+    private void SendDown(Handle watcher, in Down down, bool answersRequest = false)
     {
         if (watcher.Shard == Id)
         {
-            if (DeliverSystem(watcher, MessageKind.Down, down.Target, in down))
+            Message envelope = default;
+            envelope.SetHeader(watcher, down.Target, MessageKind.Down, 0);
+            envelope.SetPayload(in down);
+            if (DeliverDown(ref envelope))
             {
                 Counters.Increment(ShardCounter.DownsSent);
             }
@@ -245,35 +275,110 @@ internal sealed partial class Shard
             return;
         }
 
-        ref Message slot = ref ClaimRemoteSystem(watcher.Shard);
+        ref Message slot = ref ClaimSystem(watcher.Shard);
         if (Unsafe.IsNullRef(ref slot))
         {
-            return;
+            return; // its shard no longer runs (counted by ClaimSystem)
         }
 
         slot.SetHeader(watcher, down.Target, MessageKind.Down, 0);
         slot.SetPayload(in down);
+        slot.Auxiliary = answersRequest ? 1u : 0u;
         Counters.Increment(ShardCounter.DownsSent);
     }
 
-    /// <summary>A Down (or other system message) that arrived through a ring: reserve and headroom, not the user capacity.</summary>
-    private void DeliverSystemEnvelope(ref Message envelope)
+    /// <summary>A Down that arrived through the system lane.</summary>
+    private void DeliverSystemEnvelope(ref Message envelope) => DeliverDown(ref envelope);
+
+    /// <summary>
+    /// Puts a Down in its local watcher's mailbox (pool reserve and mailbox headroom, not the user capacity). When even
+    /// those are used up, or older Downs already wait (FIFO: a watcher sees its Downs in the order they were sent), it
+    /// waits in the pending-Down queue, retried after every dispatch (<see cref="DeliverPendingDowns"/>). False when it
+    /// was dropped: its watcher has exited (counted <see cref="ShardCounter.DownsToExitedWatcher"/>) or the queue is
+    /// full (counted <see cref="ShardCounter.DownsDropped"/>).
+    /// </summary>
+    /// <remarks>
+    /// The queue holds <see cref="TinaSpec.WatchCapacity"/> Downs: as many as this shard's watch table can fire at
+    /// once. It is not a proof that no Down is ever dropped (entries are freed when they fire, so a watcher that keeps
+    /// re-watching while its mailbox stays full can outrun it); that remaining drop path is counted.
+    /// </remarks>
+    private bool DeliverDown(ref Message envelope)
     {
         if (!TryResolve(envelope.TargetHandle, out IsolateTable table, out int slot))
         {
-            Counters.Increment(ShardCounter.InboundStaleHandle);
-            return;
+            Counters.Increment(ShardCounter.DownsToExitedWatcher);
+            return false;
         }
 
-        var writer = new CopyWriter(ref envelope);
-        switch (DeliverSystemCore(table, slot, ref writer))
+        if (_pendingDownCount == 0)
         {
-            case SendResult.PoolExhausted:
-                Counters.Increment(ShardCounter.InboundPoolExhausted);
-                break;
-            case SendResult.MailboxFull:
-                Counters.Increment(ShardCounter.InboundMailboxFull);
-                break;
+            var writer = new CopyWriter(ref envelope);
+            if (DeliverSystemCore(table, slot, ref writer) == SendResult.Ok)
+            {
+                return true;
+            }
         }
+
+        if (_pendingDownCount == _pendingDowns.Length)
+        {
+            Counters.Increment(ShardCounter.DownsDropped);
+            return false;
+        }
+
+        _pendingDowns[_pendingDownCount] = envelope;
+        _pendingDownCount++;
+        Counters.Increment(ShardCounter.DownsQueued);
+        return true;
+    }
+
+    /// <summary>
+    /// After dispatch: moves waiting Downs into their watchers' mailboxes, oldest first. A Down that still finds no
+    /// room stays; a later one for the same watcher finds none either (nothing was taken from that mailbox during the
+    /// pass, and the pool only shrank), so order per watcher is kept.
+    /// </summary>
+    private void DeliverPendingDowns()
+    {
+        int count = _pendingDownCount;
+        int kept = 0;
+        for (int i = 0; i < count; i++)
+        {
+            ref Message envelope = ref _pendingDowns[i];
+            if (!TryResolve(envelope.TargetHandle, out IsolateTable table, out int slot))
+            {
+                Counters.Increment(ShardCounter.DownsToExitedWatcher);
+                continue;
+            }
+
+            var writer = new CopyWriter(ref envelope);
+            if (DeliverSystemCore(table, slot, ref writer) == SendResult.Ok)
+            {
+                continue;
+            }
+
+            if (kept != i)
+            {
+                _pendingDowns[kept] = envelope;
+            }
+
+            kept++;
+        }
+
+        _pendingDownCount = kept;
+    }
+
+    /// <summary>Park re-check: a waiting Down whose watcher has room now (or has exited).</summary>
+    private bool AnyPendingDownDeliverable()
+    {
+        for (int i = 0; i < _pendingDownCount; i++)
+        {
+            ref Message envelope = ref _pendingDowns[i];
+            if (!TryResolve(envelope.TargetHandle, out IsolateTable table, out int slot)
+                || (table.Meta[slot].MailboxCount < table.MailboxRingSize && Pool.FreeCount > 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -18,8 +18,9 @@ namespace Tina.Scheduling;
 /// simulator thread while it runs this shard), except: the inbound rings' producer sides (the peer shards), the
 /// external inbox's producer side (outside threads), <see cref="Signal"/> and <see cref="Status"/>
 /// (documented where they are declared), and counters read through <see cref="ShardCounters"/>.</para>
-/// <para>The tick, in order: inbound rings and external inbox → I/O completions → dispatch grouped by isolate type
-/// with budget weights → flush I/O → publish outbound rings (and wake sleeping peers) → advance timers → drain the
+/// <para>The tick, in order: system rings (completely) → inbound user rings and external inbox → I/O completions →
+/// dispatch grouped by isolate type with budget weights (then waiting Downs) → flush I/O → move system backlogs and
+/// publish outbound rings (and wake sleeping peers) → advance timers → drain the
 /// log. Every loop in it has a bound: ring capacities, the dispatch budget, the timer table.</para>
 /// <para>Split by role: this file holds state and the tick; <c>Shard.Send.cs</c> local and remote sends;
 /// <c>Shard.Calls.cs</c> calls, replies and obligations; <c>Shard.Dispatch.cs</c> dispatch and effects;
@@ -72,6 +73,7 @@ internal sealed partial class Shard
 
         Pool = new MessagePool(spec.MessagePoolCapacity);
         _outbound = new SpscRing?[spec.ShardCount];
+        _systemOutbound = CreateSystemRings(spec, id);
         _inbound = new SpscRing?[spec.ShardCount];
         _external = new ExternalInbox(spec.ExternalInboxCapacity);
         _log = new LogRing(spec.LogCapacity);
@@ -87,6 +89,7 @@ internal sealed partial class Shard
         Status = ShardStatus.Running;
         _reactorFactory = spec.ReactorFactory;
         _watches = new Supervision.WatchTable(spec.WatchCapacity);
+        _pendingDowns = new Message[Math.Max(1, spec.WatchCapacity)];
         _cancelDrainTicks = TicksFor(spec.CancelDrainBudget);
         BuildSupervision(spec);
     }
@@ -154,7 +157,8 @@ internal sealed partial class Shard
     {
         _peers = peers;
         _inboundHeld = new bool[peers.Length];
-        AllocatePendingReleases(peers.Length, Buffers.Count);
+        AllocateReleaseMarks(peers.Length, Buffers.Count);
+        ConnectSystemLane(peers, _runtime.Spec);
         Array.Copy(outbound, _outbound, outbound.Length);
         Array.Copy(inbound, _inbound, inbound.Length);
     }
@@ -175,7 +179,8 @@ internal sealed partial class Shard
         EnsureReactor();
         EnsureSupervisionStarted();
         SweepBuffersOfGoneOwners();
-        bool worked = DrainInbound();
+        bool worked = DrainSystemLane(); // first, and completely: system traffic never waits behind user traffic
+        worked |= DrainInbound();
         worked |= DrainExternal();
         if (_reactor is not null)
         {
@@ -224,7 +229,8 @@ internal sealed partial class Shard
     {
         // A held ring (its head waits for room at a target on this shard) is not work: only this shard's own
         // dispatch makes that room, and the tick after it retries the ring.
-        if (HasRunnable() || _pendingReleaseCount > 0 || BufferSweepRequested || HasDeliverableInbound()
+        if (HasRunnable() || (_backlogged > 0 && AnyBacklogMovable()) || BufferSweepRequested || HasDeliverableInbound()
+            || (_pendingDownCount > 0 && AnyPendingDownDeliverable())
             || (_roomWaiterCount > 0 && AnyRoomWaiterReady())
             || (_reactor is not null && _reactor.HasCompletions()))
         {
@@ -293,15 +299,17 @@ internal sealed partial class Shard
 
     private void FlushOutbound()
     {
-        if (_pendingReleaseCount > 0)
+        if (_backlogged > 0)
         {
-            RetryPendingReleases();
+            MoveBacklogs();
         }
 
         for (int target = 0; target < _outbound.Length; target++)
         {
             SpscRing? ring = _outbound[target];
-            if (ring is not null && ring.Publish())
+            bool published = ring is not null && ring.Publish();
+            published |= PublishSystem(target);
+            if (published)
             {
                 _peers[target].Signal.Wake();
             }
