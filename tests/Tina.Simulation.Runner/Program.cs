@@ -46,6 +46,7 @@ internal static class Runner
             FaultRounds = int.Parse(Option(args, "--fault-rounds", "2000"), CultureInfo.InvariantCulture),
             LivenessRounds = int.Parse(Option(args, "--liveness-rounds", "20000"), CultureInfo.InvariantCulture),
             TraceFile = OptionOrNull(args, "--trace"),
+            TolerateKnownDefects = !args.Contains("--strict"),
         };
         ISimulationWorkload? instance = WorkloadCatalog.Create(workload);
         if (instance is null)
@@ -94,6 +95,7 @@ internal static class Runner
             FaultRounds = int.Parse(Option(args, "--fault-rounds", "400"), CultureInfo.InvariantCulture),
             LivenessRounds = int.Parse(Option(args, "--liveness-rounds", "20000"), CultureInfo.InvariantCulture),
             FailureTraceDirectory = OptionOrNull(args, "--trace-dir"),
+            TolerateKnownDefects = !args.Contains("--strict"),
         };
         int failures = 0;
         long dispatches = 0;

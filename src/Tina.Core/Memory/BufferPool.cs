@@ -163,6 +163,12 @@ internal sealed class BufferPool
         return count;
     }
 
+    /// <summary>The owner of buffer <paramref name="index"/>, None while it is free (home shard, or between simulation rounds).</summary>
+    public Handle OwnerAt(int index) => _owners[index];
+
+    /// <summary>The current generation of buffer <paramref name="index"/> (bumped at every free).</summary>
+    public uint GenerationAt(int index) => _generations[index];
+
     private void Free(int index)
     {
         if (_owners[index].Shard != _shard)
