@@ -30,6 +30,10 @@ internal static class SimulationCatalog
         "supervision" => new LifecycleWorkload(LifecycleMode.Supervision),
         "lifecycle" => new LifecycleWorkload(LifecycleMode.Cancellation),
         "shutdown" => new LifecycleWorkload(LifecycleMode.Shutdown),
+        "lifecycle-misaddressed-down" => new LifecycleWorkload(LifecycleMode.Cancellation, "lifecycle-misaddressed-down", () => new MisaddressedDownBug()),
+        "shutdown-uncounted-remote-loan" => new LifecycleWorkload(LifecycleMode.Shutdown, "shutdown-uncounted-remote-loan", () => new UncountedRemoteLoanBug()),
+        "lifecycle-hidden-timer" => new LifecycleWorkload(LifecycleMode.Cancellation, "lifecycle-hidden-timer", () => new HiddenTimerBug()),
+        "supervision-eaten-outcome" => new LifecycleWorkload(LifecycleMode.Supervision, "supervision-eaten-outcome", () => new EatenOutcomeBug()),
         _ => throw new ArgumentException($"unknown simulation workload '{name}'", nameof(name)),
     };
 

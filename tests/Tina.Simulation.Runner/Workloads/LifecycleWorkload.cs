@@ -33,14 +33,19 @@ internal sealed class LifecycleWorkload : ISimulationWorkload
 
     private readonly LifecycleMode _mode;
     private readonly List<Handle> _drivers = new();
+    private readonly Func<ISimulationComponent>? _planted;
     private ShutdownTrigger? _trigger;
     private int _driverSteps;
     private int _driverChildren;
     private int _cancelPerMille;
 
-    public LifecycleWorkload(LifecycleMode mode, string? name = null)
+    /// <param name="mode">What the run stresses.</param>
+    /// <param name="name">The name (default by mode).</param>
+    /// <param name="planted">A component with a planted bug, for the tests that prove the checkers bite.</param>
+    public LifecycleWorkload(LifecycleMode mode, string? name = null, Func<ISimulationComponent>? planted = null)
     {
         _mode = mode;
+        _planted = planted;
         Name = name ?? mode switch
         {
             LifecycleMode.Supervision => "supervision",
@@ -128,13 +133,19 @@ internal sealed class LifecycleWorkload : ISimulationWorkload
 
     public IReadOnlyList<ISimulationComponent> CreateComponents()
     {
-        if (_mode != LifecycleMode.Shutdown)
+        var components = new List<ISimulationComponent>(2);
+        if (_mode == LifecycleMode.Shutdown)
         {
-            return Array.Empty<ISimulationComponent>();
+            _trigger = new ShutdownTrigger();
+            components.Add(_trigger);
         }
 
-        _trigger = new ShutdownTrigger();
-        return [_trigger];
+        if (_planted is not null)
+        {
+            components.Add(_planted());
+        }
+
+        return components;
     }
 
     public void Boot(TinaRuntime runtime, ref Xoshiro256StarStar random)
