@@ -29,7 +29,7 @@ internal sealed class LeakChecker : ISimulationChecker
     /// an exited isolate never seen alive as its owner is counted in <see cref="BuffersToleratedLeaked"/> instead of
     /// failing the run.
     /// </summary>
-    internal static readonly bool KnownDefect_BufferToExitedIsolateLeaks = true;
+    internal static bool KnownDefect_BufferToExitedIsolateLeaks => true;
 
     private ulong[][] _owner = Array.Empty<ulong[]>();      // [shard][buffer] owner at the last check
     private uint[][] _generation = Array.Empty<uint[]>();   // [shard][buffer] buffer generation at the last check
