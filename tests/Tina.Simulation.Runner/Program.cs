@@ -4,6 +4,7 @@
 //   dotnet exec Tina.Simulation.Runner.dll run --workload dispatcher --seed 0x1234 [--fault-rounds N] [--liveness-rounds N] [--trace FILE]
 //   dotnet exec Tina.Simulation.Runner.dll sweep --workload callmesh --seeds 10000 [--base 0xHEX] [--fault-rounds N] [--liveness-rounds N]
 //   dotnet exec Tina.Simulation.Runner.dll speed [--seconds 10]
+//   run and sweep take --strict: the checks behind a KnownDefect_* flag fail instead of counting (TolerateKnownDefects off)
 using System;
 using System.Globalization;
 using System.Linq;
