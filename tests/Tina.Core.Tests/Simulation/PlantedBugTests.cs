@@ -5,8 +5,8 @@ using Tina.Simulation;
 namespace Tina.Tests.Simulation;
 
 /// <summary>
-/// The checkers bite: with a bug planted, a sweep finds a failing seed, and replaying that seed fails the same way
-/// (same round, same checker, same detail, same trace hash).
+/// The checkers bite: with a bug planted, a sweep finds a failing seed, replaying that seed fails the same way
+/// (same round, same checker, same detail, same trace hash), and the same seed without the bug passes.
 /// </summary>
 public sealed class PlantedBugTests
 {

@@ -9,8 +9,9 @@ using Tina.Simulation.Workloads;
 namespace Tina.Tests.Simulation;
 
 /// <summary>
-/// The CI seed sweep (D2, D3, D8): 2,000 seeds of the dispatcher and of the call mesh and 1,000 of tcp-echo (5,000
-/// in all), every seed drawing its own fault rates (and, for tcp-echo, its own network knobs); every run must
+/// The CI seed sweep (D2, D3, D8): 1,500 seeds of the dispatcher and of the call mesh, 1,000 each of tcp-echo and
+/// of the lifecycle workloads (supervision, lifecycle, shutdown): 7,000 in all, every seed drawing its own fault
+/// rates (and, for tcp-echo, its own network knobs); every run must
 /// end quiescent with the work complete and no checker violation. The seeds come from <c>TINA_SWEEP_SEED</c> (hex)
 /// when set, so CI can seed from the commit, else from a fixed base. A failure prints one line per failing seed with
 /// the rerun command; the trace of each failing run goes to the test's work directory.
