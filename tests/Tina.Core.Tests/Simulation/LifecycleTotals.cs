@@ -84,6 +84,11 @@ internal sealed class LifecycleTotals
                     Assert.That(_world.GroupCancels, Is.Positive, "no group cancel (cascade)");
                     Assert.That(Cancelled, Is.Positive, "no isolate ended Cancelled");
                     Assert.That(_world.Notices, Is.Positive, "no cancel notice handled");
+                    if (!LifecyclePeer.KnownDefect_TimerWheelFiringCancelsNext)
+                    {
+                        Assert.That(Forced, Is.Positive, "no isolate was forced by its drain deadline");
+                    }
+
                     break;
                 default:
                     Assert.That(_world.Notices, Is.Positive, "no shutdown notice handled");
