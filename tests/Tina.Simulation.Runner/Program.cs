@@ -4,6 +4,7 @@
 //   dotnet exec Tina.Simulation.Runner.dll run --workload dispatcher --seed 0x1234 [--fault-rounds N] [--liveness-rounds N] [--trace FILE]
 //   dotnet exec Tina.Simulation.Runner.dll sweep --workload callmesh --seeds 10000 [--base 0xHEX] [--fault-rounds N] [--liveness-rounds N]
 //   dotnet exec Tina.Simulation.Runner.dll speed [--seconds 10]
+//   run and sweep take --strict: the checks behind a KnownDefect_* flag fail instead of counting (TolerateKnownDefects off)
 using System;
 using System.Globalization;
 using System.Linq;
@@ -46,6 +47,7 @@ internal static class Runner
             FaultRounds = int.Parse(Option(args, "--fault-rounds", "2000"), CultureInfo.InvariantCulture),
             LivenessRounds = int.Parse(Option(args, "--liveness-rounds", "20000"), CultureInfo.InvariantCulture),
             TraceFile = OptionOrNull(args, "--trace"),
+            TolerateKnownDefects = !args.Contains("--strict"),
         };
         ISimulationWorkload? instance = WorkloadCatalog.Create(workload);
         if (instance is null)
@@ -94,6 +96,7 @@ internal static class Runner
             FaultRounds = int.Parse(Option(args, "--fault-rounds", "400"), CultureInfo.InvariantCulture),
             LivenessRounds = int.Parse(Option(args, "--liveness-rounds", "20000"), CultureInfo.InvariantCulture),
             FailureTraceDirectory = OptionOrNull(args, "--trace-dir"),
+            TolerateKnownDefects = !args.Contains("--strict"),
         };
         int failures = 0;
         long dispatches = 0;

@@ -174,6 +174,9 @@ internal sealed class BufferPool
         Free(index);
     }
 
+    /// <summary>The current generation of buffer <paramref name="index"/> (bumped at every free).</summary>
+    public uint GenerationAt(int index) => _generations[index];
+
     private void Free(int index)
     {
         if (_owners[index].Shard != _shard)

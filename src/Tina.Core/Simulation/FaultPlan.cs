@@ -41,6 +41,15 @@ internal sealed class FaultPlan : IFaultInjector
     /// <summary>False once the fault phase is over.</summary>
     public bool Enabled { get; private set; }
 
+    /// <summary>
+    /// The runtime, set by the simulator once it exists, so a mailbox refusal is injected only where the real
+    /// condition could hold: a mailbox that has mail queued (a full mailbox always has, so its owner runs and makes
+    /// room). Refusing an inbound delivery to an empty mailbox held the ring for a target with nothing to run, and
+    /// the run went quiescent with user envelopes stranded in the ring (callmesh seed 0x128BB9037F59200A, found by
+    /// the leak checker).
+    /// </summary>
+    public TinaRuntime? Runtime { get; set; }
+
     public FaultRates Rates => _rates;
 
     /// <summary>Partitioned pairs now.</summary>
@@ -146,7 +155,7 @@ internal sealed class FaultPlan : IFaultInjector
 
     public bool RefuseMailbox(int shard, Handle target)
     {
-        if (!Enabled || !_targets.MayRefuseMailbox(target.Type) || !_mailbox.Chance(_rates.MailboxRefusalPpm))
+        if (!Enabled || !_targets.MayRefuseMailbox(target.Type) || !HasMail(shard, target) || !_mailbox.Chance(_rates.MailboxRefusalPpm))
         {
             return false;
         }
@@ -154,6 +163,9 @@ internal sealed class FaultPlan : IFaultInjector
         Hit(FaultClass.MailboxRefusal, shard, target.Value, 0);
         return true;
     }
+
+    private bool HasMail(int shard, Handle target) =>
+        Runtime is not { } runtime || runtime.ShardAt(shard).TypeTable(target.Type).Meta[target.Slot].MailboxCount > 0;
 
     private void SetPartition(int a, int b, bool partitioned)
     {

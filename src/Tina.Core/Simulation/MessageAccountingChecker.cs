@@ -9,17 +9,21 @@ namespace Tina.Simulation;
 /// No silent loss (I1). Every envelope that entered the system is accounted for, summed over all shards:
 /// <code>
 ///   sends that returned Ok (MessagesSent) + external posts taken (ExternalMessagesReceived)
-///     + start messages queued (StartMessagesQueued) + timer firings queued (TimersFired)
-///   = mail handed to handlers (observed, kinds User/Call/Timer/Start)
+///     + start messages queued (StartMessagesQueued) + timer firings queued (TimersFired) + Downs sent (DownsSent)
+///   = mail handed to handlers (observed, kinds User/Call/Timer/Start/Down)
 ///     + still queued (Σ MailboxCount over live isolates, from metadata)
-///     + still in a ring (kinds User/Call/SpawnRequest, peeked)
-///     + dropped with a reason (TeardownDrops + InboundMailboxFull + InboundPoolExhausted + InboundStaleHandle)
+///     + still in a ring (kinds User/Call/SpawnRequest/Down, peeked)
+///     + dropped with a reason (TeardownDrops + InboundMailboxFull + InboundPoolExhausted + InboundStaleHandle
+///       + QuarantineDrops)
 ///     + spawn requests run (SpawnRequestsReceived)
 /// </code>
 /// A remote Ok send is later received (MessagesReceivedRemote), dropped inbound with a counter, run as a spawn
 /// request, or still in its ring; both sides of that hop appear above, so a ring that loses an envelope, a drop
-/// without a counter, or a double delivery all break the equation. Also: MessagesHandled equals the dispatches the
-/// observer saw.
+/// without a counter, or a double delivery all break the equation. A Down counts from the moment the runtime
+/// counts it sent (queued locally or claimed in a ring); a Down the runtime never counted is the watch checker's to
+/// find. A quarantined shard's drops cover every kind it drops, so a CancelRequest dropped there (no workload sends
+/// one remotely) would be counted without having entered. Also: MessagesHandled equals the dispatches the observer
+/// saw.
 /// </summary>
 internal sealed class MessageAccountingChecker : ISimulationChecker
 {
@@ -40,20 +44,22 @@ internal sealed class MessageAccountingChecker : ISimulationChecker
         long external = runtime.Total(ShardCounter.ExternalMessagesReceived);
         long starts = runtime.Total(ShardCounter.StartMessagesQueued);
         long timers = runtime.Total(ShardCounter.TimersFired);
+        long downs = runtime.Total(ShardCounter.DownsSent);
         long teardown = runtime.Total(ShardCounter.TeardownDrops);
         long inboundDrops = runtime.Total(ShardCounter.InboundMailboxFull)
             + runtime.Total(ShardCounter.InboundPoolExhausted)
-            + runtime.Total(ShardCounter.InboundStaleHandle);
+            + runtime.Total(ShardCounter.InboundStaleHandle)
+            + runtime.Total(ShardCounter.QuarantineDrops);
         long spawnRequests = runtime.Total(ShardCounter.SpawnRequestsReceived);
         long queued = CountQueued(runtime);
         long inRings = CountInRings(runtime);
-        long entered = sent + external + starts + timers;
+        long entered = sent + external + starts + timers + downs;
         long accounted = simulator.MailboxDispatches + queued + inRings + teardown + inboundDrops + spawnRequests;
         if (entered != accounted)
         {
             violation = string.Create(
                 CultureInfo.InvariantCulture,
-                $"entered {entered} (sent {sent} + external {external} + starts {starts} + timers {timers}) != accounted {accounted} (handled mail {simulator.MailboxDispatches} + queued {queued} + in rings {inRings} + teardown {teardown} + inbound drops {inboundDrops} + spawn requests {spawnRequests}); received remote {runtime.Total(ShardCounter.MessagesReceivedRemote)}");
+                $"entered {entered} (sent {sent} + external {external} + starts {starts} + timers {timers} + downs {downs}) != accounted {accounted} (handled mail {simulator.MailboxDispatches} + queued {queued} + in rings {inRings} + teardown {teardown} + inbound drops {inboundDrops} + spawn requests {spawnRequests}); received remote {runtime.Total(ShardCounter.MessagesReceivedRemote)}");
             return false;
         }
 
@@ -101,7 +107,7 @@ internal sealed class MessageAccountingChecker : ISimulationChecker
                 for (int i = 0; i < inFlight; i++)
                 {
                     MessageKind kind = ring.PeekInFlightUnsynchronized(i).KindValue;
-                    if (kind is MessageKind.User or MessageKind.Call or MessageKind.SpawnRequest)
+                    if (kind is MessageKind.User or MessageKind.Call or MessageKind.SpawnRequest or MessageKind.Down)
                     {
                         count++;
                     }

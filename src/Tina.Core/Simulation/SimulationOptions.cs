@@ -36,6 +36,13 @@ internal sealed class SimulationOptions
     /// </summary>
     public int CallSlackSteps { get; init; } = 8;
 
+    /// <summary>
+    /// When true (the default), checks marked with a <c>KnownDefect_*</c> flag that is on count the known defect's
+    /// symptom instead of failing the run; false makes them strict (the planted-bug tests use it). No effect once
+    /// every flag is off.
+    /// </summary>
+    public bool TolerateKnownDefects { get; init; } = true;
+
     /// <summary>Throws for a field out of range.</summary>
     public void Validate()
     {

@@ -35,6 +35,9 @@ internal sealed class Simulator : IRuntimeObserver
     private readonly TraceRecorder _trace;
     private readonly List<ISimulationChecker> _checkers = new();
     private readonly FaultRates _rates;
+    private readonly WatchChecker _watches = new();
+    private readonly TimerAccountingChecker _timerLedger = new();
+    private readonly LeakChecker _leaks = new();
     private Xoshiro256StarStar _scheduler;            // shard order and the clock's start
     private Xoshiro256StarStar _workloadRandom;       // the workload's sizes and seeds
     private Xoshiro256StarStar[] _componentRandom = Array.Empty<Xoshiro256StarStar>();
@@ -68,11 +71,29 @@ internal sealed class Simulator : IRuntimeObserver
         _checkers.Add(new GenerationChecker());
         _checkers.Add(new MessageAccountingChecker());
         _checkers.Add(new CallAccountingChecker());
+        _checkers.Add(new CallOutcomeChecker());
+        _checkers.Add(_watches);
+        _checkers.Add(_timerLedger);
+        _checkers.Add(_leaks);
     }
 
     public ulong Seed { get; }
 
     public FaultRates Rates => _rates;
+
+    public SimulationOptions Options => _options;
+
+    /// <summary>The workload being run (its isolates reach their run's shared test state through it).</summary>
+    public ISimulationWorkload Workload => _workload;
+
+    /// <summary>The watch checker, fed by <see cref="SimulationLedger"/> and the observer.</summary>
+    public WatchChecker Watches => _watches;
+
+    /// <summary>The timer checker, fed by <see cref="SimulationLedger"/>.</summary>
+    public TimerAccountingChecker TimerLedger => _timerLedger;
+
+    /// <summary>The leak checker (for its coverage counters).</summary>
+    public LeakChecker Leaks => _leaks;
 
     public TinaRuntime Runtime => _runtime ?? throw new InvalidOperationException("The simulation has not booted.");
 
@@ -92,7 +113,7 @@ internal sealed class Simulator : IRuntimeObserver
     /// <summary>Messages handed to handlers, every kind (observed).</summary>
     public long Dispatches { get; private set; }
 
-    /// <summary>Messages handed to handlers from mailboxes: kinds User, Call, Timer and Start (observed).</summary>
+    /// <summary>Messages handed to handlers from mailboxes: kinds User, Call, Timer, Start and Down (observed).</summary>
     public long MailboxDispatches { get; private set; }
 
     /// <summary>True while the fault phase runs.</summary>
@@ -164,6 +185,8 @@ internal sealed class Simulator : IRuntimeObserver
         _callCaller = new ulong[_slots.Total];
         long timeoutSteps = ((_workload.CallTimeoutMax.Ticks * 100) + ResolutionNanoseconds - 1) / ResolutionNanoseconds;
         _callBoundNanoseconds = (timeoutSteps + _options.CallSlackSteps) * ResolutionNanoseconds;
+        // A Down may wait behind its watcher's own call (up to the call bound) and the mail queued before it.
+        _watches.DueBoundNanoseconds = (2 * _callBoundNanoseconds) + (64 * ResolutionNanoseconds);
         _order = new int[spec.ShardCount];
         for (int i = 0; i < _order.Length; i++)
         {
@@ -171,6 +194,7 @@ internal sealed class Simulator : IRuntimeObserver
         }
 
         _faults = new FaultPlan(Seed, _rates, _workload.CreateFaultTargets(spec), spec.ShardCount, _trace);
+        _faults.Runtime = _runtime;
         _runtime.Observer = this;
         _runtime.Faults = _faults;
         _workload.Boot(_runtime, ref _workloadRandom);
@@ -352,6 +376,13 @@ internal sealed class Simulator : IRuntimeObserver
         return true;
     }
 
+    /// <summary>For the call-outcome checker: whether the slot at <paramref name="index"/> has a call open, and whose.</summary>
+    internal bool IsCallOpen(int index, out Handle caller)
+    {
+        caller = new Handle(_callCaller[index]);
+        return _callOpenedAt[index] >= 0;
+    }
+
     private string DescribePending()
     {
         TinaRuntime runtime = Runtime;
@@ -443,7 +474,7 @@ internal sealed class Simulator : IRuntimeObserver
     {
         Dispatches++;
         MessageKind kind = message.KindValue;
-        if (kind is MessageKind.User or MessageKind.Call or MessageKind.Timer or MessageKind.Start)
+        if (kind is MessageKind.User or MessageKind.Call or MessageKind.Timer or MessageKind.Start or MessageKind.Down)
         {
             MailboxDispatches++;
         }
@@ -467,6 +498,11 @@ internal sealed class Simulator : IRuntimeObserver
             Violate("Delivery", string.Create(
                 CultureInfo.InvariantCulture, $"{kind} handed to {isolate} but the slot is at generation {meta.Generation}, state {meta.State}"));
             return;
+        }
+
+        if (kind == MessageKind.Down && message.Is(out Down down))
+        {
+            _watches.OnDown(isolate, down.Target);
         }
 
         if (kind == MessageKind.Reply)
@@ -514,5 +550,6 @@ internal sealed class Simulator : IRuntimeObserver
         _trace.Record(TraceEventKind.Exit, shard, isolate.Value, (byte)outcome, (ulong)(long)reason);
         // A Call effect that the shard refused (no staged call) ends in an exit, not a call.
         _callOpenedAt[Slots.IndexOf(shard, isolate)] = -1;
+        _watches.OnExit(isolate);
     }
 }

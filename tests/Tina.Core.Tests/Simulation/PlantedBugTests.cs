@@ -5,8 +5,8 @@ using Tina.Simulation;
 namespace Tina.Tests.Simulation;
 
 /// <summary>
-/// The checkers bite: with a bug planted, a sweep finds a failing seed, and replaying that seed fails the same way
-/// (same round, same checker, same detail, same trace hash).
+/// The checkers bite: with a bug planted, a sweep finds a failing seed, replaying that seed fails the same way
+/// (same round, same checker, same detail, same trace hash), and the same seed without the bug passes.
 /// </summary>
 public sealed class PlantedBugTests
 {
@@ -17,6 +17,10 @@ public sealed class PlantedBugTests
     [TestCase("callmesh-lossy-link", "MessageAccounting")]
     [TestCase("tcp-echo-dropped-byte", "Application:tcp-echo-dropped-byte")]
     [TestCase("tcp-echo-corrupting-network", "Component:network")]
+    [TestCase("lifecycle-misaddressed-down", "Watches")]
+    [TestCase("shutdown-uncounted-remote-loan", "Leaks")]
+    [TestCase("lifecycle-hidden-timer", "Timers")]
+    [TestCase("supervision-eaten-outcome", "CallOutcome")]
     public void PlantedBug_SweepFindsAFailingSeed_AndReplayReproducesIt(string workload, string checker)
     {
         SimulationResult? failure = null;
@@ -43,7 +47,26 @@ public sealed class PlantedBugTests
         Assert.That(replay.Detail, Is.EqualTo(failure.Detail));
         Assert.That(replay.TraceHash, Is.EqualTo(failure.TraceHash));
         Assert.That(File.ReadAllText(trace), Does.Contain("TINA-SIM FAIL").And.Contain("dispatch"), "the trace dump of the replay");
+
+        // The same seed without the planted bug passes: the checker caught the bug, not the workload.
+        if (PlainOf(workload) is { } plain)
+        {
+            SimulationResult control = Run(plain, failure.Seed, null);
+            Assert.That(control.Passed, Is.True, "without the planted bug: " + control);
+        }
     }
+
+    /// <summary>The workload a planted variant is built on.</summary>
+    private static string? PlainOf(string workload) => workload switch
+    {
+        "dispatcher-double-count" => "dispatcher",
+        "callmesh-lossy-link" => "callmesh",
+        "tcp-echo-dropped-byte" or "tcp-echo-corrupting-network" => "tcp-echo",
+        "lifecycle-misaddressed-down" or "lifecycle-hidden-timer" => "lifecycle",
+        "shutdown-uncounted-remote-loan" => "shutdown",
+        "supervision-eaten-outcome" => "supervision",
+        _ => null,
+    };
 
     private static SimulationResult Run(string workload, ulong seed, string? traceFile)
     {

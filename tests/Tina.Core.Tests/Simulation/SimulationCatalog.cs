@@ -16,7 +16,7 @@ internal static class SimulationCatalog
     /// <summary>Rounds the sweep allows after the faults stop for the run to converge.</summary>
     public const int SweepLivenessRounds = 20_000;
 
-    public static readonly string[] SweepWorkloads = ["dispatcher", "callmesh", "tcp-echo"];
+    public static readonly string[] SweepWorkloads = ["dispatcher", "callmesh", "tcp-echo", "supervision", "lifecycle", "shutdown"];
 
     public static ISimulationWorkload Create(string name) => name switch
     {
@@ -27,6 +27,13 @@ internal static class SimulationCatalog
         "tcp-echo" => new TcpEchoWorkload<EchoSession>(),
         "tcp-echo-dropped-byte" => new TcpEchoWorkload<DroppingEchoSession>("tcp-echo-dropped-byte"),
         "tcp-echo-corrupting-network" => new CorruptingTcpEchoWorkload(),
+        "supervision" => new LifecycleWorkload(LifecycleMode.Supervision),
+        "lifecycle" => new LifecycleWorkload(LifecycleMode.Cancellation),
+        "shutdown" => new LifecycleWorkload(LifecycleMode.Shutdown),
+        "lifecycle-misaddressed-down" => new LifecycleWorkload(LifecycleMode.Cancellation, "lifecycle-misaddressed-down", () => new MisaddressedDownBug()),
+        "shutdown-uncounted-remote-loan" => new LifecycleWorkload(LifecycleMode.Shutdown, "shutdown-uncounted-remote-loan", () => new UncountedRemoteLoanBug()),
+        "lifecycle-hidden-timer" => new LifecycleWorkload(LifecycleMode.Cancellation, "lifecycle-hidden-timer", () => new HiddenTimerBug()),
+        "supervision-eaten-outcome" => new LifecycleWorkload(LifecycleMode.Supervision, "supervision-eaten-outcome", () => new EatenOutcomeBug()),
         _ => throw new ArgumentException($"unknown simulation workload '{name}'", nameof(name)),
     };
 

@@ -18,6 +18,9 @@ public sealed class SimulationDeterminismTests
     [TestCase("dispatcher")]
     [TestCase("callmesh")]
     [TestCase("tcp-echo")]
+    [TestCase("supervision")]
+    [TestCase("lifecycle")]
+    [TestCase("shutdown")]
     public void SameSeed_TwiceInProcess_SameTraceHash(string workload)
     {
         foreach (ulong seed in s_seeds)
@@ -34,6 +37,9 @@ public sealed class SimulationDeterminismTests
     [TestCase("dispatcher")]
     [TestCase("callmesh")]
     [TestCase("tcp-echo")]
+    [TestCase("supervision")]
+    [TestCase("lifecycle")]
+    [TestCase("shutdown")]
     public void DifferentSeeds_DifferentTraceHashes(string workload)
     {
         Assert.That(Run(workload, 1).TraceHash, Is.Not.EqualTo(Run(workload, 2).TraceHash));
@@ -42,6 +48,9 @@ public sealed class SimulationDeterminismTests
     [TestCase("dispatcher")]
     [TestCase("callmesh")]
     [TestCase("tcp-echo")]
+    [TestCase("supervision")]
+    [TestCase("lifecycle")]
+    [TestCase("shutdown")]
     public void SameSeed_InAFreshProcess_SameTraceHash(string workload)
     {
         const ulong seed = 0xC0FFEE;

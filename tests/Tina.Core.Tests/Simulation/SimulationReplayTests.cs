@@ -30,6 +30,11 @@ public sealed class SimulationReplayTests
             ("callmesh", 0x7153_0000_5EED_0001),
             ("tcp-echo", 0x7153_0000_5EED_0001),
             ("tcp-echo", 0x25E2_0C4B_8EDA_1A24), // multishot accept: a listener in EMFILE back-off with its backlog at quiescence
+            ("callmesh", 0x128B_B903_7F59_200A), // an injected mailbox refusal held a ring for an idle target: envelopes stranded at quiescence
+            ("lifecycle", 0x59F6_4D0B_69DA_C933), // a buffer homed on a quarantined shard, owned by an exited remote isolate
+            ("lifecycle", 0xEF36_D414_C3E4_A215), // a remote watch refused by a full table whose Refused Down is lost (known defect)
+            ("supervision", 0x7153_0000_5EED_0001),
+            ("shutdown", 0x7153_0000_5EED_0001),
         })
         {
             yield return new TestCaseData(workload, seed)
