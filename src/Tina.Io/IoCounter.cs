@@ -54,6 +54,14 @@ public enum IoCounter
     /// full (<see cref="AcceptOverflowPolicy.Close"/>; under Pause only if a listener's queue could hold no more).
     /// </summary>
     AcceptsRefusedTableFull,
+    /// <summary>
+    /// Operations whose completion the kernel dropped (found by the resync after an io_uring EBADR) and which were
+    /// failed with <see cref="IoErrorKind.CompletionLost"/> (or, nobody waiting, released), plus the streams whose
+    /// multishot receive was armed at the loss (they report CompletionLost after the bytes they hold).
+    /// </summary>
+    CompletionsLost,
+    /// <summary>Times the backend reported dropped completions and the reactor resynced its operations in flight.</summary>
+    CompletionResyncs,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

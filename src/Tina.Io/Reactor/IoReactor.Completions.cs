@@ -93,6 +93,11 @@ internal sealed unsafe partial class IoReactor
         ref Connection c = ref _table[index];
         if (op != IoOpCode.Close)
         {
+            if (IsResyncToken(token))
+            {
+                OnResyncCancel(index, token, result); // after lost completions (IoReactor.Resync.cs)
+            }
+
             return; // cancels and detaches: their effect is on other completions
         }
 

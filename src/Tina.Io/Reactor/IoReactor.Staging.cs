@@ -315,7 +315,8 @@ internal sealed unsafe partial class IoReactor
         Handle isolate = lane.Isolate;
         uint sequence = lane.IsolateSequence;
         lane.Reset();
-        IoResult outcome = c.ReceiveError != 0 ? IoResult.FromOsError(c.ReceiveError) : IoResult.FromBytes(0);
+        IoResult outcome = c.ReceiveError == ReceiveCompletionLost ? IoResult.FromError(IoErrorKind.CompletionLost)
+            : c.ReceiveError != 0 ? IoResult.FromOsError(c.ReceiveError) : IoResult.FromBytes(0);
         Deliver(isolate, sequence, new IoCompletion(IoOperation.Receive, outcome, HandleOf(index), 0, -1, 0));
         return true;
     }

@@ -182,6 +182,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         }
 
         _counters[(int)IoCounter.Completions] += collected;
+        ResyncIfCompletionsLost();
         return collected;
     }
 
