@@ -62,6 +62,8 @@ public enum IoCounter
     CompletionsLost,
     /// <summary>Times the backend reported dropped completions and the reactor resynced its operations in flight.</summary>
     CompletionResyncs,
+    /// <summary>Sends failed with <see cref="IoErrorKind.NoProgress"/>: two 0-byte writes in a row for a non-empty payload.</summary>
+    SendsWithoutProgress,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

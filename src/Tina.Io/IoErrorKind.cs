@@ -29,4 +29,9 @@ public enum IoErrorKind : byte
     /// is unknown (bytes may have been received or sent), so the stream is undefined: close the connection.
     /// </summary>
     CompletionLost = 9,
+    /// <summary>
+    /// A send of a non-empty payload wrote 0 bytes twice in a row (resubmitted once): the socket takes no bytes, so the
+    /// send fails instead of spinning; <see cref="IoCompletion.Transferred"/> says how much was written before.
+    /// </summary>
+    NoProgress = 10,
 }

@@ -67,6 +67,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     private int _pendingCount;
     private int _lentCount;
     private int _backoffCount;
+    private int _reservedCount;                      // entries reserved for one-shot accepts in flight (not live yet)
     private int _disposed;                           // 1 once Dispose began; read by wakers (volatile)
     private int _activeWakers;                       // threads inside Wake; Dispose waits for 0 (interlocked)
 
@@ -149,7 +150,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
             values[i] = Volatile.Read(ref _counters[i]);
         }
 
-        return new IoStats(_shard.Id, BackendName, values, _table.LiveCount, _buffers.FreeCount);
+        return new IoStats(_shard.Id, BackendName, values, _table.LiveCount - _reservedCount, _buffers.FreeCount);
     }
 
     /// <summary>Tick step 2.</summary>
