@@ -11,7 +11,7 @@ public enum IoCounter
     Delivered,
     /// <summary>Completions that matched no waiting operation (abandoned, timed out, closed): what they carried was released.</summary>
     StaleCompletions,
-    /// <summary>Receives or sends refused because the shard's I/O buffers were all in use.</summary>
+    /// <summary>Sends refused because the shard's I/O buffers were all in use (receives wait instead: <see cref="BufferWaits"/>).</summary>
     BuffersExhausted,
     /// <summary>Times an Accept was paused on a timer (full table, EMFILE, ENFILE, ENOBUFS, ENOMEM).</summary>
     AcceptBackoffs,
@@ -64,6 +64,11 @@ public enum IoCounter
     CompletionResyncs,
     /// <summary>Sends failed with <see cref="IoErrorKind.NoProgress"/>: two 0-byte writes in a row for a non-empty payload.</summary>
     SendsWithoutProgress,
+    /// <summary>
+    /// Receives that found the I/O pool empty and waited for a buffer (bounded by their timeout) instead of failing
+    /// with <see cref="IoErrorKind.BuffersExhausted"/>.
+    /// </summary>
+    BufferWaits,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

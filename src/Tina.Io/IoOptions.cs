@@ -30,8 +30,9 @@ public sealed class IoOptions
     /// (epoll takes it on readiness; io_uring reads into its provided-buffer ring and uses the pool only when that ring
     /// is empty) until its isolate has handled the completion, so an idle connection waiting to read holds none (IOCP,
     /// and io_uring with <see cref="ReceiveBufferCount"/> 0, still take one when the receive is submitted). Every send
-    /// holds one until it is written; when none is free the operation fails with <see cref="IoErrorKind.BuffersExhausted"/>.
-    /// Size it to peak concurrent transfers.
+    /// holds one until it is written. When none is free a receive waits for one (bounded by its timeout, counted in
+    /// <see cref="IoCounter.BufferWaits"/>) and a send fails with <see cref="IoErrorKind.BuffersExhausted"/> (its bytes
+    /// must be copied while its handler runs). Size it to peak concurrent transfers.
     /// </summary>
     public int BufferCount { get; set; } = 256;
 

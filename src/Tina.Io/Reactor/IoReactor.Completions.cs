@@ -192,6 +192,12 @@ internal sealed unsafe partial class IoReactor
             return;
         }
 
+        if (result == -Errno.ENOBUFS && _bufferOnReadiness && lane.Buffer < 0)
+        {
+            WaitForBuffer(index); // bytes are there but the pool was empty: wait for a buffer, bounded by the timeout
+            return;
+        }
+
         Handle isolate = lane.Isolate;
         uint sequence = lane.IsolateSequence;
         int buffer = lane.Buffer;
@@ -209,14 +215,7 @@ internal sealed unsafe partial class IoReactor
             _buffers.Return(buffer); // a receive whose buffer is taken on readiness has none unless bytes came
         }
 
-        IoResult outcome = result == 0 ? IoResult.FromBytes(0)
-            : result == -Errno.ENOBUFS && _bufferOnReadiness ? IoResult.FromError(IoErrorKind.BuffersExhausted)
-            : IoResult.FromOsError(-result);
-        if (outcome.Kind == IoErrorKind.BuffersExhausted)
-        {
-            Count(IoCounter.BuffersExhausted);
-        }
-
+        IoResult outcome = result == 0 ? IoResult.FromBytes(0) : IoResult.FromOsError(-result);
         Deliver(isolate, sequence, new IoCompletion(IoOperation.Receive, outcome, socket, 0, -1, 0));
     }
 

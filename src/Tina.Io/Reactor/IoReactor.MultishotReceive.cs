@@ -108,7 +108,8 @@ internal sealed unsafe partial class IoReactor
     {
         ref Connection c = ref _table[index];
         if (c.State != ConnectionState.Open || c.ReceiveArm.IsArmed || c.HeldCount >= _heldPerConnectionMax
-            || c.StashEndOfStream || c.ReceiveError != 0 || c.Read.State is LaneState.Submitted or LaneState.Abandoned
+            || c.StashEndOfStream || c.ReceiveError != 0
+            || c.Read.State is LaneState.Submitted or LaneState.Abandoned or LaneState.BackingOff // a one-shot runs or waits for a pool buffer
             || c.StashBuffer >= 0)
         {
             return;

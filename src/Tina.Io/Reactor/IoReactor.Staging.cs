@@ -323,7 +323,7 @@ internal sealed unsafe partial class IoReactor
 
     /// <summary>
     /// A one-shot receive for the read lane's waiter into a buffer of the reactor's pool (at most the lane's maxBytes,
-    /// never more than the slot), or BuffersExhausted when the pool is empty.
+    /// never more than the slot); with the pool empty it waits for a buffer (IoReactor.ReceiveBuffers.cs).
     /// </summary>
     private void ReceiveIntoPool(int index)
     {
@@ -337,11 +337,7 @@ internal sealed unsafe partial class IoReactor
 
         if (!_buffers.TryRent(IoBufferOwner.Kernel, out int buffer))
         {
-            Handle isolate = lane.Isolate;
-            uint sequence = lane.IsolateSequence;
-            lane.Reset();
-            Count(IoCounter.BuffersExhausted);
-            DeliverError(isolate, sequence, IoOperation.Receive, IoResult.FromError(IoErrorKind.BuffersExhausted), HandleOf(index));
+            WaitForBuffer(index);
             return;
         }
 

@@ -100,6 +100,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
 
         _lent = new int[options.BufferCount + (_provided?.Count ?? 0)]; // pool indices, then Count + provided id
         _backoff = new int[options.ConnectionCapacity];
+        _bufferWaiters = new int[options.ConnectionCapacity];
         _counters = new long[(int)IoCounter.Count];
         _acceptBackoffNanoseconds = options.AcceptBackoff.Ticks * 100;
         _isolates = new IsolateIo[shard.TypeCount][];
@@ -184,6 +185,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
 
         _counters[(int)IoCounter.Completions] += collected;
         ResyncIfCompletionsLost();
+        ServeBufferWaiters();
         return collected;
     }
 
@@ -206,7 +208,8 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     public long NextDeadlineNanoseconds => _backoffCount > 0 ? NextBackoffDeadline() : long.MaxValue;
 
     public bool HasCompletions() =>
-        _pendingCount > 0 || _backend.HasCompletions() || (_backoffCount > 0 && NextBackoffDeadline() <= _shard.NowNanoseconds);
+        _pendingCount > 0 || _backend.HasCompletions() || (_backoffCount > 0 && NextBackoffDeadline() <= _shard.NowNanoseconds)
+        || BufferWaiterCanRun;
 
     /// <summary>The shard's timeout already counts <see cref="NextDeadlineNanoseconds"/> (the accept back-off).</summary>
     public void Wait(long timeoutNanoseconds) => _backend.Wait(timeoutNanoseconds);
