@@ -94,6 +94,15 @@ public sealed class IoOptions
     /// <summary>For <see cref="IoBackendKind.Simulated"/>: the network every shard shares (set by the simulator or tests).</summary>
     internal SimulatedNetwork? Network { get; set; }
 
+    /// <summary>
+    /// Most provided receive buffers (multishot receive) one connection may hold with bytes its isolate has not read
+    /// yet (0, or 1..<see cref="ReceiveBufferCount"/>). Default 0: <see cref="ReceiveBufferCount"/> / 16, at least 2. At
+    /// that mark the connection's multishot receive is paused (the socket's buffer, then TCP flow control, hold the
+    /// rest) and re-armed once its isolate has read below it, so one connection that does not read cannot take the
+    /// ring from the others (<see cref="IoCounter.ReceivePauses"/>).
+    /// </summary>
+    public int ReceiveBuffersPerConnection { get; set; }
+
     /// <summary>Checks every field; throws <see cref="TinaConfigurationException"/> naming the first invalid one.</summary>
     public void Validate()
     {
@@ -123,6 +132,11 @@ public sealed class IoOptions
         if (ReceiveBufferCount < 0 || ReceiveBufferCount > ReceiveBufferCountMax || (ReceiveBufferCount & (ReceiveBufferCount - 1)) != 0)
         {
             throw new TinaConfigurationException(nameof(ReceiveBufferCount), Format(ReceiveBufferCount), "must be 0 or a power of two up to 32768");
+        }
+
+        if (ReceiveBuffersPerConnection != 0)
+        {
+            Range(nameof(ReceiveBuffersPerConnection), ReceiveBuffersPerConnection, 1, ReceiveBufferCount > 0 ? ReceiveBufferCount : ReceiveBufferCountMax);
         }
 
         Range(nameof(SubmissionBatchSize), SubmissionBatchSize, 1, 65536);

@@ -14,7 +14,8 @@ namespace Tina.Io.Reactor;
 /// maxBytes, without a syscall. An idle connection therefore holds no buffer at all; only bytes that have arrived do.
 /// The buffer is lent to the isolate (zero copy: <see cref="ReceivedData"/> reads the provided buffer) and given back
 /// to the backend at the first Collect after the isolate has handled the completion and nothing of it is still held.</para>
-/// <para>Bounds: a connection holds at most <see cref="_heldPerConnectionMax"/> buffers; at that mark the arm is
+/// <para>Bounds: a connection holds at most <see cref="_heldPerConnectionMax"/> buffers
+/// (<see cref="IoOptions.ReceiveBuffersPerConnection"/>; default a sixteenth of the ring); at that mark the arm is
 /// cancelled (the socket's receive buffer, then TCP flow control, hold the rest) and re-armed once a Receive has
 /// drained the queue below it. Completions racing the cancel still land in the queue: every buffer belongs to the
 /// backend's fixed ring, so the total stays bounded by the ring whatever one connection does.</para>

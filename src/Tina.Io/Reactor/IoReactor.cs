@@ -89,7 +89,9 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         if ((backend.Capabilities & IoBackendCapabilities.MultishotReceive) != 0 && backend.ProvidedBufferCount > 0)
         {
             _provided = new ProvidedBufferLedger(backend.ProvidedBufferCount, backend.ProvidedBufferSize);
-            _heldPerConnectionMax = Math.Max(2, backend.ProvidedBufferCount / 16);
+            _heldPerConnectionMax = options.ReceiveBuffersPerConnection > 0
+                ? Math.Min(options.ReceiveBuffersPerConnection, backend.ProvidedBufferCount)
+                : Math.Max(2, backend.ProvidedBufferCount / 16);
         }
 
         _bufferOnReadiness = (backend.Capabilities & IoBackendCapabilities.ReceiveBufferOnReadiness) != 0;
