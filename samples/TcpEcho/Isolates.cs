@@ -33,8 +33,12 @@ internal struct ClientStart
 /// </summary>
 internal sealed class Listener : IIsolate
 {
+    private static long s_sessionsRefused;
     private ListenerStart _start;
     private SocketHandle _listener;
+
+    /// <summary>Connections closed at once because no session could take them (every shard's listeners together).</summary>
+    public static long SessionsRefused => Interlocked.Read(ref s_sessionsRefused);
 
     public Effect Handle(ref Context ctx, in Message message)
     {
@@ -68,13 +72,22 @@ internal sealed class Listener : IIsolate
             return ctx.Accept(_listener);
         }
 
+        if (done.Operation == IoOperation.Close)
+        {
+            return ctx.Accept(_listener); // the refused connection is closed: accept the next one
+        }
+
         if (done.IsSuccess)
         {
             // The session owns the connection from now on: if it crashes, its socket is closed with it.
             SpawnResult session = ctx.Spawn<EchoSession, SessionStart>(new SessionStart { Socket = done.Socket });
             if (!session.IsOk || !ctx.TransferSocket(done.Socket, session.Handle))
             {
-                ctx.Log(TinaLogLevel.Warning, "no room for a session; connection dropped");
+                // Still the listener's: close it now (the client sees the end of the stream), or it would stay open,
+                // unread, until the listener exits.
+                Interlocked.Increment(ref s_sessionsRefused);
+                ctx.Log(TinaLogLevel.Warning, "no room for a session; connection closed (refused so far)", SessionsRefused);
+                return ctx.Close(done.Socket);
             }
         }
         else

@@ -101,6 +101,6 @@ runtime.Stop(TimeSpan.FromSeconds(5));
 bool ok = finished && SelfTest.Failures == 0 && SelfTest.ClientsDone == clients;
 Console.WriteLine(
     $"TcpEcho self-test: {SelfTest.ClientsDone}/{clients} clients, {SelfTest.Messages} messages echoed and checked on {shards} shards "
-    + $"in {clock.ElapsedMilliseconds} ms, {SelfTest.Failures} failures: {(ok ? "OK" : "FAILED")}");
+    + $"in {clock.ElapsedMilliseconds} ms, {SelfTest.Failures} failures, {Listener.SessionsRefused} connections refused (no session slot): {(ok ? "OK" : "FAILED")}");
 lines.ForEach(Console.WriteLine);
 return ok ? 0 : 1;

@@ -11,7 +11,7 @@ public enum IoCounter
     Delivered,
     /// <summary>Completions that matched no waiting operation (abandoned, timed out, closed): what they carried was released.</summary>
     StaleCompletions,
-    /// <summary>Receives or sends refused because the shard's I/O buffers were all in use.</summary>
+    /// <summary>Sends refused because the shard's I/O buffers were all in use (receives wait instead: <see cref="BufferWaits"/>).</summary>
     BuffersExhausted,
     /// <summary>Times an Accept was paused on a timer (full table, EMFILE, ENFILE, ENOBUFS, ENOMEM).</summary>
     AcceptBackoffs,
@@ -54,6 +54,21 @@ public enum IoCounter
     /// full (<see cref="AcceptOverflowPolicy.Close"/>; under Pause only if a listener's queue could hold no more).
     /// </summary>
     AcceptsRefusedTableFull,
+    /// <summary>
+    /// Operations whose completion the kernel dropped (found by the resync after an io_uring EBADR) and which were
+    /// failed with <see cref="IoErrorKind.CompletionLost"/> (or, nobody waiting, released), plus the streams whose
+    /// multishot receive was armed at the loss (they report CompletionLost after the bytes they hold).
+    /// </summary>
+    CompletionsLost,
+    /// <summary>Times the backend reported dropped completions and the reactor resynced its operations in flight.</summary>
+    CompletionResyncs,
+    /// <summary>Sends failed with <see cref="IoErrorKind.NoProgress"/>: two 0-byte writes in a row for a non-empty payload.</summary>
+    SendsWithoutProgress,
+    /// <summary>
+    /// Receives that found the I/O pool empty and waited for a buffer (bounded by their timeout) instead of failing
+    /// with <see cref="IoErrorKind.BuffersExhausted"/>.
+    /// </summary>
+    BufferWaits,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

@@ -24,4 +24,14 @@ public enum IoErrorKind : byte
     ConnectionTableFull = 7,
     /// <summary>Another isolate's operation of the same direction (receive/accept, or send/connect) is in flight on this socket.</summary>
     Busy = 8,
+    /// <summary>
+    /// The kernel dropped the operation's completion (io_uring CQ overflow it could not buffer). What the operation did
+    /// is unknown (bytes may have been received or sent), so the stream is undefined: close the connection.
+    /// </summary>
+    CompletionLost = 9,
+    /// <summary>
+    /// A send of a non-empty payload wrote 0 bytes twice in a row (resubmitted once): the socket takes no bytes, so the
+    /// send fails instead of spinning; <see cref="IoCompletion.Transferred"/> says how much was written before.
+    /// </summary>
+    NoProgress = 10,
 }

@@ -30,8 +30,9 @@ public sealed class IoOptions
     /// (epoll takes it on readiness; io_uring reads into its provided-buffer ring and uses the pool only when that ring
     /// is empty) until its isolate has handled the completion, so an idle connection waiting to read holds none (IOCP,
     /// and io_uring with <see cref="ReceiveBufferCount"/> 0, still take one when the receive is submitted). Every send
-    /// holds one until it is written; when none is free the operation fails with <see cref="IoErrorKind.BuffersExhausted"/>.
-    /// Size it to peak concurrent transfers.
+    /// holds one until it is written. When none is free a receive waits for one (bounded by its timeout, counted in
+    /// <see cref="IoCounter.BufferWaits"/>) and a send fails with <see cref="IoErrorKind.BuffersExhausted"/> (its bytes
+    /// must be copied while its handler runs). Size it to peak concurrent transfers.
     /// </summary>
     public int BufferCount { get; set; } = 256;
 
@@ -93,6 +94,15 @@ public sealed class IoOptions
     /// <summary>For <see cref="IoBackendKind.Simulated"/>: the network every shard shares (set by the simulator or tests).</summary>
     internal SimulatedNetwork? Network { get; set; }
 
+    /// <summary>
+    /// Most provided receive buffers (multishot receive) one connection may hold with bytes its isolate has not read
+    /// yet (0, or 1..<see cref="ReceiveBufferCount"/>). Default 0: <see cref="ReceiveBufferCount"/> / 16, at least 2. At
+    /// that mark the connection's multishot receive is paused (the socket's buffer, then TCP flow control, hold the
+    /// rest) and re-armed once its isolate has read below it, so one connection that does not read cannot take the
+    /// ring from the others (<see cref="IoCounter.ReceivePauses"/>).
+    /// </summary>
+    public int ReceiveBuffersPerConnection { get; set; }
+
     /// <summary>Checks every field; throws <see cref="TinaConfigurationException"/> naming the first invalid one.</summary>
     public void Validate()
     {
@@ -122,6 +132,11 @@ public sealed class IoOptions
         if (ReceiveBufferCount < 0 || ReceiveBufferCount > ReceiveBufferCountMax || (ReceiveBufferCount & (ReceiveBufferCount - 1)) != 0)
         {
             throw new TinaConfigurationException(nameof(ReceiveBufferCount), Format(ReceiveBufferCount), "must be 0 or a power of two up to 32768");
+        }
+
+        if (ReceiveBuffersPerConnection != 0)
+        {
+            Range(nameof(ReceiveBuffersPerConnection), ReceiveBuffersPerConnection, 1, ReceiveBufferCount > 0 ? ReceiveBufferCount : ReceiveBufferCountMax);
         }
 
         Range(nameof(SubmissionBatchSize), SubmissionBatchSize, 1, 65536);

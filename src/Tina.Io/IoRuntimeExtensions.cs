@@ -22,4 +22,30 @@ public static class IoRuntimeExtensions
 
         return new IoStats(shard, "none", new long[(int)IoCounter.Count], 0, 0);
     }
+
+    /// <summary>
+    /// Waits (any thread, polling every millisecond) until every shard has created its reactor, which each does on
+    /// its own thread at its first tick after <see cref="TinaRuntime.Start"/>; from then on
+    /// <see cref="IoStats.Backend"/> names the backend each shard really runs (io_uring, or epoll after a fallback).
+    /// False when <paramref name="timeout"/> passed first (a runtime not started, or a shard that failed to boot).
+    /// </summary>
+    public static bool WaitForIoBackends(this TinaRuntime runtime, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        long deadline = Environment.TickCount64 + (long)Math.Max(0, timeout.TotalMilliseconds);
+        for (int shard = 0; shard < runtime.ShardCount; shard++)
+        {
+            while (runtime.ShardAt(shard).Reactor is not IoReactor)
+            {
+                if (Environment.TickCount64 >= deadline)
+                {
+                    return false;
+                }
+
+                System.Threading.Thread.Sleep(1);
+            }
+        }
+
+        return true;
+    }
 }

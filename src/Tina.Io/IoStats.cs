@@ -22,7 +22,10 @@ public sealed class IoStats
     /// <summary>The backend the shard's reactor runs on ("epoll", "io_uring", ...), or "none" before its first tick.</summary>
     public string Backend { get; }
 
-    /// <summary>Entries in use in the connection table (listeners, connections, entries still closing).</summary>
+    /// <summary>
+    /// Entries in use in the connection table (listeners, connections, entries still closing); an entry reserved for a
+    /// connection an accept in flight may bring is not counted until that connection arrives.
+    /// </summary>
     public int LiveConnections { get; }
 
     /// <summary>I/O buffers on the free stack.</summary>

@@ -19,6 +19,8 @@ internal struct Connection
     public int StashBuffer;         // bytes an abandoned receive brought in late, kept for the next receive (-1 none)
     public int StashLength;
     public int NextFree;            // free-list link while Free
+    public byte SendZeroWrites;     // consecutive 0-byte completions of the send in flight (the second fails it)
+    public bool InBufferQueue;      // listed in the reactor's buffer-waiter queue (at most once)
 
     // Listener with multishot accept (io_uring): see IoReactor.Multishot.cs.
     public MultishotArm AcceptArm;  // the AcceptMultishot armed on it (cancelled at the high-water mark, overload, or closing)

@@ -23,6 +23,7 @@ internal static class Errno
     public const int EPIPE = 32;
     public const int ENOSYS = 38;
     public const int ETIME = 62;
+    public const int EBADR = 53;
     public const int EPROTO = 71;
     public const int ENOTSOCK = 88;
     public const int EOPNOTSUPP = 95;
@@ -58,6 +59,7 @@ internal static class Errno
         EMFILE => "EMFILE",
         ENOSYS => "ENOSYS",
         ETIME => "ETIME",
+        EBADR => "EBADR",
         EOPNOTSUPP => "EOPNOTSUPP",
         ENOBUFS => "ENOBUFS",
         ECONNREFUSED => "ECONNREFUSED",

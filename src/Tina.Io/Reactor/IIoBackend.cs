@@ -72,4 +72,16 @@ internal interface IIoBackend : IDisposable
     void AttachReceiveBuffers(IReceiveBufferSource source)
     {
     }
+
+    /// <summary>
+    /// Times the kernel reported that it dropped completions (io_uring: EBADR from io_uring_enter). Each new one makes
+    /// the reactor resync: it cancels every operation it has in flight by token, and one whose cancel finds nothing
+    /// (ENOENT) lost its completion. Backends that cannot lose completions report 0.
+    /// </summary>
+    long CompletionLossEvents => 0;
+
+    /// <summary>The reactor declared one operation's final completion lost (it will never be reaped).</summary>
+    void ForgetLostOperation()
+    {
+    }
 }

@@ -93,6 +93,11 @@ internal sealed unsafe partial class IoReactor
         ref Connection c = ref _table[index];
         if (op != IoOpCode.Close)
         {
+            if (IsResyncToken(token))
+            {
+                OnResyncCancel(index, token, result); // after lost completions (IoReactor.Resync.cs)
+            }
+
             return; // cancels and detaches: their effect is on other completions
         }
 
@@ -146,6 +151,13 @@ internal sealed unsafe partial class IoReactor
                 else
                 {
                     c.StashEndOfStream |= result == 0;
+                    if (result < 0 && c.State == ConnectionState.Open && c.ReceiveError == 0
+                        && -result is not (Errno.ECANCELED or Errno.EINTR or Errno.EAGAIN or Errno.ENOBUFS))
+                    {
+                        // A reset (say) the kernel reports once: the next receive gets it, not the EOF that follows.
+                        c.ReceiveError = -result;
+                    }
+
                     ReturnLaneBuffer(ref lane);
                 }
 
@@ -180,6 +192,12 @@ internal sealed unsafe partial class IoReactor
             return;
         }
 
+        if (result == -Errno.ENOBUFS && _bufferOnReadiness && lane.Buffer < 0)
+        {
+            WaitForBuffer(index); // bytes are there but the pool was empty: wait for a buffer, bounded by the timeout
+            return;
+        }
+
         Handle isolate = lane.Isolate;
         uint sequence = lane.IsolateSequence;
         int buffer = lane.Buffer;
@@ -197,14 +215,7 @@ internal sealed unsafe partial class IoReactor
             _buffers.Return(buffer); // a receive whose buffer is taken on readiness has none unless bytes came
         }
 
-        IoResult outcome = result == 0 ? IoResult.FromBytes(0)
-            : result == -Errno.ENOBUFS && _bufferOnReadiness ? IoResult.FromError(IoErrorKind.BuffersExhausted)
-            : IoResult.FromOsError(-result);
-        if (outcome.Kind == IoErrorKind.BuffersExhausted)
-        {
-            Count(IoCounter.BuffersExhausted);
-        }
-
+        IoResult outcome = result == 0 ? IoResult.FromBytes(0) : IoResult.FromOsError(-result);
         Deliver(isolate, sequence, new IoCompletion(IoOperation.Receive, outcome, socket, 0, -1, 0));
     }
 
@@ -223,10 +234,11 @@ internal sealed unsafe partial class IoReactor
         {
             lane.Offset += result;
             Debug.Assert(lane.Offset <= lane.Length, "a send never writes more than it was given");
-            if (lane.Offset < lane.Length)
+            c.SendZeroWrites = result == 0 ? (byte)(c.SendZeroWrites + 1) : (byte)0;
+            if (lane.Offset < lane.Length && c.SendZeroWrites < 2)
             {
                 Count(IoCounter.PartialSends);
-                Resubmit(index, read: false);
+                Resubmit(index, read: false); // once more after a 0-byte write; a second one fails the send below
                 return;
             }
         }
@@ -237,7 +249,15 @@ internal sealed unsafe partial class IoReactor
         int total = lane.Length;
         _buffers.Return(lane.Buffer);
         lane.Reset();
-        IoResult outcome = result >= 0 ? IoResult.FromBytes(total) : IoResult.FromOsError(-result);
+        IoResult outcome = result < 0 ? IoResult.FromOsError(-result)
+            : written < total ? IoResult.FromError(IoErrorKind.NoProgress)
+            : IoResult.FromBytes(total);
+        if (written < total && result >= 0)
+        {
+            Count(IoCounter.SendsWithoutProgress);
+        }
+
+        c.SendZeroWrites = 0;
         Deliver(isolate, sequence, new IoCompletion(IoOperation.Send, outcome, HandleOf(index), written, -1, 0));
     }
 
@@ -252,6 +272,7 @@ internal sealed unsafe partial class IoReactor
             lane.Reserved = -1;
             lane.Reset();
             Debug.Assert(_table[index].State == ConnectionState.Reserved, "accepts install into their reservation");
+            _reservedCount--;
             _sockets.ConfigureConnection(result);
             Install(index, result, ConnectionState.Open, isolate);
             SocketHandle socket = HandleOf(index);

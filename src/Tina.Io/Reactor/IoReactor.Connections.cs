@@ -31,6 +31,7 @@ internal sealed unsafe partial class IoReactor
         c.AcceptPaused = false;
         c.ReceiveArm.Cancelled = false;
         c.ReceiveError = 0;
+        c.SendZeroWrites = 0;
         c.HeldHead = -1;
         c.HeldTail = -1;
         c.HeldCount = 0;
@@ -183,6 +184,7 @@ internal sealed unsafe partial class IoReactor
         }
 
         _table[reserved].State = ConnectionState.Reserved;
+        _reservedCount++;
         lane.Reserved = reserved;
         SubmitOnLane(listener, read: true, IoOpCode.Accept, lane.Isolate, lane.IsolateSequence, buffer: -1, 0, 0, 0, 0);
     }
@@ -195,6 +197,7 @@ internal sealed unsafe partial class IoReactor
             _table[lane.Reserved].State = ConnectionState.Closing;
             _table[lane.Reserved].CloseDone = true;
             _table.Free(lane.Reserved);
+            _reservedCount--;
             lane.Reserved = -1;
         }
     }

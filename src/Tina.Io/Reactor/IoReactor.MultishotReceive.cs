@@ -14,7 +14,8 @@ namespace Tina.Io.Reactor;
 /// maxBytes, without a syscall. An idle connection therefore holds no buffer at all; only bytes that have arrived do.
 /// The buffer is lent to the isolate (zero copy: <see cref="ReceivedData"/> reads the provided buffer) and given back
 /// to the backend at the first Collect after the isolate has handled the completion and nothing of it is still held.</para>
-/// <para>Bounds: a connection holds at most <see cref="_heldPerConnectionMax"/> buffers; at that mark the arm is
+/// <para>Bounds: a connection holds at most <see cref="_heldPerConnectionMax"/> buffers
+/// (<see cref="IoOptions.ReceiveBuffersPerConnection"/>; default a sixteenth of the ring); at that mark the arm is
 /// cancelled (the socket's receive buffer, then TCP flow control, hold the rest) and re-armed once a Receive has
 /// drained the queue below it. Completions racing the cancel still land in the queue: every buffer belongs to the
 /// backend's fixed ring, so the total stays bounded by the ring whatever one connection does.</para>
@@ -108,7 +109,8 @@ internal sealed unsafe partial class IoReactor
     {
         ref Connection c = ref _table[index];
         if (c.State != ConnectionState.Open || c.ReceiveArm.IsArmed || c.HeldCount >= _heldPerConnectionMax
-            || c.StashEndOfStream || c.ReceiveError != 0 || c.Read.State is LaneState.Submitted or LaneState.Abandoned
+            || c.StashEndOfStream || c.ReceiveError != 0
+            || c.Read.State is LaneState.Submitted or LaneState.Abandoned or LaneState.BackingOff // a one-shot runs or waits for a pool buffer
             || c.StashBuffer >= 0)
         {
             return;

@@ -315,14 +315,15 @@ internal sealed unsafe partial class IoReactor
         Handle isolate = lane.Isolate;
         uint sequence = lane.IsolateSequence;
         lane.Reset();
-        IoResult outcome = c.ReceiveError != 0 ? IoResult.FromOsError(c.ReceiveError) : IoResult.FromBytes(0);
+        IoResult outcome = c.ReceiveError == ReceiveCompletionLost ? IoResult.FromError(IoErrorKind.CompletionLost)
+            : c.ReceiveError != 0 ? IoResult.FromOsError(c.ReceiveError) : IoResult.FromBytes(0);
         Deliver(isolate, sequence, new IoCompletion(IoOperation.Receive, outcome, HandleOf(index), 0, -1, 0));
         return true;
     }
 
     /// <summary>
     /// A one-shot receive for the read lane's waiter into a buffer of the reactor's pool (at most the lane's maxBytes,
-    /// never more than the slot), or BuffersExhausted when the pool is empty.
+    /// never more than the slot); with the pool empty it waits for a buffer (IoReactor.ReceiveBuffers.cs).
     /// </summary>
     private void ReceiveIntoPool(int index)
     {
@@ -336,11 +337,7 @@ internal sealed unsafe partial class IoReactor
 
         if (!_buffers.TryRent(IoBufferOwner.Kernel, out int buffer))
         {
-            Handle isolate = lane.Isolate;
-            uint sequence = lane.IsolateSequence;
-            lane.Reset();
-            Count(IoCounter.BuffersExhausted);
-            DeliverError(isolate, sequence, IoOperation.Receive, IoResult.FromError(IoErrorKind.BuffersExhausted), HandleOf(index));
+            WaitForBuffer(index);
             return;
         }
 

@@ -67,6 +67,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     private int _pendingCount;
     private int _lentCount;
     private int _backoffCount;
+    private int _reservedCount;                      // entries reserved for one-shot accepts in flight (not live yet)
     private int _disposed;                           // 1 once Dispose began; read by wakers (volatile)
     private int _activeWakers;                       // threads inside Wake; Dispose waits for 0 (interlocked)
 
@@ -88,7 +89,9 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         if ((backend.Capabilities & IoBackendCapabilities.MultishotReceive) != 0 && backend.ProvidedBufferCount > 0)
         {
             _provided = new ProvidedBufferLedger(backend.ProvidedBufferCount, backend.ProvidedBufferSize);
-            _heldPerConnectionMax = Math.Max(2, backend.ProvidedBufferCount / 16);
+            _heldPerConnectionMax = options.ReceiveBuffersPerConnection > 0
+                ? Math.Min(options.ReceiveBuffersPerConnection, backend.ProvidedBufferCount)
+                : Math.Max(2, backend.ProvidedBufferCount / 16);
         }
 
         _bufferOnReadiness = (backend.Capabilities & IoBackendCapabilities.ReceiveBufferOnReadiness) != 0;
@@ -99,6 +102,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
 
         _lent = new int[options.BufferCount + (_provided?.Count ?? 0)]; // pool indices, then Count + provided id
         _backoff = new int[options.ConnectionCapacity];
+        _bufferWaiters = new int[options.ConnectionCapacity];
         _counters = new long[(int)IoCounter.Count];
         _acceptBackoffNanoseconds = options.AcceptBackoff.Ticks * 100;
         _isolates = new IsolateIo[shard.TypeCount][];
@@ -149,7 +153,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
             values[i] = Volatile.Read(ref _counters[i]);
         }
 
-        return new IoStats(_shard.Id, BackendName, values, _table.LiveCount, _buffers.FreeCount);
+        return new IoStats(_shard.Id, BackendName, values, _table.LiveCount - _reservedCount, _buffers.FreeCount);
     }
 
     /// <summary>Tick step 2.</summary>
@@ -182,6 +186,8 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         }
 
         _counters[(int)IoCounter.Completions] += collected;
+        ResyncIfCompletionsLost();
+        ServeBufferWaiters();
         return collected;
     }
 
@@ -204,7 +210,8 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     public long NextDeadlineNanoseconds => _backoffCount > 0 ? NextBackoffDeadline() : long.MaxValue;
 
     public bool HasCompletions() =>
-        _pendingCount > 0 || _backend.HasCompletions() || (_backoffCount > 0 && NextBackoffDeadline() <= _shard.NowNanoseconds);
+        _pendingCount > 0 || _backend.HasCompletions() || (_backoffCount > 0 && NextBackoffDeadline() <= _shard.NowNanoseconds)
+        || BufferWaiterCanRun;
 
     /// <summary>The shard's timeout already counts <see cref="NextDeadlineNanoseconds"/> (the accept back-off).</summary>
     public void Wait(long timeoutNanoseconds) => _backend.Wait(timeoutNanoseconds);

@@ -11,9 +11,13 @@ internal static class OverloadProbe
     public static int ReceivesIssued;
     public static int Failures;
     public static IoErrorKind LastFailure;
+    public static bool FirstSessionStalls;   // the first IdleEcho reads once and then never again
+    public static int Sessions;
 
     public static void Reset()
     {
+        FirstSessionStalls = false;
+        Sessions = 0;
         ListenPort = 0;
         Accepted = 0;
         ReceivesIssued = 0;
@@ -80,12 +84,14 @@ public sealed class OverloadListener : IIsolate
 public sealed class IdleEcho : IIsolate
 {
     private SocketHandle _socket;
+    private bool _stalls;
 
     public Effect Handle(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out OverloadSession session))
         {
             _socket = session.Socket;
+            _stalls = Interlocked.Increment(ref OverloadProbe.Sessions) == 1 && OverloadProbe.FirstSessionStalls;
             Interlocked.Increment(ref OverloadProbe.ReceivesIssued);
             return ctx.Receive(_socket, 4096);
         }
@@ -97,6 +103,8 @@ public sealed class IdleEcho : IIsolate
 
         switch (done.Operation)
         {
+            case IoOperation.Receive when done.IsSuccess && done.Result.Bytes > 0 && _stalls:
+                return Effect.Receive; // never reads again: what arrives piles up in the reactor and the socket
             case IoOperation.Receive when done.IsSuccess && done.Result.Bytes > 0:
                 return ctx.Send(_socket, ctx.ReceivedData(in done));
             case IoOperation.Send when done.IsSuccess:

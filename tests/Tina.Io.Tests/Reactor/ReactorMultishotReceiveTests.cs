@@ -227,6 +227,39 @@ public sealed unsafe class ReactorMultishotReceiveTests
     }
 
     [Test]
+    public void ReceiveBuffersPerConnection_SetsTheMarkThatPausesTheArm()
+    {
+        _rig.Dispose();
+        var backend = new FakeBackend();
+        backend.ProvideBuffers(ProvidedCount, ProvidedSize);
+        _rig = new ScriptedReactor(backend, spec => spec.AddIsolate<PullReader>(slots: 1), new IoOptions
+        {
+            ConnectionCapacity = 8, BufferCount = 4, BufferSize = 512, ReceiveBuffersPerConnection = 4,
+        });
+        (_backend, _runtime) = (_rig.Backend, _rig.Runtime);
+        _reader = _runtime.Spawn<PullReader, int>(0, 0).Handle;
+        Run(3);
+        _backend.Complete(_backend.Last(IoOpCode.Accept).Token, 500);
+        Run(3);
+
+        PullBytes();
+        Fill(0, "a");           // handed out at once
+        Fill(1, "b");
+        Fill(2, "c");
+        Fill(3, "d");
+        Assert.That(Reactor.Read(IoCounter.ReceivePauses), Is.Zero, "three held: below the mark of 4 (the default would be 2)");
+        Fill(4, "e");           // four held: the mark
+        Assert.That(Reactor.Read(IoCounter.ReceivePauses), Is.EqualTo(1));
+        _backend.Complete(Arm, -Errno.ECANCELED);
+        Run(3);
+        Assert.That(_backend.Count(IoOpCode.ReceiveMultishot), Is.EqualTo(1), "not re-armed while the queue is at its mark");
+
+        PullBytes();            // the isolate consumes one: below the mark, re-armed
+        Assert.That(_backend.Count(IoOpCode.ReceiveMultishot), Is.EqualTo(2));
+        Assert.That(Text, Is.EqualTo("ab"));
+    }
+
+    [Test]
     public void HeldQueueAtItsMark_PausesTheArm_AndTheNextReceiveReArmsIt()
     {
         PullBytes();

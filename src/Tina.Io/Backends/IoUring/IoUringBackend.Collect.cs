@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using Tina.Io.Backends.IoUring.Interop;
+using Tina.Io.Interop;
 using Tina.Io.Reactor;
 
 namespace Tina.Io.Backends.IoUring;
@@ -135,6 +136,17 @@ internal sealed partial class IoUringBackend
                 break;
             case IoUringTokens.WakeMessage:
                 Volatile.Write(ref _wakePending, 0);
+                break;
+            case IoUringTokens.WakeReadResync:
+                if (cqe.Result == -Errno.ENOENT && _wakeReadArmed)
+                {
+                    // The wake read had finished and its completion was one of the lost: re-arm it.
+                    _wakeReadArmed = false;
+                    _inFlight--;
+                    Volatile.Write(ref _wakePending, 0);
+                    TryArmWakeRead();
+                }
+
                 break;
             case IoUringTokens.WakeSend:
                 CrossWakeFailureCount++;                     // only failures post (CQE_SKIP_SUCCESS)

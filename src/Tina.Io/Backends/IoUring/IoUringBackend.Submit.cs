@@ -103,25 +103,11 @@ internal sealed partial class IoUringBackend
             timeoutNanoseconds = timeoutNanoseconds < 0 ? 1_000_000 : Math.Min(timeoutNanoseconds, 1_000_000);
         }
 
-        int result = _ring.Enter(toSubmit, 1, IoUringEnterFlags.GetEvents | IoUringEnterFlags.ExtArg,
+        int result = EnterRing(toSubmit, 1, IoUringEnterFlags.GetEvents | IoUringEnterFlags.ExtArg,
             timeoutNanoseconds < 0 ? -1 : timeoutNanoseconds);
-        if (result >= 0 || result == -Errno.ETIME)
+        if (result < 0)
         {
-            return;
-        }
-
-        switch (-result)
-        {
-            case Errno.EINTR:
-                InterruptedCount++;
-                return;
-            case Errno.EBUSY:
-            case Errno.EAGAIN:
-                BusyCount++;
-                return;
-            default:
-                ThrowEnterFailed(result);
-                return;
+            OnEnterError(result); // EINTR here is a spurious return, which Wait allows
         }
     }
 
@@ -257,8 +243,7 @@ internal sealed partial class IoUringBackend
     /// <summary>Publishes and submits the SQ now, without waiting.</summary>
     private void SubmitNow(IoUringEnterFlags flags) => Enter(_ring.PublishSubmissions(), flags);
 
-    /// <summary>A non-waiting enter. EINTR retries; EBUSY/EAGAIN leave the SQEs queued for the next enter (the
-    /// reactor's Collect drains the CQ in between); anything else is a bug and throws.</summary>
+    /// <summary>A non-waiting enter. EINTR retries (bounded); every other error is <see cref="OnEnterError"/>'s.</summary>
     private void Enter(uint toSubmit, IoUringEnterFlags flags)
     {
         // Buffers given back this tick go to the kernel before any SQE it reads in this enter (a multishot receive
@@ -266,26 +251,65 @@ internal sealed partial class IoUringBackend
         _buffers?.Publish();
         for (int attempt = 0; attempt < InterruptedRetriesMax; attempt++)
         {
-            int result = _ring.Enter(toSubmit, 0, flags, -1);
-            if (result >= 0)
+            int result = EnterRing(toSubmit, 0, flags, -1);
+            if (result >= 0 || !OnEnterError(result))
             {
                 return;
             }
 
-            switch (-result)
-            {
-                case Errno.EINTR:
-                    InterruptedCount++;
-                    toSubmit = _ring.SubmissionsPending;
-                    continue;
-                case Errno.EBUSY:
-                case Errno.EAGAIN:
-                    BusyCount++;
-                    return;
-                default:
-                    ThrowEnterFailed(result);
-                    return;
-            }
+            toSubmit = _ring.SubmissionsPending;
         }
+    }
+
+    /// <summary>io_uring_enter, through the test seam when one is set.</summary>
+    private int EnterRing(uint toSubmit, uint minComplete, IoUringEnterFlags flags, long timeoutNanoseconds) =>
+        EnterHook is null
+            ? _ring.Enter(toSubmit, minComplete, flags, timeoutNanoseconds)
+            : EnterHook.Enter(_ring, toSubmit, minComplete, flags, timeoutNanoseconds);
+
+    /// <summary>
+    /// The one place an io_uring_enter error is judged; true when the caller should retry at once (EINTR). ETIME is a
+    /// wait that timed out; EBUSY/EAGAIN leave the SQEs queued for the next enter (the reactor's Collect drains the
+    /// CQ in between). EBADR: the kernel had to drop completions (CQ overflow it could not buffer); which ones is
+    /// unknown, so the loss is counted (<see cref="CompletionLossEvents"/>) for the reactor to resync its operations
+    /// in flight, and the wake read, whose completion may be among the lost, is cancelled and re-armed. Anything
+    /// else is a bug and throws.
+    /// </summary>
+    private bool OnEnterError(int result)
+    {
+        switch (-result)
+        {
+            case Errno.EINTR:
+                InterruptedCount++;
+                return true;
+            case Errno.ETIME:
+                return false;
+            case Errno.EBUSY:
+            case Errno.EAGAIN:
+                BusyCount++;
+                return false;
+            case Errno.EBADR:
+                CompletionLossEvents++;
+                ResyncWakeRead();
+                return false;
+            default:
+                ThrowEnterFailed(result);
+                return false;
+        }
+    }
+
+    /// <summary>Cancels the wake read by user_data: ENOENT means its completion was lost (then it is re-armed here).</summary>
+    private void ResyncWakeRead()
+    {
+        if (!_wakeReadArmed || _disposing)
+        {
+            return;
+        }
+
+        IoUringSqe sqe = default;
+        sqe.Opcode = (byte)IoUringOpcode.AsyncCancel;
+        sqe.Address = IoUringTokens.WakeRead;
+        sqe.UserData = IoUringTokens.WakeReadResync;
+        TryPushCounted(sqe); // a full SQ: the wake read stays as it is until the next loss; waits are bounded anyway
     }
 }

@@ -107,6 +107,15 @@ internal sealed partial class IoUringBackend : IIoBackend
     /// <summary>Enters interrupted by a signal (EINTR).</summary>
     public long InterruptedCount { get; private set; }
 
+    /// <summary>Enters that reported dropped completions (EBADR); the reactor resyncs its operations in flight on each.</summary>
+    public long CompletionLossEvents { get; private set; }
+
+    /// <summary>Tests only: stands in for io_uring_enter (fault injection); null in production.</summary>
+    internal IIoUringEnterHook? EnterHook { get; set; }
+
+    /// <summary>The reactor found an operation whose final completion was lost: it will never be reaped.</summary>
+    public void ForgetLostOperation() => _inFlight--;
+
     /// <summary>MSG_RING wakes that failed (the target ring was gone, or its CQ could not take the message).</summary>
     public long CrossWakeFailureCount { get; private set; }
 

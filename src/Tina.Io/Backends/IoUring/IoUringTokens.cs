@@ -27,6 +27,8 @@ internal static class IoUringTokens
     public const ulong SelfTestCancel = Base + 7;
     /// <summary>The cancel-everything issued by Dispose.</summary>
     public const ulong DisposeCancel = Base + 8;
+    /// <summary>After completions were lost: the cancel of the wake read, whose own completion may have been one.</summary>
+    public const ulong WakeReadResync = Base + 9;
 
     /// <summary>True for a token of the backend's own.</summary>
     public static bool IsInternal(ulong token) => token >= Base;
