@@ -41,7 +41,7 @@ public static class IoContextExtensions
         CheckPort(port);
         ArgumentOutOfRangeException.ThrowIfLessThan(backlog, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(backlog, 65535);
-        IoReactor reactor = Begin(ref ctx, TimeSpan.Zero, out Handle isolate, out uint sequence);
+        IoReactor reactor = Begin(ref ctx, IoOperation.Listen, TimeSpan.Zero, out Handle isolate, out uint sequence);
         reactor.StageListen(isolate, sequence, in address, port, backlog, reusePort);
         return new Effect(EffectKind.Io);
     }
@@ -53,7 +53,7 @@ public static class IoContextExtensions
     /// </summary>
     public static Effect Accept(this ref Context ctx, SocketHandle listener, TimeSpan timeout = default)
     {
-        IoReactor reactor = Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        IoReactor reactor = Begin(ref ctx, IoOperation.Accept, timeout, out Handle isolate, out uint sequence);
         reactor.StageAccept(isolate, sequence, listener);
         return new Effect(EffectKind.Io);
     }
@@ -62,7 +62,7 @@ public static class IoContextExtensions
     public static Effect Connect(this ref Context ctx, IoAddress address, int port, TimeSpan timeout = default)
     {
         CheckPort(port);
-        IoReactor reactor = Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        IoReactor reactor = Begin(ref ctx, IoOperation.Connect, timeout, out Handle isolate, out uint sequence);
         reactor.StageConnect(isolate, sequence, in address, port);
         return new Effect(EffectKind.Io);
     }
@@ -77,7 +77,7 @@ public static class IoContextExtensions
     public static Effect Receive(this ref Context ctx, SocketHandle socket, int maxBytes, TimeSpan timeout = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
-        IoReactor reactor = Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        IoReactor reactor = Begin(ref ctx, IoOperation.Receive, timeout, out Handle isolate, out uint sequence);
         reactor.StageReceive(isolate, sequence, socket, maxBytes);
         return new Effect(EffectKind.Io);
     }
@@ -97,7 +97,7 @@ public static class IoContextExtensions
                 nameof(data), data.Length, $"A send carries at most IoOptions.BufferSize ({reactor.BufferSize}) bytes; split larger payloads.");
         }
 
-        Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        Begin(ref ctx, IoOperation.Send, timeout, out Handle isolate, out uint sequence);
         reactor.StageSend(isolate, sequence, socket, data);
         return new Effect(EffectKind.Io);
     }
@@ -108,7 +108,7 @@ public static class IoContextExtensions
     /// </summary>
     public static Effect Close(this ref Context ctx, SocketHandle socket)
     {
-        IoReactor reactor = Begin(ref ctx, TimeSpan.Zero, out Handle isolate, out uint sequence);
+        IoReactor reactor = Begin(ref ctx, IoOperation.Close, TimeSpan.Zero, out Handle isolate, out uint sequence);
         reactor.StageClose(isolate, sequence, socket);
         return new Effect(EffectKind.Io);
     }
@@ -161,7 +161,34 @@ public static class IoContextExtensions
     public static void CloseDetachedSocket(this ref Context ctx, in DetachedSocket detached) =>
         ReactorOf(ref ctx).CloseDetached(in detached);
 
-    private static IoReactor Begin(ref Context ctx, TimeSpan timeout, out Handle isolate, out uint sequence)
+    /// <summary>
+    /// Waits for the next completion of this isolate's outstanding operations without starting a new one (full
+    /// duplex: for example a Receive still in flight after its Send completed). Completions that came while the
+    /// isolate was handling something else are delivered first, oldest first.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The isolate has no operation outstanding.</exception>
+    public static Effect WaitForIo(this ref Context ctx)
+    {
+        IoReactor reactor = ReactorOf(ref ctx);
+        Shard shard = ctx.Shard;
+        if (!reactor.HasOutstanding(shard.CurrentHandle))
+        {
+            throw new InvalidOperationException("WaitForIo needs an outstanding I/O operation; nothing would ever complete.");
+        }
+
+        Begin(ref ctx, IoOperation.None, TimeSpan.Zero, out Handle isolate, out uint sequence);
+        reactor.StageWait(isolate, sequence);
+        return new Effect(EffectKind.Io);
+    }
+
+    /// <summary>
+    /// True when this isolate may start an operation of that kind now: it has none outstanding on the same lane
+    /// (read: Accept, Receive; write: Connect, Send; control: Listen, Close).
+    /// </summary>
+    public static bool CanStart(this ref Context ctx, IoOperation operation) =>
+        ReactorOf(ref ctx).IsLaneFree(ctx.Shard.CurrentHandle, operation);
+
+    private static IoReactor Begin(ref Context ctx, IoOperation operation, TimeSpan timeout, out Handle isolate, out uint sequence)
     {
         if (timeout < TimeSpan.Zero || timeout > TimeSpan.FromDays(1))
         {
@@ -169,12 +196,20 @@ public static class IoContextExtensions
         }
 
         IoReactor reactor = ReactorOf(ref ctx);
-        if (!ctx.Shard.TryBeginIo(timeout, out isolate, out sequence))
+        Shard shard = ctx.Shard;
+        if (operation != IoOperation.None && !reactor.IsLaneFree(shard.CurrentHandle, operation))
         {
             throw new InvalidOperationException(
-                "An I/O operation needs a handler invocation that has not already staged an I/O operation or a call.");
+                $"This isolate already has an I/O operation outstanding on the lane {operation} uses (one per lane: read = Accept, Receive; write = Connect, Send; control = Listen, Close).");
         }
 
+        bool first = !shard.IoStagedInInvocation;
+        if (!shard.TryBeginIo(TimeSpan.Zero, out isolate, out sequence))
+        {
+            throw new InvalidOperationException("An I/O operation needs a handler invocation that has not staged a call.");
+        }
+
+        reactor.PrepareStage(first, timeout); // timeouts are the reactor's: several operations may be outstanding
         return reactor;
     }
 

@@ -20,6 +20,7 @@ internal struct Lane
     public int Length;              // Send: payload length; Receive: room asked for
     public int Reserved;            // Accept: the table entry reserved for the new connection, -1 for none
     public long DeadlineNanoseconds;// BackingOff: when to try again
+    public long TimeoutAt;          // the waiting operation times out at this shard time (ns), 0 for never
 
     public void Reset()
     {
@@ -32,5 +33,6 @@ internal struct Lane
         Length = 0;
         Reserved = -1;
         DeadlineNanoseconds = 0;
+        TimeoutAt = 0;
     }
 }

@@ -63,6 +63,9 @@ internal sealed unsafe partial class IoReactor
         op.Buffer = buffer;
     }
 
+    /// <summary>A bare wait for the isolate's outstanding operations (<see cref="IoContextExtensions.WaitForIo"/>).</summary>
+    public void StageWait(Handle isolate, uint sequence) => Stage(isolate, sequence, IoOperation.None);
+
     public void StageClose(Handle isolate, uint sequence, SocketHandle socket)
     {
         ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Close);
@@ -82,22 +85,9 @@ internal sealed unsafe partial class IoReactor
         op.Sequence = sequence;
         op.Kind = kind;
         op.Buffer = -1;
+        op.Deadline = _stagingDeadline;
+        ClaimLane(isolate, sequence, kind);
         return ref op;
-    }
-
-    /// <summary>The handler did not return the Io effect: forget the operation and release what it holds.</summary>
-    public void DropStaged(Handle isolate, uint sequence)
-    {
-        for (int i = _stagedCount - 1; i >= 0; i--)
-        {
-            if (_staged[i].Isolate == isolate && _staged[i].Sequence == sequence)
-            {
-                ReleaseStaged(ref _staged[i]);
-                Array.Copy(_staged, i + 1, _staged, i, _stagedCount - i - 1);
-                _stagedCount--;
-                return;
-            }
-        }
     }
 
     private void ReleaseStaged(ref StagedOp op)
@@ -117,16 +107,24 @@ internal sealed unsafe partial class IoReactor
         for (int i = 0; i < count; i++)
         {
             ref StagedOp op = ref _staged[i];
-            if (!_shard.IsWaitingForIo(op.Isolate, op.Sequence))
+            if (!IsStagedLive(in op))
             {
-                ReleaseStaged(ref op); // abandoned (timeout, cancel, exit) before it was submitted
+                ReleaseStaged(ref op); // abandoned (cancel, exit) before it was submitted
                 continue;
             }
 
-            if (!TryStart(ref op))
+            if (op.Deadline > 0 && op.Deadline <= _shard.NowNanoseconds && op.Kind != IoOperation.None)
+            {
+                ReleaseStaged(ref op); // timed out while its connection lane still held an abandoned operation
+                DeliverError(op.Isolate, op.Sequence, op.Kind, IoResult.FromError(IoErrorKind.TimedOut), op.Socket);
+            }
+            else if (!TryStart(ref op))
             {
                 _staged[kept++] = op; // its lane still holds an abandoned operation: try again next Flush
+                NoteDeadline(op.Deadline);
             }
+
+            DeliverReady(op.Isolate); // a completion held while the isolate was busy goes out now that it waits
         }
 
         // Operations staged while processing (none today) would sit after `count`; keep them.
@@ -166,6 +164,8 @@ internal sealed unsafe partial class IoReactor
             case IoOperation.Close:
                 StartClose(in op);
                 return true;
+            case IoOperation.None:
+                return true; // a bare wait: DeliverReady (in ProcessStaged) or a later completion ends it
             default:
                 Debug.Fail("unknown staged operation");
                 return true;
@@ -219,6 +219,7 @@ internal sealed unsafe partial class IoReactor
         byte* address = _addresses + ((nint)index * AddressStride);
         int length = _sockets.EncodeAddress(in op.Address, op.Port, address, AddressStride);
         SubmitOnLane(index, read: false, IoOpCode.Connect, op.Isolate, op.Sequence, buffer: -1, offset: 0, length: 0, (nint)address, length);
+        ArmTimeout(ref _table[index].Write, op.Deadline);
     }
 
     private bool StartAccept(ref StagedOp op)
@@ -243,6 +244,7 @@ internal sealed unsafe partial class IoReactor
 
         lane.Isolate = op.Isolate;
         lane.IsolateSequence = op.Sequence;
+        ArmTimeout(ref lane, op.Deadline);
         TrySubmitAccept(listener);
         return true;
     }
@@ -287,6 +289,7 @@ internal sealed unsafe partial class IoReactor
         c.Read.Isolate = op.Isolate;
         c.Read.IsolateSequence = op.Sequence;
         c.Read.Length = op.Length;
+        ArmTimeout(ref c.Read, op.Deadline);
         if (_provided is not null)
         {
             ServeReceive(index);
@@ -371,6 +374,7 @@ internal sealed unsafe partial class IoReactor
         int buffer = op.Buffer;
         op.Buffer = -1; // the lane owns it now
         SubmitOnLane(index, read: false, IoOpCode.Send, op.Isolate, op.Sequence, buffer, 0, op.Length, 0, 0);
+        ArmTimeout(ref lane, op.Deadline);
         return true;
     }
 

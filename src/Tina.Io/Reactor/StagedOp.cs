@@ -14,4 +14,5 @@ internal struct StagedOp
     public IoAddress Address;            // Listen, Connect
     public int Port;
     public int Backlog;
+    public long Deadline;                // the operation times out at this shard time (ns), 0 for never
 }
