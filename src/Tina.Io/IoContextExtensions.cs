@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Tina.Io.Reactor;
 using Tina.Scheduling;
 
@@ -103,15 +104,26 @@ public static class IoContextExtensions
     }
 
     /// <summary>
-    /// Closes a socket. Its handle is stale at once; operations other isolates have in flight on it complete with
-    /// <see cref="IoErrorKind.Cancelled"/>. The completion comes when the backend has closed it.
+    /// Closes a socket. Its handle is stale at once; operations in flight on it (this isolate's other lanes
+    /// included) complete with <see cref="IoErrorKind.Cancelled"/>. The completion comes when the backend has closed
+    /// it. <paramref name="abortive"/>: SO_LINGER 0 first, so unsent bytes are dropped and the peer sees a reset
+    /// (ECONNRESET) instead of an end of stream (counted as <see cref="IoCounter.AbortiveCloses"/>; not on IOCP yet).
     /// </summary>
-    public static Effect Close(this ref Context ctx, SocketHandle socket)
+    public static Effect Close(this ref Context ctx, SocketHandle socket, bool abortive = false)
     {
         IoReactor reactor = Begin(ref ctx, IoOperation.Close, TimeSpan.Zero, out Handle isolate, out uint sequence);
-        reactor.StageClose(isolate, sequence, socket);
+        reactor.StageClose(isolate, sequence, socket, abortive);
         return new Effect(EffectKind.Io);
     }
+
+    /// <summary>
+    /// Fire-and-forget close: closes the socket without a completion and without an Io effect, so a listener or a
+    /// session can drop a connection and go on in the same invocation. The handle is stale at once; operations in
+    /// flight on it complete with <see cref="IoErrorKind.Cancelled"/> (this isolate's own ones when it next waits for
+    /// I/O). <paramref name="abortive"/> as for <see cref="Close"/>. False for a stale handle.
+    /// </summary>
+    public static bool CloseNow(this ref Context ctx, SocketHandle socket, bool abortive = false) =>
+        ReactorOf(ref ctx).CloseNow(socket, abortive);
 
     /// <summary>
     /// The bytes a successful Receive brought, valid while handling that completion (the buffer returns to the
@@ -190,9 +202,10 @@ public static class IoContextExtensions
 
     private static IoReactor Begin(ref Context ctx, IoOperation operation, TimeSpan timeout, out Handle isolate, out uint sequence)
     {
-        if (timeout < TimeSpan.Zero || timeout > TimeSpan.FromDays(1))
+        if ((timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan) || timeout > TimeSpan.FromDays(1))
         {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "An I/O timeout is zero (none) or positive, at most one day.");
+            throw new ArgumentOutOfRangeException(
+                nameof(timeout), timeout, "An I/O timeout is zero (the default of IoOptions), Timeout.InfiniteTimeSpan (none) or positive, at most one day.");
         }
 
         IoReactor reactor = ReactorOf(ref ctx);
@@ -209,7 +222,7 @@ public static class IoContextExtensions
             throw new InvalidOperationException("An I/O operation needs a handler invocation that has not staged a call.");
         }
 
-        reactor.PrepareStage(first, timeout); // timeouts are the reactor's: several operations may be outstanding
+        reactor.PrepareStage(first, operation, timeout); // timeouts are the reactor's: several operations may be outstanding
         return reactor;
     }
 

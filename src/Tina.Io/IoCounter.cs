@@ -54,6 +54,12 @@ public enum IoCounter
     /// full (<see cref="AcceptOverflowPolicy.Close"/>; under Pause only if a listener's queue could hold no more).
     /// </summary>
     AcceptsRefusedTableFull,
+    /// <summary>Connections closed because no byte moved either way for <see cref="IoOptions.IdleTimeout"/>.</summary>
+    IdleTimeoutCloses,
+    /// <summary>Connections closed because a send timed out (the peer did not read; the stream is undefined).</summary>
+    SendTimeoutCloses,
+    /// <summary>Connections closed abortively (SO_LINGER 0: the peer sees a reset).</summary>
+    AbortiveCloses,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

@@ -202,6 +202,7 @@ internal sealed unsafe partial class IoReactor
         if (result >= 0)
         {
             lane.Offset += result;
+            c.LastActivity = _shard.NowNanoseconds;
             Debug.Assert(lane.Offset <= lane.Length, "a send never writes more than it was given");
             if (lane.Offset < lane.Length)
             {

@@ -39,6 +39,11 @@ internal sealed unsafe partial class IoReactor
         c.Owner = Handle.None;
         SetOwner(index, owner);
         Count(IoCounter.ConnectionsOpened);
+        c.LastActivity = _shard.NowNanoseconds;
+        if (_idleTimeoutNanoseconds > 0 && state == ConnectionState.Open)
+        {
+            NoteDeadline(c.LastActivity + _idleTimeoutNanoseconds);
+        }
     }
 
     /// <summary>Links the entry into its owner's list (an isolate of this shard; others own nothing).</summary>
@@ -92,9 +97,10 @@ internal sealed unsafe partial class IoReactor
 
     /// <summary>
     /// Starts closing an entry: stale at once, waiting operations completed as Cancelled and cancelled in the
-    /// backend, the close submitted. <paramref name="closer"/> (if any) gets the Close completion.
+    /// backend, the close submitted. <paramref name="closer"/> (if any) gets the Close completion; waiters get
+    /// <paramref name="reason"/> (Cancelled, or TimedOut when a lifecycle limit closes it).
     /// </summary>
-    private void BeginClose(int index, Handle closer, uint closerSequence)
+    private void BeginClose(int index, Handle closer, uint closerSequence, IoErrorKind reason = IoErrorKind.Cancelled)
     {
         ref Connection c = ref _table[index];
         Debug.Assert(c.State is ConnectionState.Open or ConnectionState.Listener, "close a live entry");
@@ -103,8 +109,8 @@ internal sealed unsafe partial class IoReactor
         c.State = ConnectionState.Closing;
         c.Generation = ConnectionTable.NextGeneration(c.Generation);
         c.CloseDone = false;
-        CancelLane(index, read: true, old);
-        CancelLane(index, read: false, old);
+        CancelLane(index, read: true, old, reason);
+        CancelLane(index, read: false, old, reason);
         DisarmAccept(index);
         DisarmReceive(index);
         c.Closer = closer;
@@ -116,7 +122,7 @@ internal sealed unsafe partial class IoReactor
     }
 
     /// <summary>The lane's waiter (if any) gets Cancelled; an operation in the backend is cancelled there.</summary>
-    private void CancelLane(int index, bool read, SocketHandle socket)
+    private void CancelLane(int index, bool read, SocketHandle socket, IoErrorKind reason)
     {
         ref Connection c = ref _table[index];
         ref Lane lane = ref read ? ref c.Read : ref c.Write;
@@ -128,14 +134,14 @@ internal sealed unsafe partial class IoReactor
                 lane.State = LaneState.Abandoned;
                 lane.Isolate = Handle.None;
                 EnqueueCancel(c.Descriptor, index, lane.Token);
-                DeliverError(isolate, sequence, OperationOf(lane.Op), IoResult.FromError(IoErrorKind.Cancelled), socket, lane.Offset);
+                DeliverError(isolate, sequence, OperationOf(lane.Op), IoResult.FromError(reason), socket, lane.Offset);
                 break;
             case LaneState.BackingOff or LaneState.WaitingOnArm:
                 Handle waiter = lane.Isolate;
                 uint waiterSequence = lane.IsolateSequence;
                 IoOperation operation = OperationOf(lane.Op);
                 lane.Reset();
-                DeliverError(waiter, waiterSequence, operation, IoResult.FromError(IoErrorKind.Cancelled), socket);
+                DeliverError(waiter, waiterSequence, operation, IoResult.FromError(reason), socket);
                 break;
             default:
                 break; // idle, or abandoned with its cancel already queued

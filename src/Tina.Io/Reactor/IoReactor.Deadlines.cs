@@ -17,20 +17,69 @@ internal sealed unsafe partial class IoReactor
     /// <summary>Sweeps are at least this far apart (1 ms): a timeout fires up to this late.</summary>
     internal const long SweepFloorNanoseconds = 1_000_000;
 
+    private readonly long _idleTimeoutNanoseconds;    // IoOptions.IdleTimeout, 0 = off
+    private readonly long _receiveTimeoutNanoseconds; // IoOptions.ReceiveTimeout: a Receive's default, 0 = none
+    private readonly long _sendTimeoutNanoseconds;    // IoOptions.SendTimeout: a Send's default, 0 = none
     private long _stagingDeadline;   // the deadline of the operation being staged (set by PrepareStage)
 
     /// <summary>
     /// Called by a context method before it stages: marks the start of the invocation's operations (the first one)
-    /// and computes the deadline of the operation about to be staged.
+    /// and computes the deadline of the operation about to be staged. A zero timeout takes the options' default for
+    /// Receive and Send (none for the others); <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> means none.
     /// </summary>
-    public void PrepareStage(bool firstInInvocation, TimeSpan timeout)
+    public void PrepareStage(bool firstInInvocation, IoOperation operation, TimeSpan timeout)
     {
         if (firstInInvocation)
         {
             _invocationStart = _stagedCount;
         }
 
-        _stagingDeadline = timeout > TimeSpan.Zero ? _shard.NowNanoseconds + (timeout.Ticks * 100) : 0;
+        long nanoseconds = timeout > TimeSpan.Zero ? timeout.Ticks * 100
+            : timeout != TimeSpan.Zero ? 0
+            : operation == IoOperation.Receive ? _receiveTimeoutNanoseconds
+            : operation == IoOperation.Send ? _sendTimeoutNanoseconds
+            : 0;
+        _stagingDeadline = nanoseconds > 0 ? _shard.NowNanoseconds + nanoseconds : 0;
+    }
+
+    /// <summary>
+    /// Fire-and-forget close from a handler (no completion, no Io effect): stale at once, everything waiting on it
+    /// completes with Cancelled (the caller's own operations on it too, held until it next waits), the close goes
+    /// to the backend at this tick's Flush. Abortive: SO_LINGER 0 first, so the peer sees a reset.
+    /// </summary>
+    public bool CloseNow(SocketHandle socket, bool abortive)
+    {
+        if (!Resolve(socket, out int index))
+        {
+            return false;
+        }
+
+        if (abortive)
+        {
+            SetAbortive(index);
+        }
+
+        BeginClose(index, Handle.None, 0);
+        return true;
+    }
+
+    private void SetAbortive(int index)
+    {
+        if (_table[index].State == ConnectionState.Open)
+        {
+            _sockets.SetAbortiveClose(_table[index].Descriptor);
+            Count(IoCounter.AbortiveCloses);
+        }
+    }
+
+    /// <summary>A byte moved on the connection: its idle deadline moves on (the sweep reads it; no bound to lower).</summary>
+    private void Touch(SocketHandle socket)
+    {
+        int index = socket.Index;
+        if ((uint)index < (uint)_table.Capacity && _table[index].Generation == socket.Generation)
+        {
+            _table[index].LastActivity = _shard.NowNanoseconds;
+        }
     }
 
     /// <summary>The handler did not return the Io effect: forget every operation it staged and release what they hold.</summary>
@@ -89,6 +138,19 @@ internal sealed unsafe partial class IoReactor
 
             next = Math.Min(next, SweepLane(index, read: true, now));
             next = Math.Min(next, SweepLane(index, read: false, now));
+            if (_idleTimeoutNanoseconds > 0 && c.State == ConnectionState.Open)
+            {
+                long idleAt = c.LastActivity + _idleTimeoutNanoseconds;
+                if (idleAt <= now)
+                {
+                    Count(IoCounter.IdleTimeoutCloses);
+                    BeginClose(index, Handle.None, 0, IoErrorKind.TimedOut);
+                }
+                else
+                {
+                    next = Math.Min(next, idleAt);
+                }
+            }
         }
 
         for (int i = 0; i < _stagedCount; i++)
@@ -120,6 +182,7 @@ internal sealed unsafe partial class IoReactor
 
         Handle isolate = lane.Isolate;
         uint sequence = lane.IsolateSequence;
+        bool send = lane.Op == IoOpCode.Send;
         if (IsOwnIsolate(isolate) && FindLane(ref RecordOf(isolate), sequence) >= 0)
         {
             AbandonOperation(isolate, sequence, IoErrorKind.TimedOut);
@@ -127,6 +190,14 @@ internal sealed unsafe partial class IoReactor
         else
         {
             lane.TimeoutAt = 0; // nobody of this shard waits on it: nothing to time out
+        }
+
+        if (send && c.State == ConnectionState.Open)
+        {
+            // Part of the payload may be written: the stream is undefined, and a peer that does not read would hold
+            // the connection and its buffers. Close it; its other waiters get TimedOut.
+            Count(IoCounter.SendTimeoutCloses);
+            BeginClose(index, Handle.None, 0, IoErrorKind.TimedOut);
         }
 
         return long.MaxValue;

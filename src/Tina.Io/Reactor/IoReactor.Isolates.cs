@@ -145,6 +145,11 @@ internal sealed unsafe partial class IoReactor
         }
 
         Count(IoCounter.Delivered);
+        if (completion.Transferred > 0 && completion.Operation == IoOperation.Receive)
+        {
+            Touch(completion.Socket); // sends touch as they write (OnSend)
+        }
+
         if (_shard.TryGetIoWait(isolate, out uint waiting) && _shard.CompleteIo(isolate, waiting, in completion))
         {
             Relend(isolate, in completion, waiting);

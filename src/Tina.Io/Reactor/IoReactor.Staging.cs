@@ -66,10 +66,11 @@ internal sealed unsafe partial class IoReactor
     /// <summary>A bare wait for the isolate's outstanding operations (<see cref="IoContextExtensions.WaitForIo"/>).</summary>
     public void StageWait(Handle isolate, uint sequence) => Stage(isolate, sequence, IoOperation.None);
 
-    public void StageClose(Handle isolate, uint sequence, SocketHandle socket)
+    public void StageClose(Handle isolate, uint sequence, SocketHandle socket, bool abortive = false)
     {
         ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Close);
         op.Socket = socket;
+        op.Abortive = abortive;
     }
 
     private ref StagedOp Stage(Handle isolate, uint sequence, IoOperation kind)
@@ -384,6 +385,11 @@ internal sealed unsafe partial class IoReactor
         {
             DeliverError(op.Isolate, op.Sequence, IoOperation.Close, IoResult.FromError(IoErrorKind.StaleConnection), op.Socket);
             return;
+        }
+
+        if (op.Abortive)
+        {
+            SetAbortive(index);
         }
 
         BeginClose(index, op.Isolate, op.Sequence);

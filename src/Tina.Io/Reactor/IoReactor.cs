@@ -96,6 +96,9 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _backoff = new int[options.ConnectionCapacity];
         _counters = new long[(int)IoCounter.Count];
         _acceptBackoffNanoseconds = options.AcceptBackoff.Ticks * 100;
+        _idleTimeoutNanoseconds = options.IdleTimeout.Ticks * 100;
+        _receiveTimeoutNanoseconds = options.ReceiveTimeout.Ticks * 100;
+        _sendTimeoutNanoseconds = options.SendTimeout.Ticks * 100;
         _isolates = new IsolateIo[shard.TypeCount][];
         for (int type = 0; type < _isolates.Length; type++)
         {
