@@ -60,6 +60,10 @@ public enum IoCounter
     SendTimeoutCloses,
     /// <summary>Connections closed abortively (SO_LINGER 0: the peer sees a reset).</summary>
     AbortiveCloses,
+    /// <summary>Receives that asked for more than one buffer holds and were served as <c>MaxReceiveBytes</c>.</summary>
+    ReceivesClamped,
+    /// <summary>ReceivedData asked for the bytes of a successful receive that are no longer (or never were) the caller's.</summary>
+    ReceivedDataRefused,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

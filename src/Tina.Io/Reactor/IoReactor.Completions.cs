@@ -142,7 +142,7 @@ internal sealed unsafe partial class IoReactor
 
                 break;
             case IoOpCode.Send:
-                _buffers.Return(lane.Buffer);
+                _buffers.ReturnChain(lane.Buffer); // -1 for a send from the isolate's own memory
                 break;
             case IoOpCode.Accept:
                 if (result >= 0)
@@ -206,7 +206,17 @@ internal sealed unsafe partial class IoReactor
             Debug.Assert(lane.Offset <= lane.Length, "a send never writes more than it was given");
             if (lane.Offset < lane.Length)
             {
-                Count(IoCounter.PartialSends);
+                if (lane.Buffer >= 0 && lane.Offset % _buffers.Size == 0)
+                {
+                    int done = lane.Buffer; // this part is out: go on with the chain's next buffer
+                    lane.Buffer = _buffers.NextOf(done);
+                    _buffers.Return(done);
+                }
+                else
+                {
+                    Count(IoCounter.PartialSends);
+                }
+
                 Resubmit(index, read: false);
                 return;
             }
@@ -216,7 +226,7 @@ internal sealed unsafe partial class IoReactor
         uint sequence = lane.IsolateSequence;
         int written = lane.Offset;
         int total = lane.Length;
-        _buffers.Return(lane.Buffer);
+        _buffers.ReturnChain(lane.Buffer);
         lane.Reset();
         IoResult outcome = result >= 0 ? IoResult.FromBytes(total) : IoResult.FromOsError(-result);
         Deliver(isolate, sequence, new IoCompletion(IoOperation.Send, outcome, HandleOf(index), written, -1, 0));

@@ -41,26 +41,74 @@ internal sealed unsafe partial class IoReactor
         op.Length = Math.Min(maxBytes, _buffers.Size); // never more than the buffer slot the kernel writes into
     }
 
-    /// <summary>Copies the payload into a pool buffer now, so the caller's span need not outlive the invocation.</summary>
-    public void StageSend(Handle isolate, uint sequence, SocketHandle socket, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Copies the payload (the parts one after another: a gather send) into pool buffers now, so the caller's spans
+    /// need not outlive the invocation. A payload larger than one buffer takes a chain of them, written in order as
+    /// one send; when the pool cannot hold all of it the send fails with BuffersExhausted (nothing is sent).
+    /// </summary>
+    public void StageSend(Handle isolate, uint sequence, SocketHandle socket, ReadOnlySpan<byte> data, ReadOnlySpan<byte> second = default, ReadOnlySpan<byte> third = default)
     {
         ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Send);
         op.Socket = socket;
-        op.Length = data.Length;
-        if (data.IsEmpty)
-        {
-            return;
-        }
-
-        if (!_buffers.TryRent(IoBufferOwner.Reactor, out int buffer))
+        long total = (long)data.Length + second.Length + third.Length;
+        int size = _buffers.Size;
+        if (total > Math.Min(int.MaxValue, (long)_buffers.Count * size))
         {
             Count(IoCounter.BuffersExhausted);
             op.ImmediateError = IoErrorKind.BuffersExhausted;
             return;
         }
 
-        data.CopyTo(_buffers.Span(buffer, data.Length));
-        op.Buffer = buffer;
+        op.Length = (int)total;
+        if (total == 0)
+        {
+            return;
+        }
+
+        if (!_buffers.TryRentChain(IoBufferOwner.Reactor, (int)((total + size - 1) / size), out int first))
+        {
+            Count(IoCounter.BuffersExhausted);
+            op.ImmediateError = IoErrorKind.BuffersExhausted;
+            return;
+        }
+
+        op.Buffer = first;
+        int buffer = first;
+        int at = 0;
+        CopyIntoChain(data, ref buffer, ref at);
+        CopyIntoChain(second, ref buffer, ref at);
+        CopyIntoChain(third, ref buffer, ref at);
+    }
+
+    /// <summary>Copies <paramref name="part"/> into the chain at (buffer, at), stepping to the next buffer when one fills.</summary>
+    private void CopyIntoChain(ReadOnlySpan<byte> part, ref int buffer, ref int at)
+    {
+        int size = _buffers.Size;
+        while (!part.IsEmpty)
+        {
+            if (at == size)
+            {
+                buffer = _buffers.NextOf(buffer);
+                at = 0;
+            }
+
+            int take = Math.Min(part.Length, size - at);
+            part[..take].CopyTo(new Span<byte>(_buffers.Pointer(buffer) + at, take));
+            part = part[take..];
+            at += take;
+        }
+    }
+
+    /// <summary>
+    /// A send straight from memory the isolate owns (a pinned shard buffer it rented): no copy. The isolate must not
+    /// write or release that memory until the send's completion.
+    /// </summary>
+    public void StageSendOwned(Handle isolate, uint sequence, SocketHandle socket, nint data, int length)
+    {
+        ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Send);
+        op.Socket = socket;
+        op.Length = length;
+        op.External = data;
     }
 
     /// <summary>A bare wait for the isolate's outstanding operations (<see cref="IoContextExtensions.WaitForIo"/>).</summary>
@@ -95,7 +143,7 @@ internal sealed unsafe partial class IoReactor
     {
         if (op.Buffer >= 0)
         {
-            _buffers.Return(op.Buffer);
+            _buffers.ReturnChain(op.Buffer);
             op.Buffer = -1;
         }
     }
@@ -374,6 +422,7 @@ internal sealed unsafe partial class IoReactor
 
         int buffer = op.Buffer;
         op.Buffer = -1; // the lane owns it now
+        lane.External = op.External;
         SubmitOnLane(index, read: false, IoOpCode.Send, op.Isolate, op.Sequence, buffer, 0, op.Length, 0, 0);
         ArmTimeout(ref lane, op.Deadline);
         return true;
@@ -416,7 +465,20 @@ internal sealed unsafe partial class IoReactor
         RecordWaiter(index, isolate, sequence, read ? IsolateIoRole.Read : IsolateIoRole.Write);
 
         nint data = 0;
-        if (buffer >= 0)
+        int submitted = length;
+        if (op == IoOpCode.Send)
+        {
+            // A payload larger than a buffer is a chain: lane.Buffer is the part being written, offset the bytes
+            // written of the whole payload, so the part's own offset is offset % size (OnSend steps to the next part).
+            int local = buffer >= 0 ? offset % _buffers.Size : offset;
+            submitted = buffer >= 0 ? Math.Min(_buffers.Size - local, length - offset) : length - offset;
+            data = buffer >= 0 ? (nint)(_buffers.Pointer(buffer) + local) : lane.External + offset;
+            if (buffer >= 0)
+            {
+                _buffers.SetOwner(buffer, IoBufferOwner.Kernel);
+            }
+        }
+        else if (buffer >= 0)
         {
             _buffers.SetOwner(buffer, IoBufferOwner.Kernel);
             data = (nint)(_buffers.Pointer(buffer) + offset);
@@ -428,7 +490,7 @@ internal sealed unsafe partial class IoReactor
             Op = op,
             Descriptor = c.Descriptor,
             Buffer = data,
-            Length = op == IoOpCode.Send ? length - offset : length,
+            Length = submitted,
             Address = address,
             AddressLength = addressLength,
         });

@@ -368,7 +368,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
             if (buffer >= _buffers.Count)
             {
                 ref ProvidedBuffer b = ref _provided![buffer - _buffers.Count];
-                if (IsCompletionPending(b.LentTo, b.LentSequence))
+                if (IsCompletionPending(b.LentTo, b.LentSequence) || IsKept(buffer))
                 {
                     _lent[kept++] = buffer;
                 }
@@ -377,7 +377,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
                     ReturnHandledProvided(buffer - _buffers.Count);
                 }
             }
-            else if (IsCompletionPending(_buffers.LentTo(buffer), _buffers.LentSequence(buffer)))
+            else if (IsCompletionPending(_buffers.LentTo(buffer), _buffers.LentSequence(buffer)) || IsKept(buffer))
             {
                 _lent[kept++] = buffer;
             }
