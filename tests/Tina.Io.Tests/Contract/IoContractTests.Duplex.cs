@@ -1,3 +1,4 @@
+using System;
 using NUnit.Framework;
 using Tina.Io.Tests.Support;
 
@@ -42,6 +43,50 @@ public abstract partial class IoContractTests
         Assert.That(DuplexProbe.ReceivesWhileSending, Is.GreaterThan(0), "the server read requests while writing a response");
         Assert.That(harness.RunUntil(() => Probe.ServerConnectionsClosed == 1, maxRounds: 100_000), Is.True, "the server closes at the client's close");
         harness.Run(4);
+        AssertNothingLeaked(harness);
+    }
+
+    [Test]
+    public void LaneRules_ASecondOperationOnABusyLaneAndAWaitOnNothingAreRefusedAtTheCall()
+    {
+        LaneRuleProbe.SecondOnLaneRefused = 0;
+        LaneRuleProbe.WaitOnNothingRefused = 0;
+        LaneRuleProbe.Last = default;
+        using IoHarness harness = Create(spec => spec.AddIsolate<LaneRuleProbe>(slots: 1));
+        harness.Runtime.Spawn<LaneRuleProbe, PipelineStart>(0, default);
+        bool accepted = harness.RunUntil(() => LaneRuleProbe.Last.Operation == IoOperation.Accept, maxRounds: 100_000);
+        Assert.That(accepted, Is.True, $"the first accept completes (last: {LaneRuleProbe.Last}, refused {LaneRuleProbe.SecondOnLaneRefused}, errors {string.Join(",", Probe.Errors)}, log {string.Join(" / ", harness.Log.Snapshot().ConvertAll(r => r.ToString()))})");
+        Assert.That(LaneRuleProbe.WaitOnNothingRefused, Is.EqualTo(1));
+        Assert.That(LaneRuleProbe.SecondOnLaneRefused, Is.EqualTo(1), "a receive on the read lane that holds an accept");
+        Assert.That(LaneRuleProbe.CouldStartAcceptWhileAccepting, Is.False);
+        Assert.That(LaneRuleProbe.Last.Result.Kind, Is.EqualTo(IoErrorKind.TimedOut), "the one accept ran (and timed out: nobody connects)");
+    }
+
+    [Test]
+    public void FullDuplex_PeerCloseIsNoticedWhileASendIsStuck()
+    {
+        // The client reads nothing, so the server's sends (no timeout) get stuck; its receive stays outstanding.
+        var options = new IoOptions { SocketSendBufferBytes = 4096, SocketReceiveBufferBytes = 4096 };
+        using IoHarness harness = StartLifecycle(LifecycleMode.FloodAndWatch, options, out Handle client);
+        harness.Run(2_000); // io_uring may keep even the first 8 KiB send in flight (the kernel waits for room)
+        int sends = LifecycleProbe.ServerSends;
+        Assert.That(LifecycleProbe.ServerEnded, Is.Zero, "nothing ended the stream yet");
+
+        Assert.That(harness.Runtime.Send(client, new Finish()), Is.EqualTo(SendResult.Ok));
+        Assert.That(harness.RunUntil(() => LifecycleProbe.ServerEnded == 1, maxRounds: 200_000), Is.True, "the server notices the close");
+        TestContext.Out.WriteLine($"{Backend}: {sends} sends completed before stuck, receive ended with {LifecycleProbe.ServerEnd.Result}");
+        TestContext.Out.WriteLine($"  seen while sending {LifecycleProbe.CloseSeenWhileSending}, the reset failed the send first {LifecycleProbe.SendFailedFirst}");
+        // epoll and the simulator report the receive's end first; io_uring may post the stuck send's ECONNRESET just
+        // before it (both were waiting when the reset came). Either way the close is seen while the send was stuck.
+        Assert.That(LifecycleProbe.CloseSeenWhileSending + LifecycleProbe.SendFailedFirst, Is.EqualTo(1));
+        if (Backend != IoBackendKind.IoUring)
+        {
+            Assert.That(LifecycleProbe.CloseSeenWhileSending, Is.EqualTo(1), "its send was still outstanding when the receive saw the close");
+        }
+        IoResult ended = LifecycleProbe.ServerEnd.Result;
+        Assert.That(ended == IoResult.FromBytes(0) || ended.Kind == IoErrorKind.Os, Is.True, $"end of stream or a reset: {ended}");
+        Assert.That(harness.RunUntil(() => LifecycleProbe.ClientClosed == 1, maxRounds: 100_000), Is.True);
+        harness.Run(8);
         AssertNothingLeaked(harness);
     }
 }

@@ -334,3 +334,53 @@ public sealed class PipelineClient : IIsolate
         return ctx.Close(_socket);
     }
 }
+
+/// <summary>Listens, then tries two accepts at once (the second is refused: one per lane) and a bare wait with nothing outstanding.</summary>
+public sealed class LaneRuleProbe : IIsolate
+{
+    public static int SecondOnLaneRefused;
+    public static int WaitOnNothingRefused;
+    public static bool CouldStartAcceptWhileAccepting;
+    public static IoCompletion Last;
+
+    public Effect Handle(ref Context ctx, in Message message)
+    {
+        if (message.Kind == MessageKind.Start)
+        {
+            try
+            {
+                ctx.WaitForIo();
+            }
+            catch (InvalidOperationException)
+            {
+                WaitOnNothingRefused++;
+            }
+
+            return ctx.Listen(IoAddress.Loopback, 0);
+        }
+
+        if (!message.Is(out IoCompletion done))
+        {
+            return Effect.Receive;
+        }
+
+        Last = done;
+        if (done.Operation != IoOperation.Listen)
+        {
+            return ctx.Close(done.Socket.IsNone ? default : done.Socket);
+        }
+
+        Effect accept = ctx.Accept(done.Socket, TimeSpan.FromMilliseconds(5));
+        CouldStartAcceptWhileAccepting = ctx.CanStart(IoOperation.Accept);
+        try
+        {
+            ctx.Receive(done.Socket, 16); // the read lane holds the Accept
+        }
+        catch (InvalidOperationException)
+        {
+            SecondOnLaneRefused++;
+        }
+
+        return accept;
+    }
+}

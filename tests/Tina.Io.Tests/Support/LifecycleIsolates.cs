@@ -13,6 +13,8 @@ public enum LifecycleMode
     DropGraceful,
     /// <summary>The same, abortive (SO_LINGER 0).</summary>
     DropAbortive,
+    /// <summary>Send until stuck with a receive outstanding the whole time (full duplex): notice the peer's close.</summary>
+    FloodAndWatch,
 }
 
 public struct LifecycleStart
@@ -34,6 +36,9 @@ internal static class LifecycleProbe
     public static int ClientConnected;
     public static int ClientClosed;
     public static int ServerAccepted;
+    public static int ServerSends;
+    public static int CloseSeenWhileSending;   // the receive ended (end of stream or reset) while a send was outstanding
+    public static int SendFailedFirst;         // the peer's reset failed the stuck send just before the receive saw it
 
     public static void Reset()
     {
@@ -44,6 +49,9 @@ internal static class LifecycleProbe
         ClientConnected = 0;
         ClientClosed = 0;
         ServerAccepted = 0;
+        ServerSends = 0;
+        CloseSeenWhileSending = 0;
+        SendFailedFirst = 0;
     }
 }
 
@@ -81,6 +89,9 @@ public sealed class LifecycleServer : IIsolate
                 {
                     case LifecycleMode.Flood:
                         return ctx.Send(_connection, _chunk); // default timeout: IoOptions.SendTimeout
+                    case LifecycleMode.FloodAndWatch:
+                        ctx.Receive(_connection, 4096, Timeout.InfiniteTimeSpan);
+                        return ctx.Send(_connection, _chunk, Timeout.InfiniteTimeSpan);
                     case LifecycleMode.IdleReceive:
                         return ctx.Receive(_connection, 4096, Timeout.InfiniteTimeSpan);
                     default:
@@ -98,7 +109,19 @@ public sealed class LifecycleServer : IIsolate
                 }
 
             case IoOperation.Send when done.IsSuccess:
-                return ctx.Send(_connection, _chunk);
+                Interlocked.Increment(ref LifecycleProbe.ServerSends);
+                return ctx.Send(_connection, _chunk, _mode == LifecycleMode.FloodAndWatch ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
+            case IoOperation.Receive when _mode == LifecycleMode.FloodAndWatch && (!done.IsSuccess || done.Result.Bytes == 0):
+                bool sending = !ctx.CanStart(IoOperation.Send);
+                Interlocked.Increment(ref sending ? ref LifecycleProbe.CloseSeenWhileSending : ref LifecycleProbe.SendFailedFirst);
+                LifecycleProbe.ServerEnd = done;
+                Interlocked.Increment(ref LifecycleProbe.ServerEnded);
+                ctx.CloseNow(_connection); // a stuck send completes Cancelled (held until we next wait)
+                return sending ? ctx.WaitForIo() : ctx.Accept(_listener);
+            case IoOperation.Send when _mode == LifecycleMode.FloodAndWatch:
+                // Failed by the peer's reset (before the receive reported it: then wait for that), or Cancelled by our
+                // close after the receive saw the end.
+                return ctx.CanStart(IoOperation.Receive) ? ctx.Accept(_listener) : ctx.WaitForIo();
             default:
                 LifecycleProbe.ServerEnd = done;
                 Interlocked.Increment(ref LifecycleProbe.ServerEnded);
@@ -117,7 +140,7 @@ public sealed class LifecycleClient : IIsolate
     {
         if (message.Kind == MessageKind.Start && message.Is(out LifecycleStart start))
         {
-            _read = start.Mode != LifecycleMode.Flood;
+            _read = start.Mode is not (LifecycleMode.Flood or LifecycleMode.FloodAndWatch);
             return ctx.Connect(start.Address, start.Port, TimeSpan.FromSeconds(10));
         }
 
