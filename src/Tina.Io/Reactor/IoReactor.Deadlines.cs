@@ -128,6 +128,7 @@ internal sealed unsafe partial class IoReactor
     {
         long now = _shard.NowNanoseconds;
         long next = long.MaxValue;
+        long idleNext = long.MaxValue;
         for (int index = 0; index < _table.Capacity; index++)
         {
             ref Connection c = ref _table[index];
@@ -148,7 +149,7 @@ internal sealed unsafe partial class IoReactor
                 }
                 else
                 {
-                    next = Math.Min(next, idleAt);
+                    idleNext = Math.Min(idleNext, idleAt);
                 }
             }
         }
@@ -159,6 +160,13 @@ internal sealed unsafe partial class IoReactor
             {
                 next = Math.Min(next, _staged[i].Deadline); // carried ones: ProcessStaged times them out
             }
+        }
+
+        if (idleNext != long.MaxValue)
+        {
+            // Idle deadlines are many and spread out: check them at most every 1/16 of the idle timeout, so a table
+            // of idle-ish connections costs a few sweeps per timeout, not one per connection (closes up to that late).
+            next = Math.Min(next, Math.Max(idleNext, now + (_idleTimeoutNanoseconds / 16)));
         }
 
         _nextDeadlineAt = next == long.MaxValue ? next : Math.Max(next, now + SweepFloorNanoseconds);
