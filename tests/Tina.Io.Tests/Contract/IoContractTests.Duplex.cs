@@ -1,5 +1,7 @@
 using System;
 using NUnit.Framework;
+using Tina.Io.Buffers;
+using Tina.Io.Reactor;
 using Tina.Io.Tests.Support;
 
 namespace Tina.Io.Tests.Contract;
@@ -60,6 +62,37 @@ public abstract partial class IoContractTests
         Assert.That(LaneRuleProbe.SecondOnLaneRefused, Is.EqualTo(1), "a receive on the read lane that holds an accept");
         Assert.That(LaneRuleProbe.CouldStartAcceptWhileAccepting, Is.False);
         Assert.That(LaneRuleProbe.Last.Result.Kind, Is.EqualTo(IoErrorKind.TimedOut), "the one accept ran (and timed out: nobody connects)");
+    }
+
+    [Test]
+    public void Cancel_WithAReceiveAndASendOutstanding_CompletesBothCancelledAndLeaksNothing()
+    {
+        DuplexVictim.CancelledCompletions = 0;
+        DuplexVictim.Connected = 0;
+        DuplexVictim.CancelNotices = 0;
+        DuplexVictim.Exited = 0;
+        var options = new IoOptions { SocketSendBufferBytes = 4096, SocketReceiveBufferBytes = 4096 };
+        LifecycleProbe.Reset();
+        using IoHarness harness = Create(spec =>
+        {
+            AddLifecycleTypes(spec);
+            spec.AddIsolate<VictimParent>(slots: 1);
+            spec.AddIsolate<DuplexVictim>(slots: 1);
+        }, options);
+        harness.Runtime.Spawn<LifecycleServer, LifecycleStart>(0, new LifecycleStart { Mode = LifecycleMode.IdleReceive, Address = IoAddress.Loopback });
+        Assert.That(harness.RunUntil(() => Probe.ListenPort > 0, maxRounds: 10_000), Is.True);
+        Handle parent = harness.Runtime.Spawn<VictimParent, PipelineStart>(0, new PipelineStart { Address = IoAddress.Loopback, Port = Probe.ListenPort }).Handle;
+        Assert.That(harness.RunUntil(() => DuplexVictim.Connected == 1, maxRounds: 100_000), Is.True, "the victim connects");
+        harness.Run(2_000); // its 64 KiB sends fill the socket buffers (the server reads 4 KiB once, then nothing)
+
+        Assert.That(harness.Runtime.Send(parent, new Kill()), Is.EqualTo(SendResult.Ok));
+        Assert.That(harness.RunUntil(() => DuplexVictim.Exited == 1, maxRounds: 100_000), Is.True, "the victim ends at its cancel");
+        Assert.That(Probe.Errors, Is.Empty);
+        Assert.That(DuplexVictim.CancelledCompletions, Is.EqualTo(2), "the receive and the send each completed Cancelled, one held for the next wait");
+        harness.Run(8);
+        IoReactor reactor = harness.Reactor();
+        Assert.That(reactor.Buffers.FreeCount, Is.EqualTo(reactor.Buffers.Count), "every buffer is back");
+        Assert.That(reactor.Table.CountInState(ConnectionState.Closing), Is.Zero, "no entry is stuck closing");
     }
 
     [Test]

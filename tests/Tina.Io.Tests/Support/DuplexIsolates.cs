@@ -384,3 +384,104 @@ public sealed class LaneRuleProbe : IIsolate
         return accept;
     }
 }
+
+public readonly record struct Kill;
+
+/// <summary>Spawns a <see cref="DuplexVictim"/> and cancels it when told (<see cref="Kill"/>).</summary>
+public sealed class VictimParent : IIsolate
+{
+    private Handle _child;
+
+    public Effect Handle(ref Context ctx, in Message message)
+    {
+        if (message.Kind == MessageKind.Start && message.Is(out PipelineStart start))
+        {
+            SpawnResult child = ctx.Spawn<DuplexVictim, PipelineStart>(start);
+            _child = child.Handle;
+            return Effect.Receive;
+        }
+
+        if (message.Is<Kill>())
+        {
+            ctx.Cancel(_child);
+        }
+
+        return Effect.Receive;
+    }
+}
+
+/// <summary>Connects, then keeps a receive and a 64 KiB send outstanding (the peer reads nothing) until cancelled.</summary>
+public sealed class DuplexVictim : IIsolate
+{
+    public static int CancelledCompletions;
+    public static int Connected;
+    public static int CancelNotices;
+    public static int Exited;
+    private readonly byte[] _payload = new byte[64 * 1024];
+    private SocketHandle _socket;
+    private bool _receiving;
+    private bool _sending;
+
+    public Effect Handle(ref Context ctx, in Message message)
+    {
+        if (message.Kind == MessageKind.Start && message.Is(out PipelineStart start))
+        {
+            return ctx.Connect(start.Address, start.Port, TimeSpan.FromSeconds(10));
+        }
+
+        if (message.Kind == MessageKind.Cancel)
+        {
+            // The notice comes before the Cancelled completion the cancel already put in the reply slot: stay to
+            // see it (and the held one after it), within the cancel's drain budget.
+            CancelNotices++;
+            if (_receiving || _sending)
+            {
+                return Effect.Receive;
+            }
+
+            Exited++;
+            return Effect.Done;
+        }
+
+        if (!message.Is(out IoCompletion done))
+        {
+            return Effect.Receive;
+        }
+
+        if (done.Result.Kind == IoErrorKind.Cancelled)
+        {
+            CancelledCompletions++;
+            if (done.Operation == IoOperation.Receive)
+            {
+                _receiving = false;
+            }
+            else if (done.Operation == IoOperation.Send)
+            {
+                _sending = false;
+            }
+
+            if (_receiving || _sending)
+            {
+                return ctx.WaitForIo(); // the other one's Cancelled is held until we wait
+            }
+
+            Exited++;
+            return Effect.Done;
+        }
+
+        switch (done.Operation)
+        {
+            case IoOperation.Connect when done.IsSuccess:
+                _socket = done.Socket;
+                Connected++;
+                _receiving = _sending = true;
+                ctx.Receive(_socket, 4096, System.Threading.Timeout.InfiniteTimeSpan);
+                return ctx.Send(_socket, _payload, System.Threading.Timeout.InfiniteTimeSpan);
+            case IoOperation.Send when done.IsSuccess:
+                return ctx.Send(_socket, _payload, System.Threading.Timeout.InfiniteTimeSpan);
+            default:
+                Probe.Error($"victim: {done}");
+                return Effect.Done;
+        }
+    }
+}
