@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading;
 using Tina.Io.Reactor;
 using Tina.Scheduling;
 
@@ -11,9 +14,14 @@ namespace Tina.Io;
 /// <code>
 /// if (message.Kind == MessageKind.IoCompleted &amp;&amp; message.Is(out IoCompletion done)) { ... }
 /// </code>
-/// One operation per invocation and per isolate; none blocks, throws on a full resource or allocates. Failures come
-/// back in the completion as typed <see cref="IoResult"/>s. A timeout of zero means none; otherwise the operation
-/// ends with <see cref="IoErrorKind.TimedOut"/> when it does not complete in time.
+/// An isolate may have one operation outstanding per lane (read: Accept, Receive; write: Connect, Send; control:
+/// Listen, Close), so a connection is full duplex; one invocation may start several (on different lanes) and returns
+/// their common effect; each completes once, and completions that come while the isolate is busy are delivered
+/// when it next waits (<see cref="WaitForIo"/> waits without starting anything). None blocks, throws on a full
+/// resource or allocates. Failures come back in the completion as typed <see cref="IoResult"/>s. A timeout of zero
+/// takes the <see cref="IoOptions"/> default (<see cref="IoOptions.ReceiveTimeout"/>, <see cref="IoOptions.SendTimeout"/>;
+/// none for the others), <see cref="Timeout.InfiniteTimeSpan"/> is none; an operation that does not complete in
+/// time ends with <see cref="IoErrorKind.TimedOut"/>.
 /// </summary>
 /// <remarks>
 /// A runtime needs <see cref="IoSpecExtensions.UseIo"/> for these methods; without it they throw
@@ -41,7 +49,7 @@ public static class IoContextExtensions
         CheckPort(port);
         ArgumentOutOfRangeException.ThrowIfLessThan(backlog, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(backlog, 65535);
-        IoReactor reactor = Begin(ref ctx, TimeSpan.Zero, out Handle isolate, out uint sequence);
+        IoReactor reactor = Begin(ref ctx, IoOperation.Listen, TimeSpan.Zero, out Handle isolate, out uint sequence);
         reactor.StageListen(isolate, sequence, in address, port, backlog, reusePort);
         return new Effect(EffectKind.Io);
     }
@@ -53,7 +61,7 @@ public static class IoContextExtensions
     /// </summary>
     public static Effect Accept(this ref Context ctx, SocketHandle listener, TimeSpan timeout = default)
     {
-        IoReactor reactor = Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        IoReactor reactor = Begin(ref ctx, IoOperation.Accept, timeout, out Handle isolate, out uint sequence);
         reactor.StageAccept(isolate, sequence, listener);
         return new Effect(EffectKind.Io);
     }
@@ -62,60 +70,118 @@ public static class IoContextExtensions
     public static Effect Connect(this ref Context ctx, IoAddress address, int port, TimeSpan timeout = default)
     {
         CheckPort(port);
-        IoReactor reactor = Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        IoReactor reactor = Begin(ref ctx, IoOperation.Connect, timeout, out Handle isolate, out uint sequence);
         reactor.StageConnect(isolate, sequence, in address, port);
         return new Effect(EffectKind.Io);
     }
 
     /// <summary>
-    /// Receives up to <paramref name="maxBytes"/> (clamped to <see cref="IoOptions.BufferSize"/>). Read the bytes with
+    /// Receives up to <paramref name="maxBytes"/>, but never more than <see cref="MaxReceiveBytes"/> (one buffer:
+    /// <see cref="IoOptions.BufferSize"/>, at most 64 KiB on io_uring's ring); a larger request is served as that
+    /// many and counted (<see cref="IoCounter.ReceivesClamped"/>): TCP is a stream, so loop. Read the bytes with
     /// <see cref="ReceivedData"/> while handling the completion; 0 bytes means the peer closed its side. On io_uring
     /// the first Receive arms the connection's multishot receive, and later ones take bytes that have already
-    /// arrived without a syscall (at most one provided buffer's worth each); elsewhere each Receive reads into a
-    /// buffer of the shard's pool.
+    /// arrived without a syscall; elsewhere each Receive reads into a buffer of the shard's pool.
     /// </summary>
     public static Effect Receive(this ref Context ctx, SocketHandle socket, int maxBytes, TimeSpan timeout = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
-        IoReactor reactor = Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        ReactorOf(ref ctx).NoteReceiveRequest(maxBytes);
+        IoReactor reactor = Begin(ref ctx, IoOperation.Receive, timeout, out Handle isolate, out uint sequence);
         reactor.StageReceive(isolate, sequence, socket, maxBytes);
         return new Effect(EffectKind.Io);
     }
 
     /// <summary>
-    /// Sends <paramref name="data"/>, copied now into a buffer of the shard's pool (so the span may be reused at once).
-    /// Completes when every byte is written (short writes are resubmitted), or fails. At most
-    /// <see cref="MaxSendBytes"/> bytes per call. After a send times out, the stream's state is unknown: close it.
+    /// Sends <paramref name="data"/>, copied now into buffers of the shard's pool (so the span may be reused at once).
+    /// A payload larger than <see cref="IoOptions.BufferSize"/> is copied into a chain of buffers and written in
+    /// order as one send. Completes when every byte is written (short writes are resubmitted), or fails: a payload
+    /// the pool cannot hold now completes with <see cref="IoErrorKind.BuffersExhausted"/> (nothing sent). A send that
+    /// times out (default <see cref="IoOptions.SendTimeout"/>) closes its connection.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">More than <see cref="MaxSendBytes"/> bytes.</exception>
     public static Effect Send(this ref Context ctx, SocketHandle socket, scoped ReadOnlySpan<byte> data, TimeSpan timeout = default)
     {
-        IoReactor reactor = ReactorOf(ref ctx);
-        if (data.Length > reactor.BufferSize)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(data), data.Length, $"A send carries at most IoOptions.BufferSize ({reactor.BufferSize}) bytes; split larger payloads.");
-        }
-
-        Begin(ref ctx, timeout, out Handle isolate, out uint sequence);
+        IoReactor reactor = Begin(ref ctx, IoOperation.Send, timeout, out Handle isolate, out uint sequence);
         reactor.StageSend(isolate, sequence, socket, data);
         return new Effect(EffectKind.Io);
     }
 
     /// <summary>
-    /// Closes a socket. Its handle is stale at once; operations other isolates have in flight on it complete with
-    /// <see cref="IoErrorKind.Cancelled"/>. The completion comes when the backend has closed it.
+    /// A gather send: <paramref name="first"/> then <paramref name="second"/> (a header block and a body, say) as one
+    /// send, copied now, without allocating or joining them first. Otherwise as <see cref="Send(ref Context, SocketHandle, ReadOnlySpan{byte}, TimeSpan)"/>.
     /// </summary>
-    public static Effect Close(this ref Context ctx, SocketHandle socket)
+    public static Effect Send(this ref Context ctx, SocketHandle socket, scoped ReadOnlySpan<byte> first, scoped ReadOnlySpan<byte> second, TimeSpan timeout = default)
     {
-        IoReactor reactor = Begin(ref ctx, TimeSpan.Zero, out Handle isolate, out uint sequence);
-        reactor.StageClose(isolate, sequence, socket);
+        IoReactor reactor = Begin(ref ctx, IoOperation.Send, timeout, out Handle isolate, out uint sequence);
+        reactor.StageSend(isolate, sequence, socket, first, second);
+        return new Effect(EffectKind.Io);
+    }
+
+    /// <summary>A gather send of three parts, in order, as one send (see the two-part overload).</summary>
+    public static Effect Send(this ref Context ctx, SocketHandle socket, scoped ReadOnlySpan<byte> first, scoped ReadOnlySpan<byte> second, scoped ReadOnlySpan<byte> third, TimeSpan timeout = default)
+    {
+        IoReactor reactor = Begin(ref ctx, IoOperation.Send, timeout, out Handle isolate, out uint sequence);
+        reactor.StageSend(isolate, sequence, socket, first, second, third);
         return new Effect(EffectKind.Io);
     }
 
     /// <summary>
-    /// The bytes a successful Receive brought, valid while handling that completion (the buffer returns to the
-    /// pool afterwards). Empty for any other completion or another isolate.
+    /// Sends bytes <paramref name="offset"/>..<paramref name="offset"/>+<paramref name="length"/> of a shard buffer
+    /// this isolate rented (<see cref="Context.TryRentBuffer"/>) straight from that buffer: no copy. The isolate keeps
+    /// owning it but must neither write nor release it until this send's completion (after a timeout or a
+    /// cancellation the kernel may still read it until the connection's close completes, so release it only after
+    /// the Close's completion then).
+    /// </summary>
+    /// <exception cref="ArgumentException">The buffer is not one this isolate owns on this shard.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the buffer.</exception>
+    public static unsafe Effect Send(this ref Context ctx, SocketHandle socket, BufferRef buffer, int offset, int length, TimeSpan timeout = default)
+    {
+        IoReactor reactor = ReactorOf(ref ctx);
+        Span<byte> bytes = ctx.GetBuffer(buffer);
+        if (bytes.IsEmpty || buffer.Shard != ctx.Shard.Id)
+        {
+            throw new ArgumentException("Send from a buffer needs a shard buffer this isolate owns on its own shard.", nameof(buffer));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((long)offset + length, bytes.Length, nameof(length));
+        Begin(ref ctx, IoOperation.Send, timeout, out Handle isolate, out uint sequence);
+
+        // The shard's buffers live in one pinned array (never moved by the GC), so the address stays valid.
+        nint data = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(bytes)) + offset;
+        reactor.StageSendOwned(isolate, sequence, socket, data, length);
+        return new Effect(EffectKind.Io);
+    }
+
+    /// <summary>
+    /// Closes a socket. Its handle is stale at once; operations in flight on it (this isolate's other lanes
+    /// included) complete with <see cref="IoErrorKind.Cancelled"/>. The completion comes when the backend has closed
+    /// it. <paramref name="abortive"/>: SO_LINGER 0 first, so unsent bytes are dropped and the peer sees a reset
+    /// (ECONNRESET) instead of an end of stream (counted as <see cref="IoCounter.AbortiveCloses"/>; not on IOCP yet).
+    /// </summary>
+    public static Effect Close(this ref Context ctx, SocketHandle socket, bool abortive = false)
+    {
+        IoReactor reactor = Begin(ref ctx, IoOperation.Close, TimeSpan.Zero, out Handle isolate, out uint sequence);
+        reactor.StageClose(isolate, sequence, socket, abortive);
+        return new Effect(EffectKind.Io);
+    }
+
+    /// <summary>
+    /// Fire-and-forget close: closes the socket without a completion and without an Io effect, so a listener or a
+    /// session can drop a connection and go on in the same invocation. The handle is stale at once; operations in
+    /// flight on it complete with <see cref="IoErrorKind.Cancelled"/> (this isolate's own ones when it next waits for
+    /// I/O). <paramref name="abortive"/> as for <see cref="Close"/>. False for a stale handle.
+    /// </summary>
+    public static bool CloseNow(this ref Context ctx, SocketHandle socket, bool abortive = false) =>
+        ReactorOf(ref ctx).CloseNow(socket, abortive);
+
+    /// <summary>
+    /// The bytes a successful Receive brought. The span is valid only during the invocation that handles that
+    /// completion: the buffer returns to the pool (or the ring) at the next Collect and is reused. To keep the bytes
+    /// longer, copy them or <see cref="KeepReceived"/>. Empty for any other completion (another operation, a failed
+    /// or 0-byte receive), for another isolate, and for a completion whose buffer was already taken back; asking for
+    /// the bytes of a successful receive and getting none is counted (<see cref="IoCounter.ReceivedDataRefused"/>).
     /// </summary>
     public static ReadOnlySpan<byte> ReceivedData(this scoped ref Context ctx, scoped in IoCompletion completion)
     {
@@ -124,11 +190,31 @@ public static class IoContextExtensions
             return ReadOnlySpan<byte>.Empty;
         }
 
-        return reactor.ReceivedData(ctx.Shard.CurrentHandle, in completion);
+        return reactor.ReceivedDataChecked(ctx.Shard.CurrentHandle, in completion);
     }
 
-    /// <summary>The largest payload one <see cref="Send"/> takes: <see cref="IoOptions.BufferSize"/>.</summary>
-    public static int MaxSendBytes(this ref Context ctx) => ReactorOf(ref ctx).BufferSize;
+    /// <summary>
+    /// Keeps a receive's buffer beyond the invocation handling its completion, so the bytes can be parsed later
+    /// without a copy. False when the completion carries no bytes of this isolate's. Read them with
+    /// <see cref="KeptData"/>; give the buffer back with <see cref="ReleaseKept"/> (or it goes back when the isolate
+    /// exits). While kept it is out of the shard's pool (or the io_uring ring).
+    /// </summary>
+    public static bool KeepReceived(this ref Context ctx, in IoCompletion completion, out KeptReceive kept) =>
+        ReactorOf(ref ctx).KeepReceived(ctx.Shard.CurrentHandle, in completion, out kept);
+
+    /// <summary>The bytes of a kept receive, valid until <see cref="ReleaseKept"/>; empty when not kept by this isolate.</summary>
+    public static ReadOnlySpan<byte> KeptData(this ref Context ctx, in KeptReceive kept) =>
+        ReactorOf(ref ctx).KeptData(ctx.Shard.CurrentHandle, in kept);
+
+    /// <summary>Gives a kept receive's buffer back (at the next Collect). False when this isolate does not keep it.</summary>
+    public static bool ReleaseKept(this ref Context ctx, in KeptReceive kept) =>
+        ReactorOf(ref ctx).ReleaseKept(ctx.Shard.CurrentHandle, in kept);
+
+    /// <summary>The largest payload one copied <see cref="Send(ref Context, SocketHandle, ReadOnlySpan{byte}, TimeSpan)"/> can take: the whole pool (<see cref="IoOptions.BufferCount"/> × <see cref="IoOptions.BufferSize"/>, at most 2 GiB), when free.</summary>
+    public static int MaxSendBytes(this ref Context ctx) => ReactorOf(ref ctx).MaxSendBytes;
+
+    /// <summary>The most bytes one Receive returns (one buffer; see <see cref="Receive"/>).</summary>
+    public static int MaxReceiveBytes(this ref Context ctx) => ReactorOf(ref ctx).MaxReceiveBytes;
 
     /// <summary>The local port of a listener or connection of this shard, or -1 for a stale handle.</summary>
     public static int LocalPort(this ref Context ctx, SocketHandle socket) => ReactorOf(ref ctx).LocalPort(socket);
@@ -161,20 +247,56 @@ public static class IoContextExtensions
     public static void CloseDetachedSocket(this ref Context ctx, in DetachedSocket detached) =>
         ReactorOf(ref ctx).CloseDetached(in detached);
 
-    private static IoReactor Begin(ref Context ctx, TimeSpan timeout, out Handle isolate, out uint sequence)
+    /// <summary>
+    /// Waits for the next completion of this isolate's outstanding operations without starting a new one (full
+    /// duplex: for example a Receive still in flight after its Send completed). Completions that came while the
+    /// isolate was handling something else are delivered first, oldest first.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The isolate has no operation outstanding.</exception>
+    public static Effect WaitForIo(this ref Context ctx)
     {
-        if (timeout < TimeSpan.Zero || timeout > TimeSpan.FromDays(1))
+        IoReactor reactor = ReactorOf(ref ctx);
+        Shard shard = ctx.Shard;
+        if (!reactor.HasOutstanding(shard.CurrentHandle))
         {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "An I/O timeout is zero (none) or positive, at most one day.");
+            throw new InvalidOperationException("WaitForIo needs an outstanding I/O operation; nothing would ever complete.");
+        }
+
+        Begin(ref ctx, IoOperation.None, TimeSpan.Zero, out Handle isolate, out uint sequence);
+        reactor.StageWait(isolate, sequence);
+        return new Effect(EffectKind.Io);
+    }
+
+    /// <summary>
+    /// True when this isolate may start an operation of that kind now: it has none outstanding on the same lane
+    /// (read: Accept, Receive; write: Connect, Send; control: Listen, Close).
+    /// </summary>
+    public static bool CanStart(this ref Context ctx, IoOperation operation) =>
+        ReactorOf(ref ctx).IsLaneFree(ctx.Shard.CurrentHandle, operation);
+
+    private static IoReactor Begin(ref Context ctx, IoOperation operation, TimeSpan timeout, out Handle isolate, out uint sequence)
+    {
+        if ((timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan) || timeout > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(timeout), timeout, "An I/O timeout is zero (the default of IoOptions), Timeout.InfiniteTimeSpan (none) or positive, at most one day.");
         }
 
         IoReactor reactor = ReactorOf(ref ctx);
-        if (!ctx.Shard.TryBeginIo(timeout, out isolate, out sequence))
+        Shard shard = ctx.Shard;
+        if (operation != IoOperation.None && !reactor.IsLaneFree(shard.CurrentHandle, operation))
         {
             throw new InvalidOperationException(
-                "An I/O operation needs a handler invocation that has not already staged an I/O operation or a call.");
+                $"This isolate already has an I/O operation outstanding on the lane {operation} uses (one per lane: read = Accept, Receive; write = Connect, Send; control = Listen, Close).");
         }
 
+        bool first = !shard.IoStagedInInvocation;
+        if (!shard.TryBeginIo(TimeSpan.Zero, out isolate, out sequence))
+        {
+            throw new InvalidOperationException("An I/O operation needs a handler invocation that has not staged a call.");
+        }
+
+        reactor.PrepareStage(first, operation, timeout); // timeouts are the reactor's: several operations may be outstanding
         return reactor;
     }
 

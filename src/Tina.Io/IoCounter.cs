@@ -69,6 +69,16 @@ public enum IoCounter
     /// with <see cref="IoErrorKind.BuffersExhausted"/>.
     /// </summary>
     BufferWaits,
+    /// <summary>Connections closed because no byte moved either way for <see cref="IoOptions.IdleTimeout"/>.</summary>
+    IdleTimeoutCloses,
+    /// <summary>Connections closed because a send timed out (the peer did not read; the stream is undefined).</summary>
+    SendTimeoutCloses,
+    /// <summary>Connections closed abortively (SO_LINGER 0: the peer sees a reset).</summary>
+    AbortiveCloses,
+    /// <summary>Receives that asked for more than one buffer holds and were served as <c>MaxReceiveBytes</c>.</summary>
+    ReceivesClamped,
+    /// <summary>ReceivedData asked for the bytes of a successful receive that are no longer (or never were) the caller's.</summary>
+    ReceivedDataRefused,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

@@ -13,7 +13,7 @@ public enum IoOperation : byte
     Connect = 3,
     /// <summary><see cref="IoContextExtensions.Receive"/>: the result is the byte count (0 = the peer closed its side).</summary>
     Receive = 4,
-    /// <summary><see cref="IoContextExtensions.Send"/>: the result is the byte count, always the whole payload on success.</summary>
+    /// <summary><c>IoContextExtensions.Send</c> (any overload): the result is the byte count, always the whole payload on success.</summary>
     Send = 5,
     /// <summary><see cref="IoContextExtensions.Close"/>: the socket is closed and its handle is stale.</summary>
     Close = 6,

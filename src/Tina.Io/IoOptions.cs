@@ -155,9 +155,42 @@ public sealed class IoOptions
             throw new TinaConfigurationException(
                 nameof(AcceptBackoff), AcceptBackoff.ToString("c", CultureInfo.InvariantCulture), "must be 00:00:00.001..00:01:00");
         }
+
+        Lifetime(nameof(IdleTimeout), IdleTimeout);
+        Lifetime(nameof(ReceiveTimeout), ReceiveTimeout);
+        Lifetime(nameof(SendTimeout), SendTimeout);
     }
 
+    /// <summary>
+    /// A connection on which no byte moved either way (received or written) for this long is closed by the reactor;
+    /// operations waiting on it complete with <see cref="IoErrorKind.TimedOut"/>. Zero (the default) turns it off.
+    /// Listeners are never idle-closed. At most one day.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; }
+
+    /// <summary>
+    /// The timeout of a Receive called with the default timeout (zero). Zero (the default) means none; pass
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> to one call for none regardless. At most one day.
+    /// </summary>
+    public TimeSpan ReceiveTimeout { get; set; }
+
+    /// <summary>
+    /// The timeout of a Send called with the default timeout (zero): default 30 s, so a peer that stops reading
+    /// cannot hold a connection and its buffer forever. A send that times out closes its connection (what was written
+    /// of it is unknown, so the stream is undefined): <see cref="IoCounter.SendTimeoutCloses"/>. Zero means none.
+    /// At most one day.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     internal IoOptions Clone() => (IoOptions)MemberwiseClone();
+
+    private static void Lifetime(string field, TimeSpan value)
+    {
+        if (value < TimeSpan.Zero || value > TimeSpan.FromDays(1))
+        {
+            throw new TinaConfigurationException(field, value.ToString("c", CultureInfo.InvariantCulture), "must be 00:00:00 (none)..1.00:00:00");
+        }
+    }
 
     private static void Range(string field, int value, int min, int max)
     {

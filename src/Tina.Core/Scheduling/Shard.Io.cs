@@ -39,13 +39,19 @@ internal sealed partial class Shard
         }
     }
 
+    /// <summary>True while the current invocation has staged at least one I/O operation.</summary>
+    public bool IoStagedInInvocation => _ioStaged;
+
     /// <summary>
     /// Called by an I/O method of the context: names the operation (current isolate, its next sequence) and records
-    /// its timeout. The reactor stores the operation under that name.
+    /// its timeout. The reactor stores the operation under that name. An invocation may stage several operations
+    /// (the reactor keeps at most one per lane per isolate): each gets its own sequence, and the isolate waits on the
+    /// last one; the reactor delivers every operation's completion under the sequence the isolate waits on then
+    /// (<see cref="TryGetIoWait"/>).
     /// </summary>
     public bool TryBeginIo(TimeSpan timeout, out Handle isolate, out uint sequence)
     {
-        if (_reactor is null || _currentType < 0 || _ioStaged || _callStaged)
+        if (_reactor is null || _currentType < 0 || _callStaged)
         {
             isolate = Handle.None;
             sequence = 0;
@@ -115,6 +121,19 @@ internal sealed partial class Shard
         meta.Flags |= IsolateFlags.ReplyReady;
         table.Schedule(slot);
         return true;
+    }
+
+    /// <summary>True when the handle names a live isolate waiting for I/O; <paramref name="sequence"/> is what it waits on.</summary>
+    public bool TryGetIoWait(Handle isolate, out uint sequence)
+    {
+        if (TryResolve(isolate, out IsolateTable table, out int slot) && table.Meta[slot].State == IsolateState.WaitingForIo)
+        {
+            sequence = table.Meta[slot].IoSequence;
+            return true;
+        }
+
+        sequence = 0;
+        return false;
     }
 
     /// <summary>True when the handle names a live isolate waiting on that I/O sequence.</summary>

@@ -37,4 +37,7 @@ internal struct Connection
     public int HeldHead;            // provided buffers received but not handed out yet, in stream order (-1 none)
     public int HeldTail;
     public int HeldCount;
+
+    // Lifecycle limits: see IoReactor.Deadlines.cs.
+    public long LastActivity;       // shard time (ns) a byte last moved either way, or the entry opened
 }

@@ -29,6 +29,7 @@ internal sealed unsafe class IoBufferPool : IDisposable
     private readonly Handle[] _lentTo;           // isolate owner while lent, else None
     private readonly uint[] _lentSequence;       // the I/O sequence of the completion that lent it
     private readonly int[] _free;                // free stack of buffer indices
+    private readonly int[] _next;                // a send's chain: the buffer holding the payload's next part, -1 ends
     private int _freeCount;
 
     public IoBufferPool(int count, int size)
@@ -43,10 +44,12 @@ internal sealed unsafe class IoBufferPool : IDisposable
         _lentTo = new Handle[count];
         _lentSequence = new uint[count];
         _free = new int[count];
+        _next = new int[count];
         for (int i = 0; i < count; i++)
         {
             _free[i] = count - 1 - i;
             _generations[i] = 1;
+            _next[i] = -1;
         }
 
         _freeCount = count;
@@ -101,7 +104,53 @@ internal sealed unsafe class IoBufferPool : IDisposable
         Debug.Assert(_owners[index] != IoBufferOwner.Free, "double return");
         _owners[index] = IoBufferOwner.Free;
         _lentTo[index] = Handle.None;
+        _next[index] = -1;
         _free[_freeCount++] = index;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="count"/> buffers for <paramref name="owner"/> linked first to last (a payload larger than
+    /// one buffer), all or none: false when fewer are free.
+    /// </summary>
+    public bool TryRentChain(IoBufferOwner owner, int count, out int first)
+    {
+        first = -1;
+        if (count > _freeCount)
+        {
+            return false;
+        }
+
+        int previous = -1;
+        for (int i = 0; i < count; i++)
+        {
+            TryRent(owner, out int index);
+            if (previous < 0)
+            {
+                first = index;
+            }
+            else
+            {
+                _next[previous] = index;
+            }
+
+            previous = index;
+        }
+
+        return true;
+    }
+
+    /// <summary>The next buffer of a send's chain, -1 at its end.</summary>
+    public int NextOf(int index) => _next[index];
+
+    /// <summary>Returns a whole chain from <paramref name="first"/> on.</summary>
+    public void ReturnChain(int first)
+    {
+        while (first >= 0)
+        {
+            int next = _next[first];
+            Return(first);
+            first = next;
+        }
     }
 
     public IoBufferOwner OwnerOf(int index) => _owners[index];

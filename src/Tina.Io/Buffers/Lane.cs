@@ -20,6 +20,8 @@ internal struct Lane
     public int Length;              // Send: payload length; Receive: room asked for
     public int Reserved;            // Accept: the table entry reserved for the new connection, -1 for none
     public long DeadlineNanoseconds;// BackingOff: when to try again
+    public nint External;           // Send: memory the isolate owns (no copy), 0 when the payload is in Buffer's chain
+    public long TimeoutAt;          // the waiting operation times out at this shard time (ns), 0 for never
 
     public void Reset()
     {
@@ -32,5 +34,7 @@ internal struct Lane
         Length = 0;
         Reserved = -1;
         DeadlineNanoseconds = 0;
+        TimeoutAt = 0;
+        External = 0;
     }
 }

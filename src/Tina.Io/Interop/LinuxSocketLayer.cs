@@ -60,6 +60,13 @@ internal sealed unsafe class LinuxSocketLayer : ISocketLayer
         SockAddr.Encode(in address, port, destination, capacity, Libc.AF_INET, Libc.AF_INET6);
 
     /// <summary>Best effort: an option a socket refuses leaves it with the OS default.</summary>
+    /// <summary>SO_LINGER {on, 0 s}: close() then drops unsent data and sends a reset.</summary>
+    public void SetAbortiveClose(int descriptor)
+    {
+        long linger = 1; // struct linger { int l_onoff = 1; int l_linger = 0; } in one 8-byte value (little-endian)
+        Libc.SetSockOpt(descriptor, Libc.SOL_SOCKET, Libc.SO_LINGER, &linger, sizeof(long));
+    }
+
     public void ConfigureConnection(int descriptor)
     {
         if (_noDelay)

@@ -24,4 +24,9 @@ internal unsafe interface ISocketLayer
 
     /// <summary>Closes a descriptor the backend has never seen (a socket whose setup failed).</summary>
     void CloseUnregistered(int descriptor);
+
+    /// <summary>Makes the descriptor's close abortive (SO_LINGER on, 0 s): the peer gets a reset, not a FIN.</summary>
+    void SetAbortiveClose(int descriptor)
+    {
+    }
 }

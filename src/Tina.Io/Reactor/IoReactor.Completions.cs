@@ -163,7 +163,7 @@ internal sealed unsafe partial class IoReactor
 
                 break;
             case IoOpCode.Send:
-                _buffers.Return(lane.Buffer);
+                _buffers.ReturnChain(lane.Buffer); // -1 for a send from the isolate's own memory
                 break;
             case IoOpCode.Accept:
                 if (result >= 0)
@@ -233,12 +233,23 @@ internal sealed unsafe partial class IoReactor
         if (result >= 0)
         {
             lane.Offset += result;
+            c.LastActivity = _shard.NowNanoseconds;
             Debug.Assert(lane.Offset <= lane.Length, "a send never writes more than it was given");
             c.SendZeroWrites = result == 0 ? (byte)(c.SendZeroWrites + 1) : (byte)0;
             if (lane.Offset < lane.Length && c.SendZeroWrites < 2)
             {
-                Count(IoCounter.PartialSends);
-                Resubmit(index, read: false); // once more after a 0-byte write; a second one fails the send below
+                if (result > 0 && lane.Buffer >= 0 && lane.Offset % _buffers.Size == 0)
+                {
+                    int done = lane.Buffer; // this part is out: go on with the chain's next buffer
+                    lane.Buffer = _buffers.NextOf(done);
+                    _buffers.Return(done);
+                }
+                else
+                {
+                    Count(IoCounter.PartialSends);
+                }
+
+                Resubmit(index, read: false); // after a 0-byte write, once more; a second one fails the send below
                 return;
             }
         }
@@ -247,7 +258,7 @@ internal sealed unsafe partial class IoReactor
         uint sequence = lane.IsolateSequence;
         int written = lane.Offset;
         int total = lane.Length;
-        _buffers.Return(lane.Buffer);
+        _buffers.ReturnChain(lane.Buffer);
         lane.Reset();
         IoResult outcome = result < 0 ? IoResult.FromOsError(-result)
             : written < total ? IoResult.FromError(IoErrorKind.NoProgress)

@@ -40,6 +40,11 @@ internal sealed unsafe partial class IoReactor
         c.Owner = Handle.None;
         SetOwner(index, owner);
         Count(IoCounter.ConnectionsOpened);
+        c.LastActivity = _shard.NowNanoseconds;
+        if (_idleTimeoutNanoseconds > 0 && state == ConnectionState.Open)
+        {
+            NoteDeadline(c.LastActivity + _idleTimeoutNanoseconds);
+        }
     }
 
     /// <summary>Links the entry into its owner's list (an isolate of this shard; others own nothing).</summary>
@@ -93,9 +98,10 @@ internal sealed unsafe partial class IoReactor
 
     /// <summary>
     /// Starts closing an entry: stale at once, waiting operations completed as Cancelled and cancelled in the
-    /// backend, the close submitted. <paramref name="closer"/> (if any) gets the Close completion.
+    /// backend, the close submitted. <paramref name="closer"/> (if any) gets the Close completion; waiters get
+    /// <paramref name="reason"/> (Cancelled, or TimedOut when a lifecycle limit closes it).
     /// </summary>
-    private void BeginClose(int index, Handle closer, uint closerSequence)
+    private void BeginClose(int index, Handle closer, uint closerSequence, IoErrorKind reason = IoErrorKind.Cancelled)
     {
         ref Connection c = ref _table[index];
         Debug.Assert(c.State is ConnectionState.Open or ConnectionState.Listener, "close a live entry");
@@ -104,8 +110,8 @@ internal sealed unsafe partial class IoReactor
         c.State = ConnectionState.Closing;
         c.Generation = ConnectionTable.NextGeneration(c.Generation);
         c.CloseDone = false;
-        CancelLane(index, read: true, old);
-        CancelLane(index, read: false, old);
+        CancelLane(index, read: true, old, reason);
+        CancelLane(index, read: false, old, reason);
         DisarmAccept(index);
         DisarmReceive(index);
         c.Closer = closer;
@@ -117,7 +123,7 @@ internal sealed unsafe partial class IoReactor
     }
 
     /// <summary>The lane's waiter (if any) gets Cancelled; an operation in the backend is cancelled there.</summary>
-    private void CancelLane(int index, bool read, SocketHandle socket)
+    private void CancelLane(int index, bool read, SocketHandle socket, IoErrorKind reason)
     {
         ref Connection c = ref _table[index];
         ref Lane lane = ref read ? ref c.Read : ref c.Write;
@@ -129,14 +135,14 @@ internal sealed unsafe partial class IoReactor
                 lane.State = LaneState.Abandoned;
                 lane.Isolate = Handle.None;
                 EnqueueCancel(c.Descriptor, index, lane.Token);
-                DeliverError(isolate, sequence, OperationOf(lane.Op), IoResult.FromError(IoErrorKind.Cancelled), socket, lane.Offset);
+                DeliverError(isolate, sequence, OperationOf(lane.Op), IoResult.FromError(reason), socket, lane.Offset);
                 break;
             case LaneState.BackingOff or LaneState.WaitingOnArm:
                 Handle waiter = lane.Isolate;
                 uint waiterSequence = lane.IsolateSequence;
                 IoOperation operation = OperationOf(lane.Op);
                 lane.Reset();
-                DeliverError(waiter, waiterSequence, operation, IoResult.FromError(IoErrorKind.Cancelled), socket);
+                DeliverError(waiter, waiterSequence, operation, IoResult.FromError(reason), socket);
                 break;
             default:
                 break; // idle, or abandoned with its cancel already queued
@@ -264,119 +270,6 @@ internal sealed unsafe partial class IoReactor
         }
 
         return next;
-    }
-
-    // ---- abandon and exit ----------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// The shard stops waiting for (isolate, oldSequence). An operation in the backend is abandoned there (cancelled;
-    /// its completion only releases what it carries); a connect in flight also closes its socket. For Timeout and
-    /// Cancelled the isolate gets its typed error now, under <paramref name="newSequence"/>.
-    /// </summary>
-    public void Abandon(Handle isolate, uint sequence, uint newSequence, IoAbandonReason reason)
-    {
-        IoOperation operation = IoOperation.None;
-        SocketHandle socket = SocketHandle.None;
-        if (IsOwnIsolate(isolate))
-        {
-            ref IsolateIo record = ref RecordOf(isolate);
-            if (record.Role != IsolateIoRole.None && record.Sequence == sequence && record.Connection >= 0)
-            {
-                AbandonRecorded(isolate, sequence, ref record, out operation, out socket);
-            }
-        }
-
-        if (operation == IoOperation.None)
-        {
-            // Staged but not yet submitted: Flush drops it (the isolate no longer waits on that sequence).
-            for (int i = 0; i < _stagedCount; i++)
-            {
-                if (_staged[i].Isolate == isolate && _staged[i].Sequence == sequence)
-                {
-                    operation = _staged[i].Kind;
-                    socket = _staged[i].Socket;
-                    break;
-                }
-            }
-        }
-
-        if (reason == IoAbandonReason.Exited)
-        {
-            return;
-        }
-
-        IoErrorKind kind = reason == IoAbandonReason.Timeout ? IoErrorKind.TimedOut : IoErrorKind.Cancelled;
-        DeliverError(isolate, newSequence, operation, IoResult.FromError(kind), socket);
-    }
-
-    private void AbandonRecorded(Handle isolate, uint sequence, ref IsolateIo record, out IoOperation operation, out SocketHandle socket)
-    {
-        int index = record.Connection;
-        IsolateIoRole role = record.Role;
-        record.Role = IsolateIoRole.None;
-        record.Connection = -1;
-        ref Connection c = ref _table[index];
-        operation = IoOperation.None;
-        socket = c.State is ConnectionState.Open or ConnectionState.Listener ? HandleOf(index) : SocketHandle.None;
-        if (role == IsolateIoRole.Close)
-        {
-            if (c.Closer == isolate && c.CloserSequence == sequence)
-            {
-                c.Closer = Handle.None;
-                operation = IoOperation.Close;
-            }
-
-            return;
-        }
-
-        ref Lane lane = ref role == IsolateIoRole.Read ? ref c.Read : ref c.Write;
-        if (lane.Isolate != isolate || lane.IsolateSequence != sequence)
-        {
-            return;
-        }
-
-        operation = OperationOf(lane.Op);
-        if (lane.State is LaneState.BackingOff or LaneState.WaitingOnArm)
-        {
-            lane.Reset(); // nothing of its own in the backend; an arm keeps running for the next waiter
-            return;
-        }
-
-        Debug.Assert(lane.State == LaneState.Submitted, "a recorded lane operation is in the backend");
-        lane.State = LaneState.Abandoned;
-        lane.Isolate = Handle.None;
-        EnqueueCancel(c.Descriptor, index, lane.Token);
-        if (lane.Op == IoOpCode.Connect && c.State == ConnectionState.Open)
-        {
-            socket = SocketHandle.None;
-            BeginClose(index, Handle.None, 0); // the socket was never handed out
-        }
-    }
-
-    /// <summary>The isolate exits: close every connection it owns (its operation in flight was abandoned first).</summary>
-    public void OnIsolateExit(Handle isolate)
-    {
-        if (!IsOwnIsolate(isolate))
-        {
-            return;
-        }
-
-        ref IsolateIo record = ref RecordOf(isolate);
-        record.Role = IsolateIoRole.None;
-        record.Connection = -1;
-        while (record.OwnedHead >= 0)
-        {
-            int index = record.OwnedHead;
-            ref Connection c = ref _table[index];
-            if (c.Owner != isolate)
-            {
-                // A previous occupant of the slot: unlink without closing (cannot happen while exits are reported).
-                RemoveOwner(index);
-                continue;
-            }
-
-            BeginClose(index, Handle.None, 0); // unlinks it from the owner's list
-        }
     }
 
     // ---- ownership, hand-off -----------------------------------------------------------------------------------

@@ -41,32 +41,84 @@ internal sealed unsafe partial class IoReactor
         op.Length = Math.Min(maxBytes, _buffers.Size); // never more than the buffer slot the kernel writes into
     }
 
-    /// <summary>Copies the payload into a pool buffer now, so the caller's span need not outlive the invocation.</summary>
-    public void StageSend(Handle isolate, uint sequence, SocketHandle socket, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Copies the payload (the parts one after another: a gather send) into pool buffers now, so the caller's spans
+    /// need not outlive the invocation. A payload larger than one buffer takes a chain of them, written in order as
+    /// one send; when the pool cannot hold all of it the send fails with BuffersExhausted (nothing is sent).
+    /// </summary>
+    public void StageSend(Handle isolate, uint sequence, SocketHandle socket, ReadOnlySpan<byte> data, ReadOnlySpan<byte> second = default, ReadOnlySpan<byte> third = default)
     {
         ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Send);
         op.Socket = socket;
-        op.Length = data.Length;
-        if (data.IsEmpty)
-        {
-            return;
-        }
-
-        if (!_buffers.TryRent(IoBufferOwner.Reactor, out int buffer))
+        long total = (long)data.Length + second.Length + third.Length;
+        int size = _buffers.Size;
+        if (total > Math.Min(int.MaxValue, (long)_buffers.Count * size))
         {
             Count(IoCounter.BuffersExhausted);
             op.ImmediateError = IoErrorKind.BuffersExhausted;
             return;
         }
 
-        data.CopyTo(_buffers.Span(buffer, data.Length));
-        op.Buffer = buffer;
+        op.Length = (int)total;
+        if (total == 0)
+        {
+            return;
+        }
+
+        if (!_buffers.TryRentChain(IoBufferOwner.Reactor, (int)((total + size - 1) / size), out int first))
+        {
+            Count(IoCounter.BuffersExhausted);
+            op.ImmediateError = IoErrorKind.BuffersExhausted;
+            return;
+        }
+
+        op.Buffer = first;
+        int buffer = first;
+        int at = 0;
+        CopyIntoChain(data, ref buffer, ref at);
+        CopyIntoChain(second, ref buffer, ref at);
+        CopyIntoChain(third, ref buffer, ref at);
     }
 
-    public void StageClose(Handle isolate, uint sequence, SocketHandle socket)
+    /// <summary>Copies <paramref name="part"/> into the chain at (buffer, at), stepping to the next buffer when one fills.</summary>
+    private void CopyIntoChain(ReadOnlySpan<byte> part, ref int buffer, ref int at)
+    {
+        int size = _buffers.Size;
+        while (!part.IsEmpty)
+        {
+            if (at == size)
+            {
+                buffer = _buffers.NextOf(buffer);
+                at = 0;
+            }
+
+            int take = Math.Min(part.Length, size - at);
+            part[..take].CopyTo(new Span<byte>(_buffers.Pointer(buffer) + at, take));
+            part = part[take..];
+            at += take;
+        }
+    }
+
+    /// <summary>
+    /// A send straight from memory the isolate owns (a pinned shard buffer it rented): no copy. The isolate must not
+    /// write or release that memory until the send's completion.
+    /// </summary>
+    public void StageSendOwned(Handle isolate, uint sequence, SocketHandle socket, nint data, int length)
+    {
+        ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Send);
+        op.Socket = socket;
+        op.Length = length;
+        op.External = data;
+    }
+
+    /// <summary>A bare wait for the isolate's outstanding operations (<see cref="IoContextExtensions.WaitForIo"/>).</summary>
+    public void StageWait(Handle isolate, uint sequence) => Stage(isolate, sequence, IoOperation.None);
+
+    public void StageClose(Handle isolate, uint sequence, SocketHandle socket, bool abortive = false)
     {
         ref StagedOp op = ref Stage(isolate, sequence, IoOperation.Close);
         op.Socket = socket;
+        op.Abortive = abortive;
     }
 
     private ref StagedOp Stage(Handle isolate, uint sequence, IoOperation kind)
@@ -82,29 +134,16 @@ internal sealed unsafe partial class IoReactor
         op.Sequence = sequence;
         op.Kind = kind;
         op.Buffer = -1;
+        op.Deadline = _stagingDeadline;
+        ClaimLane(isolate, sequence, kind);
         return ref op;
-    }
-
-    /// <summary>The handler did not return the Io effect: forget the operation and release what it holds.</summary>
-    public void DropStaged(Handle isolate, uint sequence)
-    {
-        for (int i = _stagedCount - 1; i >= 0; i--)
-        {
-            if (_staged[i].Isolate == isolate && _staged[i].Sequence == sequence)
-            {
-                ReleaseStaged(ref _staged[i]);
-                Array.Copy(_staged, i + 1, _staged, i, _stagedCount - i - 1);
-                _stagedCount--;
-                return;
-            }
-        }
     }
 
     private void ReleaseStaged(ref StagedOp op)
     {
         if (op.Buffer >= 0)
         {
-            _buffers.Return(op.Buffer);
+            _buffers.ReturnChain(op.Buffer);
             op.Buffer = -1;
         }
     }
@@ -117,16 +156,24 @@ internal sealed unsafe partial class IoReactor
         for (int i = 0; i < count; i++)
         {
             ref StagedOp op = ref _staged[i];
-            if (!_shard.IsWaitingForIo(op.Isolate, op.Sequence))
+            if (!IsStagedLive(in op))
             {
-                ReleaseStaged(ref op); // abandoned (timeout, cancel, exit) before it was submitted
+                ReleaseStaged(ref op); // abandoned (cancel, exit) before it was submitted
                 continue;
             }
 
-            if (!TryStart(ref op))
+            if (op.Deadline > 0 && op.Deadline <= _shard.NowNanoseconds && op.Kind != IoOperation.None)
+            {
+                ReleaseStaged(ref op); // timed out while its connection lane still held an abandoned operation
+                DeliverError(op.Isolate, op.Sequence, op.Kind, IoResult.FromError(IoErrorKind.TimedOut), op.Socket);
+            }
+            else if (!TryStart(ref op))
             {
                 _staged[kept++] = op; // its lane still holds an abandoned operation: try again next Flush
+                NoteDeadline(op.Deadline);
             }
+
+            DeliverReady(op.Isolate); // a completion held while the isolate was busy goes out now that it waits
         }
 
         // Operations staged while processing (none today) would sit after `count`; keep them.
@@ -166,6 +213,8 @@ internal sealed unsafe partial class IoReactor
             case IoOperation.Close:
                 StartClose(in op);
                 return true;
+            case IoOperation.None:
+                return true; // a bare wait: DeliverReady (in ProcessStaged) or a later completion ends it
             default:
                 Debug.Fail("unknown staged operation");
                 return true;
@@ -219,6 +268,7 @@ internal sealed unsafe partial class IoReactor
         byte* address = _addresses + ((nint)index * AddressStride);
         int length = _sockets.EncodeAddress(in op.Address, op.Port, address, AddressStride);
         SubmitOnLane(index, read: false, IoOpCode.Connect, op.Isolate, op.Sequence, buffer: -1, offset: 0, length: 0, (nint)address, length);
+        ArmTimeout(ref _table[index].Write, op.Deadline);
     }
 
     private bool StartAccept(ref StagedOp op)
@@ -243,6 +293,7 @@ internal sealed unsafe partial class IoReactor
 
         lane.Isolate = op.Isolate;
         lane.IsolateSequence = op.Sequence;
+        ArmTimeout(ref lane, op.Deadline);
         TrySubmitAccept(listener);
         return true;
     }
@@ -287,6 +338,7 @@ internal sealed unsafe partial class IoReactor
         c.Read.Isolate = op.Isolate;
         c.Read.IsolateSequence = op.Sequence;
         c.Read.Length = op.Length;
+        ArmTimeout(ref c.Read, op.Deadline);
         if (_provided is not null)
         {
             ServeReceive(index);
@@ -374,7 +426,9 @@ internal sealed unsafe partial class IoReactor
 
         int buffer = op.Buffer;
         op.Buffer = -1; // the lane owns it now
+        lane.External = op.External;
         SubmitOnLane(index, read: false, IoOpCode.Send, op.Isolate, op.Sequence, buffer, 0, op.Length, 0, 0);
+        ArmTimeout(ref lane, op.Deadline);
         return true;
     }
 
@@ -384,6 +438,11 @@ internal sealed unsafe partial class IoReactor
         {
             DeliverError(op.Isolate, op.Sequence, IoOperation.Close, IoResult.FromError(IoErrorKind.StaleConnection), op.Socket);
             return;
+        }
+
+        if (op.Abortive)
+        {
+            SetAbortive(index);
         }
 
         BeginClose(index, op.Isolate, op.Sequence);
@@ -410,7 +469,20 @@ internal sealed unsafe partial class IoReactor
         RecordWaiter(index, isolate, sequence, read ? IsolateIoRole.Read : IsolateIoRole.Write);
 
         nint data = 0;
-        if (buffer >= 0)
+        int submitted = length;
+        if (op == IoOpCode.Send)
+        {
+            // A payload larger than a buffer is a chain: lane.Buffer is the part being written, offset the bytes
+            // written of the whole payload, so the part's own offset is offset % size (OnSend steps to the next part).
+            int local = buffer >= 0 ? offset % _buffers.Size : offset;
+            submitted = buffer >= 0 ? Math.Min(_buffers.Size - local, length - offset) : length - offset;
+            data = buffer >= 0 ? (nint)(_buffers.Pointer(buffer) + local) : lane.External + offset;
+            if (buffer >= 0)
+            {
+                _buffers.SetOwner(buffer, IoBufferOwner.Kernel);
+            }
+        }
+        else if (buffer >= 0)
         {
             _buffers.SetOwner(buffer, IoBufferOwner.Kernel);
             data = (nint)(_buffers.Pointer(buffer) + offset);
@@ -422,7 +494,7 @@ internal sealed unsafe partial class IoReactor
             Op = op,
             Descriptor = c.Descriptor,
             Buffer = data,
-            Length = op == IoOpCode.Send ? length - offset : length,
+            Length = submitted,
             Address = address,
             AddressLength = addressLength,
         });

@@ -62,6 +62,8 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     private readonly int _heldPerConnectionMax;      // provided buffers one connection may hold before its arm pauses
     private readonly bool _bufferOnReadiness;        // one-shot receives go in without a buffer (IoReactor.ReceiveBuffers.cs)
     private StagedOp[] _staged;                      // operations staged this tick (and carried ones), in order
+    private int _invocationStart;                    // _staged index of the current invocation's first operation
+    private long _nextDeadlineAt = long.MaxValue;    // no operation timeout or idle deadline is due before this (ns)
     private IoSubmission[] _pending;                 // submissions for the next backend Submit
     private int _stagedCount;
     private int _pendingCount;
@@ -105,6 +107,9 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _bufferWaiters = new int[options.ConnectionCapacity];
         _counters = new long[(int)IoCounter.Count];
         _acceptBackoffNanoseconds = options.AcceptBackoff.Ticks * 100;
+        _idleTimeoutNanoseconds = options.IdleTimeout.Ticks * 100;
+        _receiveTimeoutNanoseconds = options.ReceiveTimeout.Ticks * 100;
+        _sendTimeoutNanoseconds = options.SendTimeout.Ticks * 100;
         _isolates = new IsolateIo[shard.TypeCount][];
         for (int type = 0; type < _isolates.Length; type++)
         {
@@ -112,7 +117,9 @@ internal sealed unsafe partial class IoReactor : IShardReactor
             for (int slot = 0; slot < records.Length; slot++)
             {
                 records[slot].OwnedHead = -1;
-                records[slot].Connection = -1;
+                records[slot].Read.Clear();
+                records[slot].Write.Clear();
+                records[slot].Control.Clear();
             }
 
             _isolates[type] = records;
@@ -188,6 +195,11 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _counters[(int)IoCounter.Completions] += collected;
         ResyncIfCompletionsLost();
         ServeBufferWaiters();
+        if (_nextDeadlineAt <= _shard.NowNanoseconds)
+        {
+            SweepDeadlines(); // after the drain: a completion that came in time wins over its timeout
+        }
+
         return collected;
     }
 
@@ -207,11 +219,12 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _backend.Flush();
     }
 
-    public long NextDeadlineNanoseconds => _backoffCount > 0 ? NextBackoffDeadline() : long.MaxValue;
+    public long NextDeadlineNanoseconds => Math.Min(_backoffCount > 0 ? NextBackoffDeadline() : long.MaxValue, _nextDeadlineAt);
 
     public bool HasCompletions() =>
         _pendingCount > 0 || _backend.HasCompletions() || (_backoffCount > 0 && NextBackoffDeadline() <= _shard.NowNanoseconds)
-        || BufferWaiterCanRun;
+        || BufferWaiterCanRun
+        || _nextDeadlineAt <= _shard.NowNanoseconds;
 
     /// <summary>The shard's timeout already counts <see cref="NextDeadlineNanoseconds"/> (the accept back-off).</summary>
     public void Wait(long timeoutNanoseconds) => _backend.Wait(timeoutNanoseconds);
@@ -369,7 +382,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
             if (buffer >= _buffers.Count)
             {
                 ref ProvidedBuffer b = ref _provided![buffer - _buffers.Count];
-                if (IsCompletionPending(b.LentTo, b.LentSequence))
+                if (IsCompletionPending(b.LentTo, b.LentSequence) || IsKept(buffer))
                 {
                     _lent[kept++] = buffer;
                 }
@@ -378,7 +391,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
                     ReturnHandledProvided(buffer - _buffers.Count);
                 }
             }
-            else if (IsCompletionPending(_buffers.LentTo(buffer), _buffers.LentSequence(buffer)))
+            else if (IsCompletionPending(_buffers.LentTo(buffer), _buffers.LentSequence(buffer)) || IsKept(buffer))
             {
                 _lent[kept++] = buffer;
             }
@@ -391,17 +404,28 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _lentCount = kept;
     }
 
-    /// <summary>True while the isolate still has the completion of that I/O sequence waiting in its reply slot.</summary>
+    /// <summary>
+    /// True while the isolate still has the completion of that I/O sequence waiting in its reply slot, or held Ready
+    /// in its record (a full-duplex completion that came while it was not waiting).
+    /// </summary>
     private bool IsCompletionPending(Handle isolate, uint sequence)
     {
         IsolateTable table = _shard.TypeTable(isolate.Type);
         int slot = isolate.Slot;
         ref IsolateMeta meta = ref table.Meta[slot];
-        return meta.State != IsolateState.Free
-            && meta.Generation == isolate.Generation
-            && (meta.Flags & IsolateFlags.ReplyReady) != 0
+        if (meta.State == IsolateState.Free || meta.Generation != isolate.Generation)
+        {
+            return false;
+        }
+
+        if ((meta.Flags & IsolateFlags.ReplyReady) != 0
             && table.ReplySlots[slot].KindValue == MessageKind.IoCompleted
-            && table.ReplySlots[slot].Correlation == sequence;
+            && table.ReplySlots[slot].Correlation == sequence)
+        {
+            return true;
+        }
+
+        return IsOwnIsolate(isolate) && IsHeldReady(ref RecordOf(isolate), sequence);
     }
 
     private void LendBuffer(int buffer, Handle isolate, uint sequence)
@@ -434,44 +458,9 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref IsolateIo RecordOf(Handle isolate) => ref _isolates[isolate.Type][isolate.Slot];
 
-    /// <summary>Notes where (entry, role) the isolate's operation of that sequence waits, so the shard can abandon it.</summary>
-    private void RecordWaiter(int index, Handle isolate, uint sequence, IsolateIoRole role)
-    {
-        if (IsOwnIsolate(isolate))
-        {
-            ref IsolateIo record = ref RecordOf(isolate);
-            record.Sequence = sequence;
-            record.Connection = index;
-            record.Role = role;
-        }
-    }
-
     private bool IsOwnIsolate(Handle isolate) =>
         !isolate.IsNone && isolate.Shard == _shard.Id && (uint)isolate.Type < (uint)_isolates.Length
         && (uint)isolate.Slot < (uint)_isolates[isolate.Type].Length;
-
-    /// <summary>Delivers a completion to the isolate waiting on (isolate, sequence); false when it no longer waits.</summary>
-    private bool Deliver(Handle isolate, uint sequence, in IoCompletion completion)
-    {
-        if (IsOwnIsolate(isolate))
-        {
-            ref IsolateIo record = ref RecordOf(isolate);
-            if (record.Sequence == sequence)
-            {
-                record.Role = IsolateIoRole.None;
-                record.Connection = -1;
-            }
-        }
-
-        if (_shard.CompleteIo(isolate, sequence, in completion))
-        {
-            Count(IoCounter.Delivered);
-            return true;
-        }
-
-        Count(IoCounter.StaleCompletions);
-        return false;
-    }
 
     private void DeliverError(Handle isolate, uint sequence, IoOperation operation, IoResult error, SocketHandle socket, int transferred = 0)
     {

@@ -14,4 +14,7 @@ internal struct StagedOp
     public IoAddress Address;            // Listen, Connect
     public int Port;
     public int Backlog;
+    public nint External;                // Send from memory the isolate owns (a pinned shard buffer): no copy, Buffer -1
+    public bool Abortive;                // Close: SO_LINGER 0 first (the peer sees a reset)
+    public long Deadline;                // the operation times out at this shard time (ns), 0 for never
 }

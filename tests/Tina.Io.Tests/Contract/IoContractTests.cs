@@ -13,7 +13,7 @@ namespace Tina.Io.Tests.Contract;
 /// built in): the same isolates, the same assertions. Everything runs on the deterministic driver: loopback
 /// sockets, bounded rounds.
 /// </summary>
-public abstract class IoContractTests
+public abstract partial class IoContractTests
 {
     protected abstract IoBackendKind Backend { get; }
 

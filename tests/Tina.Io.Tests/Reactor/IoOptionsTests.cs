@@ -40,6 +40,27 @@ public sealed class IoOptionsTests
         Assert.That(Assert.Throws<TinaConfigurationException>(options.Validate)!.Field, Is.EqualTo(nameof(IoOptions.AcceptBackoff)));
     }
 
+    [TestCase(nameof(IoOptions.IdleTimeout), -1)]
+    [TestCase(nameof(IoOptions.ReceiveTimeout), -1)]
+    [TestCase(nameof(IoOptions.SendTimeout), -1)]
+    [TestCase(nameof(IoOptions.SendTimeout), 2 * 24 * 3600)]
+    public void Validate_LifecycleLimitOutOfRange_NamesIt(string field, int seconds)
+    {
+        var options = new IoOptions();
+        typeof(IoOptions).GetProperty(field)!.SetValue(options, TimeSpan.FromSeconds(seconds));
+        Assert.That(Assert.Throws<TinaConfigurationException>(options.Validate)!.Field, Is.EqualTo(field));
+    }
+
+    [Test]
+    public void Defaults_ASendTimesOutIdleAndReceiveDoNot()
+    {
+        var options = new IoOptions();
+        Assert.That(options.SendTimeout, Is.EqualTo(TimeSpan.FromSeconds(30)));
+        Assert.That(options.ReceiveTimeout, Is.EqualTo(TimeSpan.Zero));
+        Assert.That(options.IdleTimeout, Is.EqualTo(TimeSpan.Zero));
+        Assert.DoesNotThrow(options.Validate);
+    }
+
     [Test]
     public void UseIo_CopiesTheOptions_AndSetsTheReactorFactory()
     {

@@ -146,4 +146,6 @@ internal sealed unsafe class SimulatedBackend : IIoBackend, ISocketLayer
     public int LocalPort(int descriptor) => _network.LocalPort(descriptor);
 
     public void CloseUnregistered(int descriptor) => _network.CloseDirect(descriptor);
+
+    public void SetAbortiveClose(int descriptor) => _network.SetAbortive(descriptor);
 }

@@ -362,6 +362,18 @@ internal sealed unsafe class SimulatedNetwork
         }
     }
 
+    /// <summary>SO_LINGER 0: the socket's close resets its peer.</summary>
+    public void SetAbortive(int id)
+    {
+        lock (_gate)
+        {
+            if (Find(id) is { } socket)
+            {
+                socket.Abortive = true;
+            }
+        }
+    }
+
     /// <summary>Closes a socket directly (one no operation was submitted for, or a stale accepted one).</summary>
     public void CloseDirect(int id)
     {
@@ -735,6 +747,10 @@ internal sealed unsafe class SimulatedNetwork
 
                 Release(pending);
             }
+        }
+        else if (socket.Abortive && PeerOf(socket) is { } aborted && !aborted.Closed)
+        {
+            Schedule(_now + SegmentDelay(), EventKind.Reset, aborted, 0); // RST: unsent bytes are dropped
         }
         else if (PeerOf(socket) is { } peer && !peer.Closed)
         {
@@ -1114,6 +1130,7 @@ internal sealed unsafe class SimulatedNetwork
         public bool ConnectAbandoned;
         public bool Reset;
         public bool FinDelivered;
+        public bool Abortive;               // SO_LINGER 0: its close resets the peer instead of a FIN
         public int Backlog;
         public IoAddress LocalAddress;
         public int LocalPort;
