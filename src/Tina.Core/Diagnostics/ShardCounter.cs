@@ -106,7 +106,10 @@ public enum ShardCounter
     QuarantineDrops,
     /// <summary>Cancelled isolates torn down because they did not finish within their drain budget.</summary>
     IsolatesForced,
-    /// <summary>Down messages delivered or sent.</summary>
+    /// <summary>
+    /// Down messages sent: each is then delivered, waits (mailbox, pending-Down queue, system ring or backlog), or is
+    /// dropped with <see cref="DownsToExitedWatcher"/> or <see cref="DownsDropped"/>.
+    /// </summary>
     DownsSent,
     /// <summary>Watches refused because the watch table was full.</summary>
     WatchesExhausted,

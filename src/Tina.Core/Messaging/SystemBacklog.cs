@@ -95,6 +95,9 @@ internal sealed class SystemBacklog
     /// <summary>The oldest entry (Count &gt; 0).</summary>
     public ref Message Oldest() => ref _entries[_head % _entries.Length];
 
+    /// <summary>The entry <paramref name="index"/> places after the oldest (checkers; 0 ≤ index &lt; Count).</summary>
+    public ref Message PeekAt(int index) => ref _entries[(_head + index) % _entries.Length];
+
     /// <summary>Drops the oldest entry after it was copied into the ring.</summary>
     public void RemoveOldest()
     {

@@ -43,6 +43,9 @@ internal sealed partial class Shard
     /// <summary>The system ring this shard produces toward <paramref name="target"/> (null for itself).</summary>
     public SpscRing? SystemRingTo(int target) => _systemOutbound[target];
 
+    /// <summary>The backlog toward <paramref name="target"/>, null for itself (checkers).</summary>
+    internal SystemBacklog? SystemBacklogTo(int target) => (uint)target < (uint)_backlogs.Length ? _backlogs[target] : null;
+
     /// <summary>Entries waiting in the system backlogs (tests, checkers).</summary>
     public int SystemBacklogCount => _backlogged;
 

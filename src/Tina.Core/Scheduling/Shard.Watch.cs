@@ -267,11 +267,10 @@ internal sealed partial class Shard
             Message envelope = default;
             envelope.SetHeader(watcher, down.Target, MessageKind.Down, 0);
             envelope.SetPayload(in down);
-            if (DeliverDown(ref envelope))
-            {
-                Counters.Increment(ShardCounter.DownsSent);
-            }
-
+            // Counted sent whatever happens next: delivered, queued, or dropped with its own counter
+            // (DownsToExitedWatcher, DownsDropped), as a remote Down is counted when it is claimed in the system lane.
+            Counters.Increment(ShardCounter.DownsSent);
+            DeliverDown(ref envelope);
             return;
         }
 
@@ -365,6 +364,9 @@ internal sealed partial class Shard
 
         _pendingDownCount = kept;
     }
+
+    /// <summary>Downs waiting in the pending-Down queue (checkers).</summary>
+    public int PendingDownCount => _pendingDownCount;
 
     /// <summary>Park re-check: a waiting Down whose watcher has room now (or has exited).</summary>
     private bool AnyPendingDownDeliverable()

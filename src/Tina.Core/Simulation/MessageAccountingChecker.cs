@@ -12,9 +12,10 @@ namespace Tina.Simulation;
 ///     + start messages queued (StartMessagesQueued) + timer firings queued (TimersFired) + Downs sent (DownsSent)
 ///   = mail handed to handlers (observed, kinds User/Call/Timer/Start/Down)
 ///     + still queued (Σ MailboxCount over live isolates, from metadata)
-///     + still in a ring (kinds User/Call/SpawnRequest/Down, peeked)
+///     + still in a ring (kinds User/Call/SpawnRequest in user rings; Downs in system rings and backlogs, peeked)
+///     + Downs waiting in a pending-Down queue (watcher's mailbox full)
 ///     + dropped with a reason (TeardownDrops + InboundMailboxFull + InboundPoolExhausted + InboundStaleHandle
-///       + QuarantineDrops)
+///       + QuarantineDrops + DownsToExitedWatcher + DownsDropped)
 ///     + spawn requests run (SpawnRequestsReceived)
 /// </code>
 /// A remote Ok send is later received (MessagesReceivedRemote), dropped inbound with a counter, run as a spawn
@@ -49,10 +50,12 @@ internal sealed class MessageAccountingChecker : ISimulationChecker
         long inboundDrops = runtime.Total(ShardCounter.InboundMailboxFull)
             + runtime.Total(ShardCounter.InboundPoolExhausted)
             + runtime.Total(ShardCounter.InboundStaleHandle)
-            + runtime.Total(ShardCounter.QuarantineDrops);
+            + runtime.Total(ShardCounter.QuarantineDrops)
+            + runtime.Total(ShardCounter.DownsToExitedWatcher)
+            + runtime.Total(ShardCounter.DownsDropped);
         long spawnRequests = runtime.Total(ShardCounter.SpawnRequestsReceived);
         long queued = CountQueued(runtime);
-        long inRings = CountInRings(runtime);
+        long inRings = CountInRings(runtime) + CountDownsInSystemLane(runtime);
         long entered = sent + external + starts + timers + downs;
         long accounted = simulator.MailboxDispatches + queued + inRings + teardown + inboundDrops + spawnRequests;
         if (entered != accounted)
@@ -84,6 +87,8 @@ internal sealed class MessageAccountingChecker : ISimulationChecker
                     }
                 }
             }
+
+            queued += shard.PendingDownCount;
         }
 
         return queued;
@@ -110,6 +115,38 @@ internal sealed class MessageAccountingChecker : ISimulationChecker
                     if (kind is MessageKind.User or MessageKind.Call or MessageKind.SpawnRequest or MessageKind.Down)
                     {
                         count++;
+                    }
+                }
+            }
+        }
+
+        return count;
+    }
+
+    private static long CountDownsInSystemLane(TinaRuntime runtime)
+    {
+        long count = 0;
+        for (int from = 0; from < runtime.ShardCount; from++)
+        {
+            Shard shard = runtime.ShardAt(from);
+            for (int to = 0; to < runtime.ShardCount; to++)
+            {
+                SpscRing? ring = shard.SystemRingTo(to);
+                if (ring is not null)
+                {
+                    int inFlight = ring.InFlightCountUnsynchronized;
+                    for (int i = 0; i < inFlight; i++)
+                    {
+                        count += ring.PeekInFlightUnsynchronized(i).KindValue == MessageKind.Down ? 1 : 0;
+                    }
+                }
+
+                SystemBacklog? backlog = shard.SystemBacklogTo(to);
+                if (backlog is not null)
+                {
+                    for (int i = 0; i < backlog.Count; i++)
+                    {
+                        count += backlog.PeekAt(i).KindValue == MessageKind.Down ? 1 : 0;
                     }
                 }
             }

@@ -31,7 +31,7 @@ internal sealed class WatchChecker : ISimulationChecker
     /// no table entry on a shard that refused watches (its Refused Down was lost); the duplicate-Down check and the
     /// empty-shard check stay on.
     /// </summary>
-    internal static bool KnownDefect_DownDroppedUnderFlood => true;
+    internal static bool KnownDefect_DownDroppedUnderFlood => false;
 
     private readonly Dictionary<ulong, List<WatchRecord>> _byWatcher = new();
     private readonly List<ulong> _watcherOrder = new();   // watchers in first-seen order (deterministic iteration)

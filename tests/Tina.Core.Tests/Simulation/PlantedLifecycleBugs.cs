@@ -60,7 +60,7 @@ internal abstract class PlantedLifecycleBug : ISimulationComponent
     protected int DrawShard(ref Xoshiro256StarStar random) => (int)random.NextBelow((uint)Runtime.ShardCount);
 }
 
-/// <summary>Watches: a Down in a ring names the wrong target (as if the notifier took the wrong entry).</summary>
+/// <summary>Watches: a Down in a system ring names the wrong target (as if the notifier took the wrong entry).</summary>
 internal sealed class MisaddressedDownBug : PlantedLifecycleBug
 {
     public override string Name => "misaddressed-down";
@@ -70,7 +70,8 @@ internal sealed class MisaddressedDownBug : PlantedLifecycleBug
         int to = DrawShard(ref random);
         for (int from = 0; from < Runtime.ShardCount; from++)
         {
-            SpscRing? ring = Runtime.ShardAt(to).InboundRingFrom(from);
+            // Downs travel the system lane (the ring from -> to).
+            SpscRing? ring = Runtime.ShardAt(from).SystemRingTo(to);
             int inFlight = ring?.InFlightCountUnsynchronized ?? 0;
             for (int i = 0; i < inFlight; i++)
             {
@@ -146,7 +147,10 @@ internal sealed class EatenOutcomeBug : PlantedLifecycleBug
             for (int slot = 0; slot < table.SlotCount; slot++)
             {
                 ref IsolateMeta meta = ref table.Meta[slot];
-                if (meta.State != IsolateState.Free && (meta.Flags & IsolateFlags.ReplyReady) != 0 && table.ReplySlots[slot].KindValue == MessageKind.Reply)
+                // Only a caller with no mail queued: it then has nothing to run, so the lost outcome shows as a call
+                // that is open but neither waited for nor held (CallOutcome), not as a later second call.
+                if (meta.State != IsolateState.Free && (meta.Flags & IsolateFlags.ReplyReady) != 0
+                    && table.ReplySlots[slot].KindValue == MessageKind.Reply && meta.MailboxCount == 0)
                 {
                     meta.Flags &= ~IsolateFlags.ReplyReady;
                     return true;

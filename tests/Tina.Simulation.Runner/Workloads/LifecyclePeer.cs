@@ -25,7 +25,7 @@ internal sealed class LifecyclePeer : IIsolate
     /// never fire and isolates are forced only by shutdown phase 3; false restores lingering past the budget and
     /// ignoring the notice, so drain deadlines force isolates too.
     /// </summary>
-    internal static bool KnownDefect_TimerWheelFiringCancelsNext => true;
+    internal static bool KnownDefect_TimerWheelFiringCancelsNext => false;
 
     private const long TagTick = 1;
     private const long TagLinger = 2;
