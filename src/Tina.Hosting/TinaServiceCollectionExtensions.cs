@@ -71,6 +71,7 @@ public static class TinaServiceCollectionExtensions
         services.TryAddSingleton(provider => provider.GetRequiredService<TinaRuntimeHolder>().Runtime);
         services.TryAddSingleton(provider => provider.GetRequiredService<TinaRuntimeHolder>().Metrics);
         services.TryAddSingleton<TinaHealthCheck>();
+        services.TryAddSingleton<TinaClient>();
         services.AddOptions<TinaTaskBridgeOptions>().BindConfiguration(TinaTaskBridgeOptions.SectionName);
         services.TryAddSingleton(provider => new TinaTaskBridge(
             provider.GetRequiredService<TinaRuntime>(), provider.GetRequiredService<IOptions<TinaTaskBridgeOptions>>().Value));

@@ -20,6 +20,11 @@ public sealed class HostedRuntimeTests
         {
             if (message.Is(out Hello hello))
             {
+                if (message.Kind == MessageKind.Call)
+                {
+                    return ctx.Reply(new Hello(hello.Value + 1));
+                }
+
                 Interlocked.Add(ref Received, hello.Value);
             }
 
@@ -45,9 +50,12 @@ public sealed class HostedRuntimeTests
         await host.StartAsync();
         TinaRuntime runtime = host.Services.GetRequiredService<TinaRuntime>();
         Assert.That(runtime.IsStarted, Is.True);
-        Assert.That(runtime.Send(greeter, new Hello(41)), Is.EqualTo(SendResult.Ok));
+        TinaClient client = host.Services.GetRequiredService<TinaClient>();
+        Assert.That(client.Send(greeter, new Hello(41)), Is.EqualTo(SendResult.Ok));
         SpinWait.SpinUntil(() => Volatile.Read(ref Greeter.Received) == 41, TimeSpan.FromSeconds(30));
         Assert.That(Volatile.Read(ref Greeter.Received), Is.EqualTo(41));
+        CallAnswer answer = await client.CallAsync(greeter, new Hello(1), TimeSpan.FromSeconds(30));
+        Assert.That(answer.TryGet(out Hello reply) && reply.Value == 2, Is.True, "an outside call through the injectable client");
         await host.StopAsync();
         Assert.That(runtime.Send(greeter, new Hello(1)), Is.EqualTo(SendResult.ShardUnavailable));
     }

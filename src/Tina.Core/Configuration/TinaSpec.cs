@@ -42,6 +42,12 @@ public sealed class TinaSpec
     /// <summary>Messages from outside the runtime queued per shard (power of two, 16..1,048,576). Default 1,024.</summary>
     public int ExternalInboxCapacity { get; set; } = 1024;
 
+    /// <summary>
+    /// Calls from outside the runtime (<see cref="TinaRuntime.CallAsync{TRequest}"/>) in flight at once, across the
+    /// runtime (0..65,536). Default 256. More are refused at once with <see cref="CallStatus.OutsideCallsFull"/>.
+    /// </summary>
+    public int OutsideCallCapacity { get; set; } = 256;
+
     /// <summary>Timers per shard, call timeouts included (1..16,777,216). Default 4,096.</summary>
     public int TimerCapacity { get; set; } = 4096;
 
@@ -161,6 +167,7 @@ public sealed class TinaSpec
         PowerOfTwo(nameof(MessagePoolCapacity), MessagePoolCapacity, 64, 1 << 24);
         PowerOfTwo(nameof(RingCapacity), RingCapacity, 16, 1 << 20);
         PowerOfTwo(nameof(ExternalInboxCapacity), ExternalInboxCapacity, 16, 1 << 20);
+        Range(nameof(OutsideCallCapacity), OutsideCallCapacity, 0, 65536);
         Range(nameof(TimerCapacity), TimerCapacity, 1, 1 << 24);
         PowerOfTwo(nameof(TimerSpokeCount), TimerSpokeCount, 16, 1 << 20);
         if (TimerResolution < TimeSpan.FromTicks(1000) || TimerResolution > TimeSpan.FromSeconds(1))

@@ -40,6 +40,12 @@ public readonly struct Handle : IEquatable<Handle>
 
     /// <summary>The largest shard index a handle can carry.</summary>
     public const int ShardMax = 254;
+
+    /// <summary>
+    /// The shard index of a caller outside the runtime (<see cref="TinaRuntime.CallAsync{TRequest}"/>): no shard has
+    /// it, so a reply addressed to it goes to the runtime's outside-call table.
+    /// </summary>
+    internal const int OutsideShard = 255;
     /// <summary>The largest isolate type index a handle can carry.</summary>
     public const int TypeMax = 254;
     /// <summary>The largest slot index a handle can carry.</summary>
@@ -79,7 +85,7 @@ public readonly struct Handle : IEquatable<Handle>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Handle Pack(int shard, int type, int slot, uint generation, int runtimeTag = 0)
     {
-        Debug.Assert((uint)shard <= ShardMax, "shard index out of range");
+        Debug.Assert((uint)shard <= ShardMax || shard == OutsideShard, "shard index out of range");
         Debug.Assert((uint)type <= TypeMax, "type index out of range");
         Debug.Assert((uint)slot <= SlotMask, "slot index out of range");
         Debug.Assert(generation != 0 && generation <= GenerationMask, "generation out of range");

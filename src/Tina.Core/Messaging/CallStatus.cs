@@ -23,4 +23,8 @@ public enum CallStatus : byte
     ShardUnavailable = 8,
     /// <summary>The runtime is shutting down and the call was abandoned.</summary>
     ShuttingDown = 9,
+    /// <summary>An outside call's token was cancelled before the call ended; a later reply is dropped and counted.</summary>
+    Cancelled = 10,
+    /// <summary>An outside call was refused at once: <see cref="TinaSpec.OutsideCallCapacity"/> calls were in flight.</summary>
+    OutsideCallsFull = 11,
 }

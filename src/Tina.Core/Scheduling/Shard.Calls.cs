@@ -108,6 +108,15 @@ internal sealed partial class Shard
     public SendResult SendReply<T>(Handle caller, uint correlation, in T payload)
         where T : unmanaged
     {
+        if (caller.Shard == Handle.OutsideShard)
+        {
+            Message answer = default;
+            answer.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
+            answer.SetPayload(in payload);
+            Runtime.OutsideCalls.Complete(caller, correlation, CallStatus.Ok, in answer);
+            return SendResult.Ok;
+        }
+
         if (caller.Shard == Id)
         {
             Message reply = default;
@@ -133,6 +142,12 @@ internal sealed partial class Shard
     /// </summary>
     public SendResult SendFailure(Handle caller, uint correlation, CallStatus status)
     {
+        if (caller.Shard == Handle.OutsideShard)
+        {
+            Runtime.OutsideCalls.Complete(caller, correlation, status, default);
+            return SendResult.Ok;
+        }
+
         if (caller.Shard == Id)
         {
             Message reply = default;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using System.Threading.Tasks;
 using Tina.Messaging;
 using Tina.Scheduling;
 
@@ -44,6 +45,7 @@ public sealed class TinaRuntime : IDisposable
     {
         _spec = spec;
         RuntimeTag = RuntimeTags.Acquire(this); // first: the shards stamp it into every handle they issue
+        OutsideCalls = new OutsideCalls(spec.OutsideCallCapacity, RuntimeTag);
         try
         {
             _shards = Build(spec, out _runners);
@@ -57,6 +59,18 @@ public sealed class TinaRuntime : IDisposable
 
     /// <summary>This runtime's tag in every handle it issues; unique among the live runtimes of the process.</summary>
     internal int RuntimeTag { get; }
+
+    /// <summary>Calls from outside in flight (<see cref="CallAsync{TRequest}"/>).</summary>
+    internal OutsideCalls OutsideCalls { get; }
+
+    /// <summary>Outside calls in flight now.</summary>
+    public int OutsideCallsInFlight => OutsideCalls.InFlight;
+
+    /// <summary>Outside calls refused at once because <see cref="TinaSpec.OutsideCallCapacity"/> were in flight.</summary>
+    public long OutsideCallsRefused => OutsideCalls.Refused;
+
+    /// <summary>Replies (or failures) to outside calls that had already ended (timed out or cancelled): dropped.</summary>
+    public long OutsideRepliesLate => OutsideCalls.LateReplies;
 
     private Shard[] Build(TinaSpec spec, out ShardRunner?[] runners)
     {
@@ -220,6 +234,65 @@ public sealed class TinaRuntime : IDisposable
         envelope.SetHeader(target, Handle.None, MessageKind.User, 0);
         envelope.SetPayload(in message);
         return Post(destination, in envelope);
+    }
+
+    /// <summary>
+    /// Calls an isolate from outside the runtime (any thread: an ASP.NET Core endpoint, a BackgroundService) and
+    /// completes with its reply or with the <see cref="CallStatus"/> that ended the call: the callee failed it or
+    /// exited owing it, the request could not be delivered, the timeout elapsed (<see cref="CallStatus.Timeout"/>),
+    /// or <paramref name="cancellationToken"/> was cancelled first (<see cref="CallStatus.Cancelled"/>; a later
+    /// reply is dropped and counted in <see cref="OutsideRepliesLate"/>). Bounded: at most
+    /// <see cref="TinaSpec.OutsideCallCapacity"/> in flight, the surplus refused at once with
+    /// <see cref="CallStatus.OutsideCallsFull"/>. No allocation per call in steady state (pooled sources; the
+    /// continuation runs on the thread pool, never on a shard).
+    /// </summary>
+    /// <param name="target">The isolate to call.</param>
+    /// <param name="request">The request; the callee sees a message of kind Call.</param>
+    /// <param name="timeout">How long to wait (more than zero, at most one day).</param>
+    /// <param name="cancellationToken">Ends the wait early.</param>
+    public ValueTask<CallAnswer> CallAsync<TRequest>(Handle target, in TRequest request, TimeSpan timeout, CancellationToken cancellationToken = default)
+        where TRequest : unmanaged
+    {
+        if (timeout <= TimeSpan.Zero || timeout > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "must be more than zero and at most one day");
+        }
+
+        int shard = target.Shard;
+        if (target.IsNone || (uint)shard >= (uint)_shards.Length || target.RuntimeTag != RuntimeTag)
+        {
+            return new ValueTask<CallAnswer>(new CallAnswer(CallStatus.StaleHandle, default));
+        }
+
+        Shard destination = _shards[shard];
+        if (destination.Status != ShardStatus.Running || IsStopping || ShutdownPhase != 0)
+        {
+            return new ValueTask<CallAnswer>(new CallAnswer(CallStatus.ShardUnavailable, default));
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new ValueTask<CallAnswer>(new CallAnswer(CallStatus.Cancelled, default));
+        }
+
+        if (!OutsideCalls.TryRent(out OutsideCall? call))
+        {
+            return new ValueTask<CallAnswer>(new CallAnswer(CallStatus.OutsideCallsFull, default));
+        }
+
+        // Armed before the post: the reply may come back before this method returns, and must find the call ready.
+        uint generation = call!.Generation;
+        call.Arm(timeout, cancellationToken);
+        Message envelope = default;
+        envelope.SetHeader(target, OutsideCalls.CallerOf(call), MessageKind.Call, generation);
+        envelope.SetPayload(in request);
+        SendResult posted = Post(destination, in envelope);
+        if (posted != SendResult.Ok)
+        {
+            call.TryFinish(generation, posted == SendResult.RingFull ? CallStatus.RingFull : CallStatus.ShardUnavailable, default);
+        }
+
+        return new ValueTask<CallAnswer>(call, call.Token);
     }
 
     /// <summary>Spawns an isolate on a shard from outside the runtime, after start. Ok means the request was enqueued.</summary>
