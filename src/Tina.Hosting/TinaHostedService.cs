@@ -49,6 +49,18 @@ internal sealed class TinaHostedService : IHostedService
             }
         }
 
+        // A supervision tree that cannot start (its children keep failing until the shard is quarantined) is an init
+        // failure: the host must not report started with a shard that serves nothing.
+        for (int shard = 0; shard < runtime.ShardCount; shard++)
+        {
+            if (runtime.GetHealth(shard) == ShardHealth.Quarantined)
+            {
+                throw new InvalidOperationException(
+                    $"Tina shard {shard} was quarantined while starting: its supervision tree could not start " +
+                    $"({runtime.GetStats(shard)[ShardCounter.SupervisorEscalations]} escalations, {runtime.GetStats(shard)[ShardCounter.ShardRebuilds]} rebuilds; see the shard log).");
+            }
+        }
+
         TinaLog.Started(_logger, runtime.ShardCount);
     }
 
