@@ -108,15 +108,7 @@ internal sealed class MessageAccountingChecker : ISimulationChecker
                     continue;
                 }
 
-                int inFlight = ring.InFlightCountUnsynchronized;
-                for (int i = 0; i < inFlight; i++)
-                {
-                    MessageKind kind = ring.PeekInFlightUnsynchronized(i).KindValue;
-                    if (kind is MessageKind.User or MessageKind.Call or MessageKind.SpawnRequest or MessageKind.Down)
-                    {
-                        count++;
-                    }
-                }
+                count += CountEnvelopes(ring, downsOnly: false);
             }
         }
 
@@ -134,11 +126,7 @@ internal sealed class MessageAccountingChecker : ISimulationChecker
                 SpscRing? ring = shard.SystemRingTo(to);
                 if (ring is not null)
                 {
-                    int inFlight = ring.InFlightCountUnsynchronized;
-                    for (int i = 0; i < inFlight; i++)
-                    {
-                        count += ring.PeekInFlightUnsynchronized(i).KindValue == MessageKind.Down ? 1 : 0;
-                    }
+                    count += CountEnvelopes(ring, downsOnly: true);
                 }
 
                 SystemBacklog? backlog = shard.SystemBacklogTo(to);
@@ -150,6 +138,23 @@ internal sealed class MessageAccountingChecker : ISimulationChecker
                     }
                 }
             }
+        }
+
+        return count;
+    }
+
+    /// <summary>Envelopes in a ring the equation counts: Downs only (a system ring), or user mail, calls, spawn requests and Downs.</summary>
+    private static long CountEnvelopes(SpscRing ring, bool downsOnly)
+    {
+        long count = 0;
+        int inFlight = ring.InFlightCountUnsynchronized;
+        for (int i = 0; i < inFlight; i++)
+        {
+            MessageKind kind = ring.PeekInFlightUnsynchronized(i).KindValue;
+            bool counted = downsOnly
+                ? kind == MessageKind.Down
+                : kind is MessageKind.User or MessageKind.Call or MessageKind.SpawnRequest or MessageKind.Down;
+            count += counted ? 1 : 0;
         }
 
         return count;

@@ -341,19 +341,35 @@ internal sealed unsafe class EpollBackend : IIoBackend
                 return;
             }
 
-            int error = Libc.LastError;
-            if (error == Errno.EAGAIN)
+            if (EndFailedRead(ref state, ref op))
             {
-                ClearReadable(ref state);
-                return;
-            }
-
-            if (error != Errno.EINTR)
-            {
-                FinishParked(ref op, -error);
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// After a read that failed: EAGAIN clears the readable latch (the socket is drained), EINTR asks for another
+    /// attempt (false), any other error completes the operation with it.
+    /// </summary>
+    private bool EndFailedRead(ref DescriptorState state, ref ParkedOp op)
+    {
+        int error = Libc.LastError;
+        if (error == Errno.EINTR)
+        {
+            return false;
+        }
+
+        if (error == Errno.EAGAIN)
+        {
+            ClearReadable(ref state);
+        }
+        else
+        {
+            FinishParked(ref op, -error);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -395,16 +411,8 @@ internal sealed unsafe class EpollBackend : IIoBackend
                 return;
             }
 
-            int error = Libc.LastError;
-            if (error == Errno.EAGAIN)
+            if (EndFailedRead(ref state, ref op))
             {
-                ClearReadable(ref state);
-                return;
-            }
-
-            if (error != Errno.EINTR)
-            {
-                FinishParked(ref op, -error);
                 return;
             }
         }
