@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
+using Tina.Io;
 
 namespace Tina.Hosting;
 
@@ -58,6 +59,18 @@ public sealed class TinaMetrics : IDisposable
         (ShardCounter.IsolatesForced, "forced"),
     ];
 
+    private static readonly (IoCounter Counter, string Name, string Unit, string Description)[] s_io =
+    [
+        (IoCounter.Completions, "tina.io.completions", "{operation}", "I/O completions collected from the backend."),
+        (IoCounter.ConnectionsOpened, "tina.io.connections.opened", "{connection}", "Connections accepted or connected."),
+        (IoCounter.ConnectionsClosed, "tina.io.connections.closed", "{connection}", "Connections closed."),
+        (IoCounter.BuffersExhausted, "tina.io.buffers.exhausted", "{operation}", "Operations refused because the I/O buffer pool was empty."),
+        (IoCounter.BufferWaits, "tina.io.buffers.waits", "{operation}", "Receives that waited for an I/O buffer."),
+        (IoCounter.TimedOut, "tina.io.timeouts", "{operation}", "I/O operations that timed out."),
+        (IoCounter.IdleTimeoutCloses, "tina.io.idle_closes", "{connection}", "Connections closed by the idle timeout."),
+        (IoCounter.AcceptsRefusedTableFull, "tina.io.accepts.refused", "{connection}", "Accepted connections refused because the connection table was full."),
+    ];
+
     private readonly TinaRuntime _runtime;
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
@@ -93,6 +106,12 @@ public sealed class TinaMetrics : IDisposable
         Counter("tina.timers.fired", "{timer}", "User timers fired.", ShardCounter.TimersFired);
         Counter("tina.buffers.rented", "{buffer}", "Shard buffers rented.", ShardCounter.BuffersRented);
         Counter("tina.buffers.exhausted", "{rent}", "Buffer rents refused because the pool was empty.", ShardCounter.BuffersExhausted);
+        foreach ((IoCounter counter, string name, string unit, string description) in s_io)
+        {
+            _meter.CreateObservableCounter(name, () => ObserveIo(counter), unit, description);
+        }
+
+        _meter.CreateObservableGauge("tina.io.connections.live", ObserveLiveConnections, "{connection}", "Connections open now.");
         _meter.CreateObservableGauge(
             "tina.shard.health", ObserveHealth, "{state}",
             "Shard health: 0 healthy, 1 stalled, 2 quarantined, 3 stopped.");
@@ -145,6 +164,30 @@ public sealed class TinaMetrics : IDisposable
                     new KeyValuePair<string, object?>("tina.shard", _shardTags[shard]),
                     new KeyValuePair<string, object?>(tag, value)));
             }
+        }
+
+        return measurements;
+    }
+
+    private List<Measurement<long>> ObserveIo(IoCounter counter)
+    {
+        var measurements = new List<Measurement<long>>(_shardTags.Length);
+        for (int shard = 0; shard < _shardTags.Length; shard++)
+        {
+            measurements.Add(new Measurement<long>(
+                _runtime.GetIoStats(shard)[counter], new KeyValuePair<string, object?>("tina.shard", _shardTags[shard])));
+        }
+
+        return measurements;
+    }
+
+    private List<Measurement<int>> ObserveLiveConnections()
+    {
+        var measurements = new List<Measurement<int>>(_shardTags.Length);
+        for (int shard = 0; shard < _shardTags.Length; shard++)
+        {
+            measurements.Add(new Measurement<int>(
+                _runtime.GetIoStats(shard).LiveConnections, new KeyValuePair<string, object?>("tina.shard", _shardTags[shard])));
         }
 
         return measurements;

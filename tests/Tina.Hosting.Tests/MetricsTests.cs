@@ -104,7 +104,8 @@ public sealed class MetricsTests
             listener.Start();
             listener.RecordObservableInstruments();
 
-            Assert.That(names, Does.Contain("tina.messages.sent").And.Contain("tina.messages.dropped").And.Contain("tina.supervision.restarts"));
+            Assert.That(names, Does.Contain("tina.messages.sent").And.Contain("tina.messages.dropped").And.Contain("tina.supervision.restarts")
+                .And.Contain("tina.io.completions").And.Contain("tina.io.connections.live"));
             Assert.That(dispatched.Keys, Is.EquivalentTo(s_bothShards));
             Assert.That(dispatched[1], Is.EqualTo(runtime.GetStats(1)[ShardCounter.MessagesHandled]));
             Assert.That(dispatched[1], Is.GreaterThanOrEqualTo(50));
