@@ -48,6 +48,22 @@ public sealed class LogForwarderTests
     }
 
     [Test]
+    public void EachEventKind_HasItsOwnStableEventId()
+    {
+        var logger = new RecordingLogger();
+        var forwarder = new TinaLogForwarder(logger, shardCount: 1, capacity: 16, TimeSpan.FromMilliseconds(5));
+        forwarder.Write(new LogRecord(0, 1, Handle.None, TinaLogLevel.Critical, "shard rebuilt too often; quarantined", 0, 0, TinaEvent.ShardQuarantined));
+        forwarder.Write(new LogRecord(0, 2, Handle.None, TinaLogLevel.Information, "said", 7, 0));
+        forwarder.Dispose();
+        EventId[] events = logger.Events.ToArray();
+        Assert.That(events, Has.Length.EqualTo(2));
+        Assert.That(events[0].Id, Is.EqualTo(208));
+        Assert.That(events[0].Name, Is.EqualTo("ShardQuarantined"));
+        Assert.That(events[1].Id, Is.EqualTo(200));
+        Assert.That(events[1].Name, Is.EqualTo("Application"));
+    }
+
+    [Test]
     public void Forwarder_ManyProducers_LoseNothingTheyWereToldWasQueued()
     {
         var logger = new RecordingLogger();
@@ -136,6 +152,8 @@ public sealed class LogForwarderTests
     {
         public ConcurrentQueue<(string Thread, long Number)> Entries { get; } = new();
 
+        public ConcurrentQueue<EventId> Events { get; } = new();
+
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
@@ -156,6 +174,7 @@ public sealed class LogForwarderTests
             }
 
             Entries.Enqueue((System.Threading.Thread.CurrentThread.Name ?? "(unnamed)", number));
+            Events.Enqueue(eventId);
         }
 
         public List<long> Numbers()

@@ -15,7 +15,22 @@ public readonly struct LogRecord
     /// <param name="argument0">First numeric argument.</param>
     /// <param name="argument1">Second numeric argument.</param>
     public LogRecord(int shard, long tick, Handle isolate, TinaLogLevel level, string message, long argument0, long argument1)
+        : this(shard, tick, isolate, level, message, argument0, argument1, TinaEvent.Application)
     {
+    }
+
+    /// <summary>Creates a record of a given kind.</summary>
+    /// <param name="shard">The shard that wrote it.</param>
+    /// <param name="tick">The shard's tick counter when it was written.</param>
+    /// <param name="isolate">The isolate that wrote it, or <see cref="Handle.None"/>.</param>
+    /// <param name="level">Severity.</param>
+    /// <param name="message">The message text.</param>
+    /// <param name="argument0">First numeric argument.</param>
+    /// <param name="argument1">Second numeric argument.</param>
+    /// <param name="kind">What it is about.</param>
+    public LogRecord(int shard, long tick, Handle isolate, TinaLogLevel level, string message, long argument0, long argument1, TinaEvent kind)
+    {
+        Event = kind;
         Shard = shard;
         Tick = tick;
         Isolate = isolate;
@@ -24,6 +39,9 @@ public readonly struct LogRecord
         Argument0 = argument0;
         Argument1 = argument1;
     }
+
+    /// <summary>What it is about (<see cref="TinaEvent.Application"/> for an isolate's own records).</summary>
+    public TinaEvent Event { get; }
 
     /// <summary>The shard that wrote it.</summary>
     public int Shard { get; }

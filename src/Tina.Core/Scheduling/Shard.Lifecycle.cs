@@ -60,7 +60,7 @@ internal sealed partial class Shard
             // The constructor is user code: its throw ends this spawn as a Panicked start would, and nothing else.
             Counters.Increment(ShardCounter.SpawnFailures);
             Counters.Increment(ShardCounter.IsolatesPanicked);
-            Log(TinaLogLevel.Error, Handle.None, constructorFailure?.Message ?? "isolate constructor threw", typeIndex, 0);
+            Log(TinaLogLevel.Error, Handle.None, constructorFailure?.Message ?? "isolate constructor threw", typeIndex, 0, TinaEvent.ConstructorFailed);
             return new SpawnResult(Handle.None, SpawnStatus.ConstructorFailed);
         }
 
@@ -213,11 +213,11 @@ internal sealed partial class Shard
                 break;
             case ExitOutcome.Error:
                 Counters.Increment(ShardCounter.IsolatesCrashed);
-                Log(TinaLogLevel.Warning, self, "isolate crashed (reason)", reason, 0);
+                Log(TinaLogLevel.Warning, self, "isolate crashed (reason)", reason, 0, TinaEvent.IsolateCrashed);
                 break;
             case ExitOutcome.Panicked:
                 Counters.Increment(ShardCounter.IsolatesPanicked);
-                Log(TinaLogLevel.Error, self, exception?.Message ?? "isolate panicked", 0, 0);
+                Log(TinaLogLevel.Error, self, exception?.Message ?? "isolate panicked", 0, 0, TinaEvent.IsolatePanicked);
                 break;
             default:
                 Counters.Increment(ShardCounter.IsolatesCancelled);

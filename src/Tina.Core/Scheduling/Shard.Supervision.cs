@@ -288,7 +288,7 @@ internal sealed partial class Shard
     private void Escalate(SupervisorNode node)
     {
         Counters.Increment(ShardCounter.SupervisorEscalations);
-        Log(TinaLogLevel.Error, Handle.None, "supervisor restart budget exhausted; escalating (node)", node.Index, 0);
+        Log(TinaLogLevel.Error, Handle.None, "supervisor restart budget exhausted; escalating (node)", node.Index, 0, TinaEvent.SupervisorEscalated);
         node.Epoch++;
         TerminateChildren(node, 0, except: -1);
         ClearDynamic(node);
@@ -399,7 +399,7 @@ internal sealed partial class Shard
         }
 
         Counters.Increment(ShardCounter.ShardRebuilds);
-        Log(TinaLogLevel.Error, Handle.None, "root supervisor escalated; rebuilding the shard", 0, 0);
+        Log(TinaLogLevel.Error, Handle.None, "root supervisor escalated; rebuilding the shard", 0, 0, TinaEvent.ShardRebuilding);
         _rebuilding = true;
         TerminateAll(ExitOutcome.Cancelled, CallStatus.NoReply);
         _rebuilding = false;
@@ -427,7 +427,7 @@ internal sealed partial class Shard
     private void Quarantine()
     {
         Counters.Increment(ShardCounter.ShardQuarantines);
-        Log(TinaLogLevel.Critical, Handle.None, "shard rebuilt too often; quarantined", 0, 0);
+        Log(TinaLogLevel.Critical, Handle.None, "shard rebuilt too often; quarantined", 0, 0, TinaEvent.ShardQuarantined);
         Status = ShardStatus.Quarantined;
         _rebuilding = true;
         TerminateAll(ExitOutcome.Cancelled, CallStatus.ShardUnavailable);

@@ -336,14 +336,14 @@ internal sealed partial class Shard
     }
 
     /// <summary>Appends a log record if its level passes the filter; counts a drop when the ring is full.</summary>
-    public void Log(TinaLogLevel level, Handle isolate, string message, long argument0, long argument1)
+    public void Log(TinaLogLevel level, Handle isolate, string message, long argument0, long argument1, TinaEvent kind = TinaEvent.Application)
     {
         if (level < _minimumLogLevel || level == TinaLogLevel.None)
         {
             return;
         }
 
-        if (!_log.TryAppend(new LogRecord(Id, _tickCount, isolate, level, message, argument0, argument1)))
+        if (!_log.TryAppend(new LogRecord(Id, _tickCount, isolate, level, message, argument0, argument1, kind)))
         {
             Counters.Increment(ShardCounter.LogDropped);
         }

@@ -37,7 +37,7 @@ internal sealed class ShardRunner
             Pinned = ThreadAffinity.TryPinCurrentThread(_cpu, out int error);
             if (!Pinned)
             {
-                _shard.Log(TinaLogLevel.Warning, Handle.None, "could not pin shard thread (cpu, errno)", _cpu, error);
+                _shard.Log(TinaLogLevel.Warning, Handle.None, "could not pin shard thread (cpu, errno)", _cpu, error, TinaEvent.ThreadPinFailed);
             }
         }
 

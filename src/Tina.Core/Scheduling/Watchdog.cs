@@ -88,7 +88,7 @@ internal sealed class Watchdog : IDisposable
                 Volatile.Write(ref _stalled[i], 1);
                 _runtime.Spec.LogSink.Write(new LogRecord(
                     i, heartbeat, Handle.None, TinaLogLevel.Critical,
-                    "shard stalled: its heartbeat has not advanced (a handler is stuck); marking it unhealthy", (long)(now - _lastChange[i]) * 1000 / Stopwatch.Frequency, 0));
+                    "shard stalled: its heartbeat has not advanced (a handler is stuck); marking it unhealthy", (long)(now - _lastChange[i]) * 1000 / Stopwatch.Frequency, 0, TinaEvent.ShardStalled));
             }
         }
     }

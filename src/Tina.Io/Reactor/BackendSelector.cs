@@ -70,7 +70,7 @@ internal static class BackendSelector
                     return configured;
                 }
 
-                shard.Log(TinaLogLevel.Warning, Handle.None, $"io_uring was asked for but could not start on this shard; falling back to epoll: {failure}", 0, 0);
+                shard.Log(TinaLogLevel.Warning, Handle.None, $"io_uring was asked for but could not start on this shard; falling back to epoll: {failure}", 0, 0, TinaEvent.IoBackendFallback);
                 return CreateEpoll(shard, options, completionCapacity, $"io_uring asked for, fell back: {failure}");
             case IoBackendKind.Iocp:
                 return CreateIocp(shard, options);
@@ -193,12 +193,12 @@ internal static class BackendSelector
         int error = Libc.RaiseDescriptorLimit(out ulong soft, out ulong hard);
         if (error != 0)
         {
-            shard.Log(TinaLogLevel.Warning, Handle.None, "could not raise RLIMIT_NOFILE (errno, soft limit)", error, (long)Math.Min(soft, long.MaxValue));
+            shard.Log(TinaLogLevel.Warning, Handle.None, "could not raise RLIMIT_NOFILE (errno, soft limit)", error, (long)Math.Min(soft, long.MaxValue), TinaEvent.FileLimitNotRaised);
         }
         else
         {
             shard.Log(TinaLogLevel.Debug, Handle.None, "RLIMIT_NOFILE soft limit raised to the hard limit (soft, hard)",
-                (long)Math.Min(soft, long.MaxValue), (long)Math.Min(hard, long.MaxValue));
+                (long)Math.Min(soft, long.MaxValue), (long)Math.Min(hard, long.MaxValue), TinaEvent.FileLimitRaised);
         }
     }
 }

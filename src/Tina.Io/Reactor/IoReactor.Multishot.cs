@@ -206,7 +206,7 @@ internal sealed unsafe partial class IoReactor
             _acceptOverflow == AcceptOverflowPolicy.Pause
                 ? "I/O: connection table full; accepting paused (connections wait in the kernel backlog); listener entry, overloads since the last warning"
                 : "I/O: connection table full; accepted connections closed (AcceptOverflowPolicy.Close); listener entry, overloads since the last warning",
-            listener, _overloadSinceLog);
+            listener, _overloadSinceLog, TinaEvent.AcceptOverflow);
         _overloadSinceLog = 0;
     }
 

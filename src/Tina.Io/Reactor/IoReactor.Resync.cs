@@ -43,7 +43,7 @@ internal sealed unsafe partial class IoReactor
 
         _lossEventsSeen = events;
         Count(IoCounter.CompletionResyncs);
-        _shard.Log(TinaLogLevel.Warning, Handle.None, "I/O backend dropped completions; resyncing operations in flight (events)", events, 0);
+        _shard.Log(TinaLogLevel.Warning, Handle.None, "I/O backend dropped completions; resyncing operations in flight (events)", events, 0, TinaEvent.IoCompletionsLost);
         for (int index = 0; index < _table.Capacity; index++)
         {
             ref Connection c = ref _table[index];

@@ -129,7 +129,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         shard.Log(
             TinaLogLevel.Information, Handle.None,
             $"I/O reactor: {backend.Name} ({backend.Features}); {selection}; {options.BufferSize} B buffers; connections, buffers",
-            options.ConnectionCapacity, options.BufferCount);
+            options.ConnectionCapacity, options.BufferCount, TinaEvent.IoReactorStarted);
     }
 
     public string BackendName { get; }
