@@ -102,6 +102,13 @@ public sealed class TinaMetrics : IDisposable
         Counter("tina.shard.rebuilds", "{rebuild}", "Shard rebuilds after the root supervisor escalated.", ShardCounter.ShardRebuilds);
         Counter("tina.shard.quarantines", "{quarantine}", "Shards quarantined after too many rebuilds.", ShardCounter.ShardQuarantines);
         Counter("tina.shard.ticks", "{tick}", "Scheduler ticks run.", ShardCounter.Ticks);
+        Counter("tina.shard.working_ticks", "{tick}", "Ticks that did work.", ShardCounter.WorkingTicks);
+        _meter.CreateObservableCounter(
+            "tina.shard.busy_time", () => ObserveSeconds(ShardCounter.BusyNanoseconds), "s",
+            "Time spent in ticks that did work; divided by tina.shard.working_ticks, the mean tick duration.");
+        _meter.CreateObservableGauge(
+            "tina.mailbox.high_water", () => ObserveOne(ShardCounter.MailboxHighWater), "{message}",
+            "The most user messages one mailbox on the shard has held at once.");
         Counter("tina.shard.parks", "{park}", "Times a shard parked after its idle poll budget.", ShardCounter.Parks);
         Counter("tina.timers.fired", "{timer}", "User timers fired.", ShardCounter.TimersFired);
         Counter("tina.buffers.rented", "{buffer}", "Shard buffers rented.", ShardCounter.BuffersRented);
@@ -188,6 +195,18 @@ public sealed class TinaMetrics : IDisposable
         {
             measurements.Add(new Measurement<int>(
                 _runtime.GetIoStats(shard).LiveConnections, new KeyValuePair<string, object?>("tina.shard", _shardTags[shard])));
+        }
+
+        return measurements;
+    }
+
+    private List<Measurement<double>> ObserveSeconds(ShardCounter counter)
+    {
+        var measurements = new List<Measurement<double>>(_shardTags.Length);
+        for (int shard = 0; shard < _shardTags.Length; shard++)
+        {
+            measurements.Add(new Measurement<double>(
+                _runtime.GetStats(shard)[counter] / 1e9, new KeyValuePair<string, object?>("tina.shard", _shardTags[shard])));
         }
 
         return measurements;

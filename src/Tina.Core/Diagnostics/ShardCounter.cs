@@ -153,6 +153,15 @@ public enum ShardCounter
     SystemBacklogged,
     /// <summary>System messages refused because a backlog was over its derived bound: a broken invariant, expected to stay 0.</summary>
     SystemBacklogOverflows,
+    /// <summary>The most user messages one mailbox on this shard has held at once (a high-water mark, not a sum).</summary>
+    MailboxHighWater,
+    /// <summary>
+    /// Time spent in ticks that did work, in nanoseconds (each measured from its start to the next tick's start, so
+    /// it costs no extra clock read). With <see cref="WorkingTicks"/> it gives the mean working-tick duration.
+    /// </summary>
+    BusyNanoseconds,
+    /// <summary>Ticks that did work (the denominator of <see cref="BusyNanoseconds"/>).</summary>
+    WorkingTicks,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

@@ -28,5 +28,8 @@ internal sealed class ShardCounters
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(ShardCounter counter, long amount) => _values[CacheLine.PaddingLongs + (int)counter] += amount;
 
+    /// <summary>Sets a gauge-like counter (the shard thread only; readers see it with a volatile load).</summary>
+    public void Set(ShardCounter counter, long value) => Volatile.Write(ref _values[CacheLine.PaddingLongs + (int)counter], value);
+
     public long Read(ShardCounter counter) => Volatile.Read(ref _values[CacheLine.PaddingLongs + (int)counter]);
 }

@@ -87,6 +87,12 @@ internal sealed partial class Shard
 
         writer.Write(ref Pool.Slots[index]);
         table.MailboxPush(slot, index);
+        if (meta.MailboxCount > _mailboxHighWater)
+        {
+            _mailboxHighWater = meta.MailboxCount;
+            Counters.Set(ShardCounter.MailboxHighWater, _mailboxHighWater);
+        }
+
         if (meta.State == IsolateState.Receiving)
         {
             table.Schedule(slot);

@@ -34,6 +34,8 @@ internal sealed partial class Shard
     private readonly SpscRing?[] _outbound;       // [target shard] rings this shard produces into; null for itself
     private readonly SpscRing?[] _inbound;        // [source shard] rings this shard consumes; null for itself
     private readonly ExternalInbox _external;
+    private bool _previousTickWorked;   // shard thread only: the last tick did work (for BusyNanoseconds)
+    private int _mailboxHighWater;      // shard thread only: the deepest mailbox seen on this shard
     private readonly LogRing _log;
     private readonly ITinaLogSink _logSink;
     private readonly TinaLogLevel _minimumLogLevel;
@@ -166,7 +168,15 @@ internal sealed partial class Shard
     /// <summary>Runs one tick. Returns true when it did work or has work left (so the caller should not park).</summary>
     public bool RunTick()
     {
+        long previousStart = _nowNanoseconds;
         _nowNanoseconds = _clock.NowNanoseconds;
+        if (_previousTickWorked)
+        {
+            // The previous tick did work: its length (start to this start, no extra clock read) is busy time.
+            Counters.Add(ShardCounter.BusyNanoseconds, _nowNanoseconds - previousStart);
+            Counters.Increment(ShardCounter.WorkingTicks);
+        }
+
         System.Threading.Volatile.Write(ref _tickCount, _tickCount + 1);
         Counters.Increment(ShardCounter.Ticks);
 
@@ -197,6 +207,7 @@ internal sealed partial class Shard
             _log.DrainTo(_logSink);
         }
 
+        _previousTickWorked = worked;
         return worked || HasRunnable();
     }
 
