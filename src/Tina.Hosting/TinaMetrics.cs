@@ -62,6 +62,8 @@ public sealed class TinaMetrics : IDisposable
     private static readonly (IoCounter Counter, string Name, string Unit, string Description)[] s_io =
     [
         (IoCounter.Completions, "tina.io.completions", "{operation}", "I/O completions collected from the backend."),
+        (IoCounter.BytesReceived, "tina.io.bytes.received", "By", "Bytes handed to isolates by receives."),
+        (IoCounter.BytesSent, "tina.io.bytes.sent", "By", "Bytes written to sockets by sends."),
         (IoCounter.ConnectionsOpened, "tina.io.connections.opened", "{connection}", "Connections accepted or connected."),
         (IoCounter.ConnectionsClosed, "tina.io.connections.closed", "{connection}", "Connections closed."),
         (IoCounter.BuffersExhausted, "tina.io.buffers.exhausted", "{operation}", "Operations refused because the I/O buffer pool was empty."),

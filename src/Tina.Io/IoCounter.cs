@@ -79,6 +79,10 @@ public enum IoCounter
     ReceivesClamped,
     /// <summary>ReceivedData asked for the bytes of a successful receive that are no longer (or never were) the caller's.</summary>
     ReceivedDataRefused,
+    /// <summary>Bytes handed to isolates by completed receives.</summary>
+    BytesReceived,
+    /// <summary>Bytes written to sockets by sends (complete or not).</summary>
+    BytesSent,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

@@ -206,6 +206,7 @@ internal sealed unsafe partial class IoReactor
         if (result > 0)
         {
             LendBuffer(buffer, isolate, sequence);
+            _counters[(int)IoCounter.BytesReceived] += result;
             Deliver(isolate, sequence, new IoCompletion(IoOperation.Receive, IoResult.FromBytes(result), socket, result, buffer, _buffers.GenerationOf(buffer)));
             return; // if it was stale, the buffer is still lent and the next Collect returns it
         }
@@ -258,6 +259,7 @@ internal sealed unsafe partial class IoReactor
         uint sequence = lane.IsolateSequence;
         int written = lane.Offset;
         int total = lane.Length;
+        _counters[(int)IoCounter.BytesSent] += written;
         _buffers.ReturnChain(lane.Buffer);
         lane.Reset();
         IoResult outcome = result < 0 ? IoResult.FromOsError(-result)

@@ -99,6 +99,7 @@ internal sealed unsafe partial class IoReactor
             _lent[_lentCount++] = _buffers.Count + id;
         }
 
+        _counters[(int)IoCounter.BytesReceived] += length;
         var completion = new IoCompletion(
             IoOperation.Receive, IoResult.FromBytes(length), HandleOf(index), length, _buffers.Count + id, b.Generation, offset);
         Deliver(isolate, sequence, in completion); // if it was stale, the next Collect gives the buffer back

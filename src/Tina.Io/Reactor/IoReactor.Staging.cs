@@ -326,6 +326,7 @@ internal sealed unsafe partial class IoReactor
             c.StashBuffer = -1;
             c.StashLength = 0;
             LendBuffer(buffer, op.Isolate, op.Sequence);
+            _counters[(int)IoCounter.BytesReceived] += length;
             var completion = new IoCompletion(IoOperation.Receive, IoResult.FromBytes(length), op.Socket, length, buffer, _buffers.GenerationOf(buffer));
             if (!Deliver(op.Isolate, op.Sequence, in completion))
             {

@@ -77,6 +77,16 @@ public abstract partial class IoContractTests
         Assert.That(harness.RunUntil(() => Probe.ServerConnectionsClosed == 4, maxRounds: 100_000), Is.True, "server side closes");
         harness.Run(4);
         Assert.That(Probe.BytesEchoed, Is.EqualTo(4 * 20 * 1000));
+        long sent = 0;
+        long received = 0;
+        for (int shard = 0; shard < harness.Runtime.ShardCount; shard++)
+        {
+            sent += harness.Runtime.GetIoStats(shard)[IoCounter.BytesSent];
+            received += harness.Runtime.GetIoStats(shard)[IoCounter.BytesReceived];
+        }
+
+        Assert.That(sent, Is.EqualTo(2 * 4 * 20 * 1000), "clients' requests and the server's echoes");
+        Assert.That(received, Is.EqualTo(2 * 4 * 20 * 1000));
         AssertNothingLeaked(harness);
     }
 
