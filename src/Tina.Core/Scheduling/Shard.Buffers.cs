@@ -14,13 +14,17 @@ namespace Tina.Scheduling;
 /// buffer). A transfer to a remote isolate cannot be checked at once; if its target has exited, the message that
 /// carries the reference is dropped at the target's shard (stale handle, quarantine) and that shard asks the
 /// sender's shard — the buffer's home, since only the home may transfer — to sweep (<see cref="RequestBufferSweep"/>).
+/// A carrier refused at the sender (partition, target shard not running, ring full) is dropped by no shard, so the
+/// refusal asks this shard itself to sweep (<see cref="OnRemoteSendRefused"/>).
 /// The sweep frees every buffer lent out whose owner has provably exited (<see cref="HasDefinitelyExited"/>, or its
 /// shard stopped or quarantined). That also covers an owner that exited before the transfer reached its shard (its
 /// exit-time scan may not have seen the new owner entry yet). Freeing twice is impossible: a free bumps the buffer's
 /// generation, so a release that arrives afterwards is refused as stale.</para>
 /// <para>Ordering of the sweep request: the target's shard bumped the target's generation (volatile write) before it
 /// read the message it drops, then sets <see cref="_bufferSweepRequested"/> (interlocked, full fence); the home takes
-/// the flag with an interlocked exchange before it reads owners' generations, so it sees the exit.</para>
+/// the flag with an interlocked exchange before it reads owners' generations, so it sees the exit. A sweep asked for
+/// by a refusal at the sender has no such pair: on real threads it can miss an exit whose generation write is not yet
+/// visible (the simulator, one thread, always sees it).</para>
 /// </remarks>
 internal sealed partial class Shard
 {
@@ -71,6 +75,19 @@ internal sealed partial class Shard
         if (Buffers.HasRemoteLoans && Interlocked.Exchange(ref _bufferSweepRequested, 1) == 0)
         {
             Signal.Wake();
+        }
+    }
+
+    /// <summary>
+    /// This shard's thread: a send to another shard was refused here (partition, shard not running, ring full), so
+    /// no shard will ever drop it and ask for a sweep. It may have carried a buffer just lent to a target that has
+    /// already exited; the next tick sweeps. Cold path: refusals only.
+    /// </summary>
+    private void OnRemoteSendRefused()
+    {
+        if (Buffers.HasRemoteLoans)
+        {
+            Interlocked.Exchange(ref _bufferSweepRequested, 1);
         }
     }
 

@@ -38,6 +38,7 @@ internal sealed partial class Shard
             ref Message slot = ref ClaimRemote(target, out SendResult result);
             if (Unsafe.IsNullRef(ref slot))
             {
+                OnRemoteSendRefused();
                 return result;
             }
 
