@@ -24,7 +24,9 @@ namespace Tina.Scheduling;
 /// read the message it drops, then sets <see cref="_bufferSweepRequested"/> (interlocked, full fence); the home takes
 /// the flag with an interlocked exchange before it reads owners' generations, so it sees the exit. A sweep asked for
 /// by a refusal at the sender has no such pair: on real threads it can miss an exit whose generation write is not yet
-/// visible (the simulator, one thread, always sees it).</para>
+/// visible (the simulator, one thread, always sees it), so after such a refusal the shard re-sweeps every
+/// <see cref="ResweepTickInterval"/> ticks until no buffer is lent to another shard; the exit's write becomes visible
+/// and the buffer comes home within one interval of that, while the shard ticks.</para>
 /// </remarks>
 internal sealed partial class Shard
 {
@@ -32,6 +34,7 @@ internal sealed partial class Shard
     // per loan, so releases in the system lane toward a home never exceed its buffer count (the backlog's bound).
     private uint[] _releasedGeneration = Array.Empty<uint>();
     private int _bufferSweepRequested;   // set by any shard (interlocked), taken by this shard's tick (interlocked)
+    private bool _resweepAfterRefusal;   // shard thread only: a remote send was refused while buffers were lent out
 
     private void AllocateReleaseMarks(int shardCount, int bufferCount) =>
         _releasedGeneration = new uint[shardCount * Math.Max(1, bufferCount)];
@@ -88,8 +91,16 @@ internal sealed partial class Shard
         if (Buffers.HasRemoteLoans)
         {
             Interlocked.Exchange(ref _bufferSweepRequested, 1);
+
+            // On real threads the target's exit may not be visible here yet (no ordering pair orders it before this
+            // sweep, unlike a drop at the target's shard), so keep re-sweeping every ResweepTickInterval ticks until
+            // no buffer is lent to another shard: the exit becomes visible and its buffer comes home.
+            _resweepAfterRefusal = true;
         }
     }
+
+    /// <summary>Ticks between the re-sweeps that follow a refused remote send (see <see cref="OnRemoteSendRefused"/>).</summary>
+    internal const int ResweepTickInterval = 1024;
 
     /// <summary>True when a sweep was requested and not yet run (work for the park decision).</summary>
     private bool BufferSweepRequested => Volatile.Read(ref _bufferSweepRequested) != 0;
@@ -107,6 +118,18 @@ internal sealed partial class Shard
     /// <summary>Frees every buffer lent to an owner that is provably gone. O(buffer count), only when requested.</summary>
     private void SweepBuffersOfGoneOwners()
     {
+        if (_resweepAfterRefusal && (_tickCount & (ResweepTickInterval - 1)) == 0)
+        {
+            if (Buffers.HasRemoteLoans)
+            {
+                Interlocked.Exchange(ref _bufferSweepRequested, 1);
+            }
+            else
+            {
+                _resweepAfterRefusal = false;
+            }
+        }
+
         // A plain read first: the tick pays no interlocked operation unless a sweep was asked for.
         if (Volatile.Read(ref _bufferSweepRequested) == 0 || Interlocked.Exchange(ref _bufferSweepRequested, 0) == 0
             || !Buffers.HasRemoteLoans)
