@@ -107,8 +107,22 @@ internal sealed class OutsideCall : IValueTaskSource<CallAnswer>
     private void OnTimer()
     {
         long state = Volatile.Read(ref _state);
-        if ((state & PhaseMask) == Pending && System.Diagnostics.Stopwatch.GetTimestamp() >= Volatile.Read(ref _deadline)
-            && TryFinish((uint)(state >> 2), CallStatus.Timeout, default))
+        if ((state & PhaseMask) != Pending)
+        {
+            return;
+        }
+
+        // The timer's clock is coarser than Stopwatch and may fire a little early; a late callback of an earlier call
+        // finds the current call's deadline ahead. Either way: arm again for what is left (that is the current call's
+        // deadline, so a stale callback only re-arms what was already armed).
+        long remaining = Volatile.Read(ref _deadline) - System.Diagnostics.Stopwatch.GetTimestamp();
+        if (remaining > 0)
+        {
+            _timer!.Change(TimeSpan.FromSeconds((double)remaining / System.Diagnostics.Stopwatch.Frequency) + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        if (TryFinish((uint)(state >> 2), CallStatus.Timeout, default))
         {
             _owner.CountTimedOut();
         }
