@@ -19,17 +19,7 @@ public sealed class IoUringContractTests : IoContractTests
     protected override IoBackendKind Backend => IoBackendKind.IoUring;
 
     [SetUp]
-    public void RequireIoUring()
-    {
-        try
-        {
-            new TinaSpec().UseIo(new IoOptions { Backend = IoBackendKind.IoUring });
-        }
-        catch (TinaConfigurationException unavailable)
-        {
-            Assert.Ignore($"io_uring is not available: {unavailable.Allowed}");
-        }
-    }
+    public void RequireIoUring() => BackendAvailability.Require(IoBackendKind.IoUring);
 
     [Test]
     public void Boot_TheShardRunsOnIoUringNotAFallback()

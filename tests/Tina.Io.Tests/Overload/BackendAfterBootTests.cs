@@ -17,14 +17,7 @@ public sealed class BackendAfterBootTests
     [Test]
     public void WaitForIoBackends_AfterStart_EveryShardNamesItsBackend()
     {
-        try
-        {
-            new TinaSpec().UseIo(new IoOptions { Backend = _backend });
-        }
-        catch (TinaConfigurationException unavailable)
-        {
-            Assert.Ignore($"{_backend} is not available: {unavailable.Allowed}");
-        }
+        BackendAvailability.Require(_backend);
 
         var spec = new TinaSpec { ShardCount = 2, PinThreads = false, IdlePollTicks = 0, MinimumLogLevel = TinaLogLevel.Warning };
         spec.AddIsolate<IdleEcho>(slots: 1);

@@ -6,6 +6,7 @@ using System.Threading;
 using NUnit.Framework;
 using Tina.Io.Interop;
 using Tina.Io.Reactor;
+using Tina.Io.Tests.Support;
 
 namespace Tina.Io.Tests.Overload;
 
@@ -25,17 +26,7 @@ public sealed class IdleConnectionBufferTests
     public IdleConnectionBufferTests(IoBackendKind backend) => _backend = backend;
 
     [OneTimeSetUp]
-    public void RequireBackend()
-    {
-        try
-        {
-            new TinaSpec().UseIo(new IoOptions { Backend = _backend });
-        }
-        catch (TinaConfigurationException unavailable)
-        {
-            Assert.Ignore($"{_backend} is not available: {unavailable.Allowed}");
-        }
-    }
+    public void RequireBackend() => BackendAvailability.Require(_backend);
 
     [SetUp]
     public void ResetProbe() => OverloadProbe.Reset();

@@ -22,17 +22,7 @@ public sealed class UrgentDataTests
     public UrgentDataTests(IoBackendKind backend) => _backend = backend;
 
     [OneTimeSetUp]
-    public void RequireBackend()
-    {
-        try
-        {
-            new TinaSpec().UseIo(new IoOptions { Backend = _backend });
-        }
-        catch (TinaConfigurationException unavailable)
-        {
-            Assert.Ignore($"{_backend} is not available: {unavailable.Allowed}");
-        }
-    }
+    public void RequireBackend() => BackendAvailability.Require(_backend);
 
     [SetUp]
     public void ResetProbe() => OverloadProbe.Reset();
