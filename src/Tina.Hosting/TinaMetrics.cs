@@ -106,10 +106,10 @@ public sealed class TinaMetrics : IDisposable
         Counter("tina.shard.ticks", "{tick}", "Scheduler ticks run.", ShardCounter.Ticks);
         Counter("tina.shard.working_ticks", "{tick}", "Ticks that did work.", ShardCounter.WorkingTicks);
         _meter.CreateObservableCounter(
-            "tina.shard.busy_time", () => ObserveSeconds(ShardCounter.BusyNanoseconds), "s",
+            "tina.shard.busy_time", () => PerShard(shard => _runtime.GetStats(shard)[ShardCounter.BusyNanoseconds] / 1e9), "s",
             "Time spent in ticks that did work; divided by tina.shard.working_ticks, the mean tick duration.");
         _meter.CreateObservableGauge(
-            "tina.mailbox.high_water", () => ObserveOne(ShardCounter.MailboxHighWater), "{message}",
+            "tina.mailbox.high_water", () => PerShard(shard => _runtime.GetStats(shard)[ShardCounter.MailboxHighWater]), "{message}",
             "The most user messages one mailbox on the shard has held at once.");
         Counter("tina.shard.parks", "{park}", "Times a shard parked after its idle poll budget.", ShardCounter.Parks);
         Counter("tina.timers.fired", "{timer}", "User timers fired.", ShardCounter.TimersFired);
@@ -117,12 +117,12 @@ public sealed class TinaMetrics : IDisposable
         Counter("tina.buffers.exhausted", "{rent}", "Buffer rents refused because the pool was empty.", ShardCounter.BuffersExhausted);
         foreach ((IoCounter counter, string name, string unit, string description) in s_io)
         {
-            _meter.CreateObservableCounter(name, () => ObserveIo(counter), unit, description);
+            _meter.CreateObservableCounter(name, () => PerShard(shard => _runtime.GetIoStats(shard)[counter]), unit, description);
         }
 
-        _meter.CreateObservableGauge("tina.io.connections.live", ObserveLiveConnections, "{connection}", "Connections open now.");
+        _meter.CreateObservableGauge("tina.io.connections.live", () => PerShard(shard => _runtime.GetIoStats(shard).LiveConnections), "{connection}", "Connections open now.");
         _meter.CreateObservableGauge(
-            "tina.shard.health", ObserveHealth, "{state}",
+            "tina.shard.health", () => PerShard(shard => (int)_runtime.GetHealth(shard)), "{state}",
             "Shard health: 0 healthy, 1 stalled, 2 quarantined, 3 stopped.");
     }
 
@@ -140,7 +140,7 @@ public sealed class TinaMetrics : IDisposable
 
     private void Counter(string name, string unit, string description, ShardCounter counter)
     {
-        _meter.CreateObservableCounter(name, () => ObserveOne(counter), unit, description);
+        _meter.CreateObservableCounter(name, () => PerShard(shard => _runtime.GetStats(shard)[counter]), unit, description);
     }
 
     private void Tagged(string name, string unit, string description, string tag, (ShardCounter Counter, string Value)[] series)
@@ -148,13 +148,14 @@ public sealed class TinaMetrics : IDisposable
         _meter.CreateObservableCounter(name, () => ObserveSeries(tag, series), unit, description);
     }
 
-    private List<Measurement<long>> ObserveOne(ShardCounter counter)
+    /// <summary>One measurement per shard, tagged with the shard, of what <paramref name="read"/> gives for it.</summary>
+    private List<Measurement<T>> PerShard<T>(Func<int, T> read)
+        where T : struct
     {
-        var measurements = new List<Measurement<long>>(_shardTags.Length);
+        var measurements = new List<Measurement<T>>(_shardTags.Length);
         for (int shard = 0; shard < _shardTags.Length; shard++)
         {
-            measurements.Add(new Measurement<long>(
-                _runtime.GetStats(shard)[counter], new KeyValuePair<string, object?>("tina.shard", _shardTags[shard])));
+            measurements.Add(new Measurement<T>(read(shard), new KeyValuePair<string, object?>("tina.shard", _shardTags[shard])));
         }
 
         return measurements;
@@ -173,54 +174,6 @@ public sealed class TinaMetrics : IDisposable
                     new KeyValuePair<string, object?>("tina.shard", _shardTags[shard]),
                     new KeyValuePair<string, object?>(tag, value)));
             }
-        }
-
-        return measurements;
-    }
-
-    private List<Measurement<long>> ObserveIo(IoCounter counter)
-    {
-        var measurements = new List<Measurement<long>>(_shardTags.Length);
-        for (int shard = 0; shard < _shardTags.Length; shard++)
-        {
-            measurements.Add(new Measurement<long>(
-                _runtime.GetIoStats(shard)[counter], new KeyValuePair<string, object?>("tina.shard", _shardTags[shard])));
-        }
-
-        return measurements;
-    }
-
-    private List<Measurement<int>> ObserveLiveConnections()
-    {
-        var measurements = new List<Measurement<int>>(_shardTags.Length);
-        for (int shard = 0; shard < _shardTags.Length; shard++)
-        {
-            measurements.Add(new Measurement<int>(
-                _runtime.GetIoStats(shard).LiveConnections, new KeyValuePair<string, object?>("tina.shard", _shardTags[shard])));
-        }
-
-        return measurements;
-    }
-
-    private List<Measurement<double>> ObserveSeconds(ShardCounter counter)
-    {
-        var measurements = new List<Measurement<double>>(_shardTags.Length);
-        for (int shard = 0; shard < _shardTags.Length; shard++)
-        {
-            measurements.Add(new Measurement<double>(
-                _runtime.GetStats(shard)[counter] / 1e9, new KeyValuePair<string, object?>("tina.shard", _shardTags[shard])));
-        }
-
-        return measurements;
-    }
-
-    private List<Measurement<int>> ObserveHealth()
-    {
-        var measurements = new List<Measurement<int>>(_shardTags.Length);
-        for (int shard = 0; shard < _shardTags.Length; shard++)
-        {
-            measurements.Add(new Measurement<int>(
-                (int)_runtime.GetHealth(shard), new KeyValuePair<string, object?>("tina.shard", _shardTags[shard])));
         }
 
         return measurements;
