@@ -108,21 +108,19 @@ internal sealed partial class Shard
     public SendResult SendReply<T>(Handle caller, uint correlation, in T payload)
         where T : unmanaged
     {
-        if (caller.Shard == Handle.OutsideShard)
+        if (caller.Shard == Id || caller.Shard == Handle.OutsideShard)
         {
-            Message answer = default;
-            answer.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
-            answer.SetPayload(in payload);
-            Runtime.OutsideCalls.Complete(caller, correlation, CallStatus.Ok, in answer);
-            return SendResult.Ok;
-        }
-
-        if (caller.Shard == Id)
-        {
+            // No ring to claim: the reply is built here and handed to the local caller or to the outside-call table.
             Message reply = default;
             reply.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
             reply.SetPayload(in payload);
-            return AcceptReply(in reply) ? SendResult.Ok : SendResult.StaleHandle;
+            if (caller.Shard == Id)
+            {
+                return AcceptReply(in reply) ? SendResult.Ok : SendResult.StaleHandle;
+            }
+
+            Runtime.OutsideCalls.Complete(caller, correlation, CallStatus.Ok, in reply);
+            return SendResult.Ok;
         }
 
         ref Message slot = ref ClaimOutcome(caller, correlation, out bool superseded);
