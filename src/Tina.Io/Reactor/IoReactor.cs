@@ -160,7 +160,10 @@ internal sealed unsafe partial class IoReactor : IShardReactor
             values[i] = Volatile.Read(ref _counters[i]);
         }
 
-        return new IoStats(_shard.Id, BackendName, values, _table.LiveCount - _reservedCount, _buffers.FreeCount);
+        // Read from any thread: the counts are ints the shard thread writes, so a read is a recent value, never torn.
+        return new IoStats(
+            _shard.Id, BackendName, values, _table.LiveCount - _reservedCount, _buffers.FreeCount, _buffers.Count,
+            _provided?.InHand ?? 0, _provided?.Count ?? 0);
     }
 
     /// <summary>Tick step 2.</summary>
