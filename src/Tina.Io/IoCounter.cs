@@ -83,6 +83,8 @@ public enum IoCounter
     BytesReceived,
     /// <summary>Bytes written to sockets by sends (complete or not).</summary>
     BytesSent,
+    /// <summary>Copying sends refused with <see cref="IoErrorKind.TooLarge"/>: over <see cref="IoOptions.SendBuffersPerConnection"/>.</summary>
+    SendsTooLarge,
     /// <summary>Number of counters (not a counter).</summary>
     Count,
 }

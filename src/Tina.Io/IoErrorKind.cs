@@ -34,4 +34,10 @@ public enum IoErrorKind : byte
     /// send fails instead of spinning; <see cref="IoCompletion.Transferred"/> says how much was written before.
     /// </summary>
     NoProgress = 10,
+    /// <summary>
+    /// A copying send needs more pool buffers than one send may take (<see cref="IoOptions.SendBuffersPerConnection"/>
+    /// times <see cref="IoOptions.BufferSize"/>). Nothing was sent and the connection stays open: send the payload in
+    /// parts, or from a shard buffer the isolate owns (no pool buffer at all).
+    /// </summary>
+    TooLarge = 11,
 }

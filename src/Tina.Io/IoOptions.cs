@@ -103,6 +103,16 @@ public sealed class IoOptions
     /// </summary>
     public int ReceiveBuffersPerConnection { get; set; }
 
+    /// <summary>
+    /// Most pool buffers one copying send may take (its payload is copied into a chain of them), so one connection
+    /// cannot take the shard's pool from the others: 0, or 1..<see cref="BufferCount"/>. Default 0: a quarter of
+    /// <see cref="BufferCount"/>, at least 1 (64 buffers, 1 MiB, with the defaults). A larger payload completes with
+    /// <see cref="IoErrorKind.TooLarge"/> and nothing sent. With one send and one receive per connection at a time,
+    /// a connection holds at most this many pool buffers plus one for its receive (and one for bytes a timed-out
+    /// receive brought in late).
+    /// </summary>
+    public int SendBuffersPerConnection { get; set; }
+
     /// <summary>Checks every field; throws <see cref="TinaConfigurationException"/> naming the first invalid one.</summary>
     public void Validate()
     {
@@ -137,6 +147,11 @@ public sealed class IoOptions
         if (ReceiveBuffersPerConnection != 0)
         {
             Range(nameof(ReceiveBuffersPerConnection), ReceiveBuffersPerConnection, 1, ReceiveBufferCount > 0 ? ReceiveBufferCount : ReceiveBufferCountMax);
+        }
+
+        if (SendBuffersPerConnection != 0)
+        {
+            Range(nameof(SendBuffersPerConnection), SendBuffersPerConnection, 1, BufferCount);
         }
 
         Range(nameof(SubmissionBatchSize), SubmissionBatchSize, 1, 65536);

@@ -44,7 +44,8 @@ internal sealed unsafe partial class IoReactor
     /// <summary>
     /// Copies the payload (the parts one after another: a gather send) into pool buffers now, so the caller's spans
     /// need not outlive the invocation. A payload larger than one buffer takes a chain of them, written in order as
-    /// one send; when the pool cannot hold all of it the send fails with BuffersExhausted (nothing is sent).
+    /// one send; a payload over the per-connection cap (<see cref="IoOptions.SendBuffersPerConnection"/>) fails with
+    /// TooLarge, and when the pool cannot hold all of it now with BuffersExhausted (nothing is sent either way).
     /// </summary>
     public void StageSend(Handle isolate, uint sequence, SocketHandle socket, ReadOnlySpan<byte> data, ReadOnlySpan<byte> second = default, ReadOnlySpan<byte> third = default)
     {
@@ -52,10 +53,10 @@ internal sealed unsafe partial class IoReactor
         op.Socket = socket;
         long total = (long)data.Length + second.Length + third.Length;
         int size = _buffers.Size;
-        if (total > Math.Min(int.MaxValue, (long)_buffers.Count * size))
+        if (total > (long)_sendBuffersMax * size)
         {
-            Count(IoCounter.BuffersExhausted);
-            op.ImmediateError = IoErrorKind.BuffersExhausted;
+            Count(IoCounter.SendsTooLarge); // the per-connection cap: one send never takes the pool from the others
+            op.ImmediateError = IoErrorKind.TooLarge;
             return;
         }
 

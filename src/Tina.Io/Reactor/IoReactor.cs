@@ -60,6 +60,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     private long _overloadSinceLog;                  // refusals and pauses since the last overload warning
     private readonly ProvidedBufferLedger? _provided;  // the backend's provided receive buffers; null: one-shot receives
     private readonly int _heldPerConnectionMax;      // provided buffers one connection may hold before its arm pauses
+    private readonly int _sendBuffersMax;            // pool buffers one copying send may take (IoOptions.SendBuffersPerConnection)
     private readonly bool _bufferOnReadiness;        // one-shot receives go in without a buffer (IoReactor.ReceiveBuffers.cs)
     private StagedOp[] _staged;                      // operations staged this tick (and carried ones), in order
     private int _invocationStart;                    // _staged index of the current invocation's first operation
@@ -83,6 +84,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _addresses = (byte*)NativeMemory.AllocZeroed((nuint)options.ConnectionCapacity * AddressStride);
         _batchSize = options.SubmissionBatchSize;
         _multishotAccept = (backend.Capabilities & IoBackendCapabilities.MultishotAccept) != 0;
+        _sendBuffersMax = options.SendBuffersPerConnection > 0 ? options.SendBuffersPerConnection : Math.Max(1, options.BufferCount / 4);
         _acceptOverflow = options.AcceptOverflowPolicy;
         _acceptQueueLimit = options.ConnectionCapacity + AcceptQueueMaximum;
         _completions = new IoCompletionEntry[_batchSize];

@@ -32,7 +32,7 @@ public abstract partial class IoContractTests
         // 4 KiB buffers; the store-and-forward server answers the 100 KiB message with one 100 KiB send as well.
         const int Size = 100 * 1024;
         using IoHarness harness = RunSendModes(
-            SendMode.Plain, Size, new IoOptions { BufferSize = 4096, BufferCount = 64 }, new ServerStart { ReceiveBytes = 16 * 1024, MessageBytes = Size });
+            SendMode.Plain, Size, new IoOptions { BufferSize = 4096, BufferCount = 64, SendBuffersPerConnection = 32 }, new ServerStart { ReceiveBytes = 16 * 1024, MessageBytes = Size });
         Assert.That(Probe.Errors, Is.Empty);
         Assert.That(SendModesProbe.SendOutcome.Result, Is.EqualTo(IoResult.FromBytes(Size)), "the client's send completed whole");
         Assert.That(Probe.BytesEchoed, Is.EqualTo(Size), "and so did the server's");
@@ -42,11 +42,32 @@ public abstract partial class IoContractTests
     }
 
     [Test]
-    public void Send_LargerThanThePool_CompletesWithBuffersExhaustedInsteadOfThrowing()
+    public void Send_LargerThanThePool_CompletesTooLargeInsteadOfThrowing()
     {
-        using IoHarness harness = RunSendModes(SendMode.LargerThanThePool, (8 * 4096) + 1, new IoOptions { BufferSize = 4096, BufferCount = 8 });
+        using IoHarness harness = RunSendModes(SendMode.LargerThanThePool, (8 * 4096) + 1, new IoOptions { BufferSize = 4096, BufferCount = 8, SendBuffersPerConnection = 8 });
         Assert.That(SendModesProbe.SendOutcome.Operation, Is.EqualTo(IoOperation.Send));
-        Assert.That(SendModesProbe.SendOutcome.Result.Kind, Is.EqualTo(IoErrorKind.BuffersExhausted));
+        Assert.That(SendModesProbe.SendOutcome.Result.Kind, Is.EqualTo(IoErrorKind.TooLarge));
+        AssertNothingLeaked(harness);
+    }
+
+    [TestCase(16, 16 * 4096, true)]        // exactly at the cap: sent
+    [TestCase(16, (16 * 4096) + 1, false)] // one byte over: refused, although the pool (64) could hold it
+    [TestCase(0, (16 * 4096) + 1, false)]  // the default cap is a quarter of the pool: 16 here
+    public void Send_OverThePerConnectionCap_IsTooLargeAndTakesNoBuffer(int cap, int size, bool sent)
+    {
+        using IoHarness harness = RunSendModes(
+            sent ? SendMode.Plain : SendMode.LargerThanThePool, size, new IoOptions { BufferSize = 4096, BufferCount = 64, SendBuffersPerConnection = cap },
+            new ServerStart { ReceiveBytes = 16 * 1024, MessageBytes = size });
+        if (sent)
+        {
+            Assert.That(SendModesProbe.Verified, Is.EqualTo(size), "the whole payload came back");
+        }
+        else
+        {
+            Assert.That(SendModesProbe.SendOutcome.Result.Kind, Is.EqualTo(IoErrorKind.TooLarge));
+            Assert.That(harness.Runtime.GetIoStats(0)[IoCounter.SendsTooLarge], Is.EqualTo(1));
+        }
+
         AssertNothingLeaked(harness);
     }
 

@@ -9,7 +9,7 @@ public enum SendMode
     Gather,
     /// <summary>A send straight from a shard buffer the isolate rented (no copy).</summary>
     OwnedBuffer,
-    /// <summary>A payload larger than the whole pool: a typed BuffersExhausted, not a throw.</summary>
+    /// <summary>A payload over the per-connection send cap (or the whole pool): a typed TooLarge, not a throw.</summary>
     LargerThanThePool,
     /// <summary>Keeps every received buffer and checks the echo only after the last part arrived.</summary>
     KeepReceived,
