@@ -113,6 +113,14 @@ public sealed class IoOptions
     /// </summary>
     public int SendBuffersPerConnection { get; set; }
 
+    /// <summary>
+    /// Pool buffers receives leave to sends: a receive that would take one of the last this many waits for a buffer
+    /// instead (<see cref="IoCounter.BufferWaits"/>). Receives can wait and a copying send cannot (its bytes exist
+    /// only while its handler runs), so a burst of receives must not make the sends that answer them fail. 0, or
+    /// 1..<see cref="BufferCount"/> - 1. Default 0: an eighth of <see cref="BufferCount"/> (none below 8 buffers).
+    /// </summary>
+    public int SendReserve { get; set; }
+
     /// <summary>Checks every field; throws <see cref="TinaConfigurationException"/> naming the first invalid one.</summary>
     public void Validate()
     {
@@ -147,6 +155,11 @@ public sealed class IoOptions
         if (ReceiveBuffersPerConnection != 0)
         {
             Range(nameof(ReceiveBuffersPerConnection), ReceiveBuffersPerConnection, 1, ReceiveBufferCount > 0 ? ReceiveBufferCount : ReceiveBufferCountMax);
+        }
+
+        if (SendReserve != 0)
+        {
+            Range(nameof(SendReserve), SendReserve, 1, BufferCount - 1);
         }
 
         if (SendBuffersPerConnection != 0)

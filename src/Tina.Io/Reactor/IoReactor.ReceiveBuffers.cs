@@ -14,6 +14,8 @@ namespace Tina.Io.Reactor;
 /// of waiters, so the first to wait is the first served and none is starved. At the end of every Collect (when
 /// buffers come back: handled completions, finished sends) as many waiters are resubmitted as buffers are free.
 /// The wait is bounded by the receive's own timeout; counted in <see cref="IoCounter.BufferWaits"/>.</para>
+/// <para>Receives never take the last <see cref="IoOptions.SendReserve"/> buffers: they wait instead, so the sends
+/// that answer a burst of receives find a buffer to copy into (a copying send cannot wait).</para>
 /// </remarks>
 internal sealed unsafe partial class IoReactor : IReceiveBufferSource
 {
@@ -22,7 +24,22 @@ internal sealed unsafe partial class IoReactor : IReceiveBufferSource
     private int _bufferWaitCount;
 
     /// <summary>A waiter could be served now, or once the next Collect takes back lent buffers: do not park.</summary>
-    private bool BufferWaiterCanRun => _bufferWaitCount > 0 && (_buffers.FreeCount > 0 || _lentCount > 0);
+    private bool BufferWaiterCanRun => _bufferWaitCount > 0 && (_buffers.FreeCount > _sendReserve || _lentCount > 0);
+
+    /// <summary>
+    /// Rents a pool buffer for a receive, unless only the send reserve is left (<see cref="IoOptions.SendReserve"/>):
+    /// a receive can wait for a buffer, the send that answers it cannot.
+    /// </summary>
+    private bool TryRentForReceive(out int buffer)
+    {
+        if (_buffers.FreeCount <= _sendReserve)
+        {
+            buffer = -1;
+            return false;
+        }
+
+        return _buffers.TryRent(IoBufferOwner.Kernel, out buffer);
+    }
 
     /// <summary>The read lane's receive (isolate, sequence, maxBytes recorded) waits for a pool buffer.</summary>
     private void WaitForBuffer(int index)
@@ -45,7 +62,7 @@ internal sealed unsafe partial class IoReactor : IReceiveBufferSource
     /// <summary>Collect: resubmits waiting receives, oldest first, one per free buffer.</summary>
     private void ServeBufferWaiters()
     {
-        int budget = _buffers.FreeCount;
+        int budget = _buffers.FreeCount - _sendReserve;
         while (_bufferWaitCount > 0 && budget > 0)
         {
             int index = _bufferWaiters[_bufferWaitHead];
@@ -79,7 +96,7 @@ internal sealed unsafe partial class IoReactor : IReceiveBufferSource
             return 0; // names no receive in flight: the backend completes it with ENOBUFS, which is then stale
         }
 
-        if (!_buffers.TryRent(IoBufferOwner.Kernel, out int buffer))
+        if (!TryRentForReceive(out int buffer))
         {
             return 0;
         }

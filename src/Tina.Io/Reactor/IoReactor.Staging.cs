@@ -389,7 +389,7 @@ internal sealed unsafe partial class IoReactor
             return;
         }
 
-        if (!_buffers.TryRent(IoBufferOwner.Kernel, out int buffer))
+        if (!TryRentForReceive(out int buffer))
         {
             WaitForBuffer(index);
             return;

@@ -97,7 +97,7 @@ public abstract partial class IoContractTests
     public void KeepReceived_BytesOutliveTheirInvocationAndEveryBufferComesBackAfterRelease()
     {
         // The echo of 10,000 bytes arrives in several receives of at most 1 KiB; each is kept and checked at the end.
-        using IoHarness harness = RunSendModes(SendMode.KeepReceived, 10_000, new IoOptions { BufferSize = 1024, BufferCount = 32 });
+        using IoHarness harness = RunSendModes(SendMode.KeepReceived, 10_000, new IoOptions { BufferSize = 1024, BufferCount = 32, SendBuffersPerConnection = 16 });
         Assert.That(Probe.Errors, Is.Empty);
         Assert.That(SendModesProbe.Kept, Is.GreaterThan(1), "the echo came in several parts");
         Assert.That(SendModesProbe.Verified, Is.EqualTo(10_000), "kept bytes are intact after later receives and Collects");

@@ -19,6 +19,8 @@ public sealed class IoOptionsTests
     [TestCase(nameof(IoOptions.ReceiveBuffersPerConnection), -1)]
     [TestCase(nameof(IoOptions.ReceiveBuffersPerConnection), 257)]
     [TestCase(nameof(IoOptions.SendBuffersPerConnection), -1)]
+    [TestCase(nameof(IoOptions.SendReserve), -1)]
+    [TestCase(nameof(IoOptions.SendReserve), 256)]
     [TestCase(nameof(IoOptions.SendBuffersPerConnection), 257)]
     public void Validate_BadField_NamesIt(string field, int value)
     {
