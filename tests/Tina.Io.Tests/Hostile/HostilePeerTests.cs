@@ -129,6 +129,112 @@ public sealed class HostilePeerTests
         frame.End();
     }
 
+    [Test]
+    public void HalfClose_AfterSending_TheWholeEchoArrivesThenTheEnd()
+    {
+        const int clients = 4;
+        const int payloadBytes = 100 * 1024; // several pool buffers, through a 4 KiB server send buffer: partial sends
+        using var server = new HostileServer(_backend, o => o.SocketSendBufferBytes = 4096);
+        CaseFrame frame = CaseFrame.Begin(server);
+        int endedBefore = HostileProbe.EndOfStream;
+
+        for (int i = 0; i < clients; i++)
+        {
+            using Socket client = PeerClient.Connect(server.Endpoint);
+            byte[] payload = PeerClient.Pattern(payloadBytes, seed: 10 + i);
+            (byte[] echo, bool end) = PeerClient.Exchange(client, payload, halfClose: true, Bound);
+            Assert.That(end, Is.True, () => $"client {i} reads the end of stream after {echo.Length} bytes");
+            Assert.That(echo, Is.EqualTo(payload), () => $"client {i} gets its whole echo before the end");
+        }
+
+        Assert.That(ProcessResources.WaitUntil(() => HostileProbe.EndOfStream - endedBefore == clients, Bound), Is.True, () => server.Describe());
+        Assert.That(HostileProbe.Resets, Is.Zero, "a half-close is an end of stream, not a reset");
+        TestContext.Out.WriteLine($"half-close: {clients} x {payloadBytes} B; partial sends {server[IoCounter.PartialSends]}");
+        frame.End();
+    }
+
+    [Test]
+    public void OneByteDribbles_AreEchoedInOrder()
+    {
+        const int clients = 4;
+        const int bytesEach = 200;
+        using var server = new HostileServer(_backend);
+        CaseFrame frame = CaseFrame.Begin(server);
+
+        var sockets = new List<Socket>(clients);
+        try
+        {
+            var echoes = new List<byte>[clients];
+            var chunk = new byte[256];
+            for (int c = 0; c < clients; c++)
+            {
+                Socket client = PeerClient.Connect(server.Endpoint);
+                sockets.Add(client);
+                client.Blocking = false;
+                echoes[c] = new List<byte>(bytesEach);
+            }
+
+            // Round robin, one byte per client per round, a millisecond's pause between rounds (TCP_NODELAY on the
+            // clients: each byte is its own segment); echoes are read as they come.
+            for (int round = 0; round < bytesEach; round++)
+            {
+                for (int c = 0; c < clients; c++)
+                {
+                    Assert.That(sockets[c].Send(new[] { Dribble(c, round) }), Is.EqualTo(1));
+                    DrainInto(sockets[c], echoes[c], chunk);
+                }
+
+                Thread.Sleep(1);
+            }
+
+            Assert.That(ProcessResources.WaitUntil(() =>
+            {
+                for (int c = 0; c < clients; c++)
+                {
+                    DrainInto(sockets[c], echoes[c], chunk);
+                }
+
+                return Array.TrueForAll(echoes, e => e.Count >= bytesEach);
+            }, Bound), Is.True, "every dribbled byte is echoed");
+
+            for (int c = 0; c < clients; c++)
+            {
+                var expected = new byte[bytesEach];
+                for (int i = 0; i < bytesEach; i++)
+                {
+                    expected[i] = Dribble(c, i);
+                }
+
+                Assert.That(echoes[c].ToArray(), Is.EqualTo(expected), () => $"client {c}'s bytes come back in order, none twice");
+            }
+
+            TestContext.Out.WriteLine($"dribbles: {clients} x {bytesEach} bytes one at a time; {server.Describe()}");
+        }
+        finally
+        {
+            foreach (Socket socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+
+        frame.End();
+    }
+
+    private static byte Dribble(int client, int i) => (byte)((client * 64) + (i * 7) + (i >> 5));
+
+    private static void DrainInto(Socket client, List<byte> into, byte[] chunk)
+    {
+        for (int reads = 0; reads < 64 && client.Available > 0; reads++)
+        {
+            int read = client.Receive(chunk);
+            for (int i = 0; i < read; i++)
+            {
+                into.Add(chunk[i]);
+            }
+        }
+    }
+
     private static byte[] BurstMessage(int i) => Encoding.ASCII.GetBytes($"burst connection {i,5}");
 
     /// <summary>A client on its own thread echoing 16 KiB messages until stopped (at most 1,000,000 rounds or 60 s).</summary>
