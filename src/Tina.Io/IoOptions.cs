@@ -116,8 +116,9 @@ public sealed class IoOptions
     /// <summary>
     /// Pool buffers receives leave to sends: a receive that would take one of the last this many waits for a buffer
     /// instead (<see cref="IoCounter.BufferWaits"/>). Receives can wait and a copying send cannot (its bytes exist
-    /// only while its handler runs), so a burst of receives must not make the sends that answer them fail. 0, or
-    /// 1..<see cref="BufferCount"/> - 1. Default 0: an eighth of <see cref="BufferCount"/> (none below 8 buffers).
+    /// only while its handler runs), so a burst of receives must not make the sends that answer them fail: with at
+    /// most half the pool receiving at once, the replies to one Collect's receives fit in the other half. 0, or
+    /// 1..<see cref="BufferCount"/> - 1. Default 0: half of <see cref="BufferCount"/> (none for a one-buffer pool).
     /// </summary>
     public int SendReserve { get; set; }
 

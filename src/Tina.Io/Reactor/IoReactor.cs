@@ -86,7 +86,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _batchSize = options.SubmissionBatchSize;
         _multishotAccept = (backend.Capabilities & IoBackendCapabilities.MultishotAccept) != 0;
         _sendBuffersMax = options.SendBuffersPerConnection > 0 ? options.SendBuffersPerConnection : Math.Max(1, options.BufferCount / 4);
-        _sendReserve = options.SendReserve > 0 ? options.SendReserve : options.BufferCount / 8;
+        _sendReserve = options.SendReserve > 0 ? options.SendReserve : options.BufferCount / 2;
         _acceptOverflow = options.AcceptOverflowPolicy;
         _acceptQueueLimit = options.ConnectionCapacity + AcceptQueueMaximum;
         _completions = new IoCompletionEntry[_batchSize];
