@@ -114,8 +114,8 @@ public sealed class IoOptions
     public int SendBuffersPerConnection { get; set; }
 
     /// <summary>
-    /// Pool buffers receives leave to sends: a receive that would take one of the last this many waits for a buffer
-    /// instead (<see cref="IoCounter.BufferWaits"/>). Receives can wait and a copying send cannot (its bytes exist
+    /// Pool buffers receives leave to sends: receives hold at most <see cref="BufferCount"/> less this many at once,
+    /// and a receive past that waits for a buffer (<see cref="IoCounter.BufferWaits"/>). Receives can wait and a copying send cannot (its bytes exist
     /// only while its handler runs), so a burst of receives must not make the sends that answer them fail: with at
     /// most half the pool receiving at once, the replies to one Collect's receives fit in the other half. 0, or
     /// 1..<see cref="BufferCount"/> - 1. Default 0: half of <see cref="BufferCount"/> (none for a one-buffer pool).

@@ -30,7 +30,9 @@ internal sealed unsafe class IoBufferPool : IDisposable
     private readonly uint[] _lentSequence;       // the I/O sequence of the completion that lent it
     private readonly int[] _free;                // free stack of buffer indices
     private readonly int[] _next;                // a send's chain: the buffer holding the payload's next part, -1 ends
+    private readonly bool[] _forReceive;         // rented by TryRentForReceive: counted in ReceiveHeld until returned
     private int _freeCount;
+    private int _receiveHeld;
 
     public IoBufferPool(int count, int size)
     {
@@ -45,6 +47,7 @@ internal sealed unsafe class IoBufferPool : IDisposable
         _lentSequence = new uint[count];
         _free = new int[count];
         _next = new int[count];
+        _forReceive = new bool[count];
         for (int i = 0; i < count; i++)
         {
             _free[i] = count - 1 - i;
@@ -60,6 +63,25 @@ internal sealed unsafe class IoBufferPool : IDisposable
     public int Size { get; }
 
     public int FreeCount => _freeCount;
+
+    /// <summary>
+    /// Buffers rented for receives and not returned yet (in the kernel, lent to an isolate, kept, or stashed). The
+    /// reactor bounds it so receives never take the buffers the sends that answer them need.
+    /// </summary>
+    public int ReceiveHeld => _receiveHeld;
+
+    /// <summary>A rent for a receive: counted in <see cref="ReceiveHeld"/> until the buffer is returned, whoever owns it meanwhile.</summary>
+    public bool TryRentForReceive(IoBufferOwner owner, out int index)
+    {
+        if (!TryRent(owner, out index))
+        {
+            return false;
+        }
+
+        _forReceive[index] = true;
+        _receiveHeld++;
+        return true;
+    }
 
     /// <summary>Takes a free buffer for <paramref name="owner"/>; false when none is free.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -105,6 +127,12 @@ internal sealed unsafe class IoBufferPool : IDisposable
         _owners[index] = IoBufferOwner.Free;
         _lentTo[index] = Handle.None;
         _next[index] = -1;
+        if (_forReceive[index])
+        {
+            _forReceive[index] = false;
+            _receiveHeld--;
+        }
+
         _free[_freeCount++] = index;
     }
 

@@ -1,3 +1,4 @@
+using System;
 using Tina.Io.Buffers;
 
 namespace Tina.Io.Reactor;
@@ -14,8 +15,10 @@ namespace Tina.Io.Reactor;
 /// of waiters, so the first to wait is the first served and none is starved. At the end of every Collect (when
 /// buffers come back: handled completions, finished sends) as many waiters are resubmitted as buffers are free.
 /// The wait is bounded by the receive's own timeout; counted in <see cref="IoCounter.BufferWaits"/>.</para>
-/// <para>Receives never take the last <see cref="IoOptions.SendReserve"/> buffers: they wait instead, so the sends
-/// that answer a burst of receives find a buffer to copy into (a copying send cannot wait).</para>
+/// <para>Receives hold at most the pool less <see cref="IoOptions.SendReserve"/> buffers at once (the pool counts
+/// what it rented for receives until each comes back); past that they wait, so the sends that answer a burst of
+/// receives find buffers to copy into (a copying send cannot wait). Sends held by stuck peers do not shrink the
+/// receive share: only the free count bounds it.</para>
 /// </remarks>
 internal sealed unsafe partial class IoReactor : IReceiveBufferSource
 {
@@ -24,21 +27,24 @@ internal sealed unsafe partial class IoReactor : IReceiveBufferSource
     private int _bufferWaitCount;
 
     /// <summary>A waiter could be served now, or once the next Collect takes back lent buffers: do not park.</summary>
-    private bool BufferWaiterCanRun => _bufferWaitCount > 0 && (_buffers.FreeCount > _sendReserve || _lentCount > 0);
+    private bool BufferWaiterCanRun => _bufferWaitCount > 0 && (ReceiveRoom > 0 || _lentCount > 0);
+
+    /// <summary>Pool buffers a receive may take now: free ones, up to the receive share (pool - <see cref="IoOptions.SendReserve"/>).</summary>
+    private int ReceiveRoom => Math.Min(_buffers.FreeCount, _receiveShare - _buffers.ReceiveHeld);
 
     /// <summary>
-    /// Rents a pool buffer for a receive, unless only the send reserve is left (<see cref="IoOptions.SendReserve"/>):
-    /// a receive can wait for a buffer, the send that answers it cannot.
+    /// Rents a pool buffer for a receive, unless receives already hold their share of the pool
+    /// (<see cref="IoOptions.SendReserve"/>): a receive can wait for a buffer, the send that answers it cannot.
     /// </summary>
     private bool TryRentForReceive(out int buffer)
     {
-        if (_buffers.FreeCount <= _sendReserve)
+        if (ReceiveRoom <= 0)
         {
             buffer = -1;
             return false;
         }
 
-        return _buffers.TryRent(IoBufferOwner.Kernel, out buffer);
+        return _buffers.TryRentForReceive(IoBufferOwner.Kernel, out buffer);
     }
 
     /// <summary>The read lane's receive (isolate, sequence, maxBytes recorded) waits for a pool buffer.</summary>
@@ -62,7 +68,7 @@ internal sealed unsafe partial class IoReactor : IReceiveBufferSource
     /// <summary>Collect: resubmits waiting receives, oldest first, one per free buffer.</summary>
     private void ServeBufferWaiters()
     {
-        int budget = _buffers.FreeCount - _sendReserve;
+        int budget = ReceiveRoom;
         while (_bufferWaitCount > 0 && budget > 0)
         {
             int index = _bufferWaiters[_bufferWaitHead];

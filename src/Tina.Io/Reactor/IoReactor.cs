@@ -61,7 +61,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     private readonly ProvidedBufferLedger? _provided;  // the backend's provided receive buffers; null: one-shot receives
     private readonly int _heldPerConnectionMax;      // provided buffers one connection may hold before its arm pauses
     private readonly int _sendBuffersMax;            // pool buffers one copying send may take (IoOptions.SendBuffersPerConnection)
-    private readonly int _sendReserve;               // pool buffers receives leave to sends (IoOptions.SendReserve)
+    private readonly int _receiveShare;              // most pool buffers receives hold at once (pool - IoOptions.SendReserve)
     private readonly bool _bufferOnReadiness;        // one-shot receives go in without a buffer (IoReactor.ReceiveBuffers.cs)
     private StagedOp[] _staged;                      // operations staged this tick (and carried ones), in order
     private int _invocationStart;                    // _staged index of the current invocation's first operation
@@ -86,7 +86,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _batchSize = options.SubmissionBatchSize;
         _multishotAccept = (backend.Capabilities & IoBackendCapabilities.MultishotAccept) != 0;
         _sendBuffersMax = options.SendBuffersPerConnection > 0 ? options.SendBuffersPerConnection : Math.Max(1, options.BufferCount / 4);
-        _sendReserve = options.SendReserve > 0 ? options.SendReserve : options.BufferCount / 2;
+        _receiveShare = options.BufferCount - (options.SendReserve > 0 ? options.SendReserve : options.BufferCount / 2);
         _acceptOverflow = options.AcceptOverflowPolicy;
         _acceptQueueLimit = options.ConnectionCapacity + AcceptQueueMaximum;
         _completions = new IoCompletionEntry[_batchSize];

@@ -72,15 +72,24 @@ public sealed unsafe class ReactorSendReserveTests
         }
     }
 
-    [SetUp]
-    public void Boot()
+    /// <summary>Sends 10 bytes on connection <c>start</c> (the fake backend keeps the send, and its buffer, in flight).</summary>
+    public sealed class Pusher : IIsolate
+    {
+        public Effect Handle(ref Context ctx, in Message message) =>
+            message.Kind == MessageKind.Start && message.Is(out int connection)
+                ? ctx.Send(s_connections[connection], "0123456789"u8)
+                : Effect.Receive;
+    }
+
+    private void Boot(int buffers, int reserve)
     {
         Probe.Reset();
         _rig = new ScriptedReactor(new FakeBackend(), spec =>
         {
             spec.AddIsolate<Acceptor>(slots: 1);
             spec.AddIsolate<Echo>(slots: 2);
-        }, new IoOptions { ConnectionCapacity = 8, BufferCount = 2, BufferSize = 512, SendReserve = 1 });
+            spec.AddIsolate<Pusher>(slots: 2);
+        }, new IoOptions { ConnectionCapacity = 8, BufferCount = buffers, BufferSize = 512, SendReserve = reserve });
         _backend = _rig.Backend;
         _rig.Runtime.Spawn<Acceptor, int>(0, 0);
         _rig.Run(3);
@@ -92,11 +101,12 @@ public sealed unsafe class ReactorSendReserveTests
     }
 
     [TearDown]
-    public void Stop() => _rig.Dispose();
+    public void Stop() => _rig?.Dispose();
 
     [Test]
     public void BurstOfReceives_LeavesTheReserve_SoTheEchoSendFindsABuffer()
     {
+        Boot(buffers: 2, reserve: 1);
         _rig.Runtime.Spawn<Echo, int>(0, 0);
         _rig.Run(3);
         _rig.Runtime.Spawn<Echo, int>(0, 1);
@@ -112,5 +122,22 @@ public sealed unsafe class ReactorSendReserveTests
         Assert.That(_rig.Reactor.Read(IoCounter.BuffersExhausted), Is.Zero, "the echo's copy found the reserved buffer");
         Assert.That(_backend.Count(IoOpCode.Send), Is.EqualTo(1), "and was submitted");
         Assert.That(Probe.Outcomes.Any(o => o.Operation == IoOperation.Send && !o.IsSuccess), Is.False);
+    }
+
+    [Test]
+    public void SendsInFlight_DoNotShrinkTheReceiveShare()
+    {
+        // Three buffers, two reserved: receives may hold one. Two stuck sends hold two; the one left is the receive's.
+        Boot(buffers: 3, reserve: 2);
+        _rig.Runtime.Spawn<Pusher, int>(0, 0);
+        _rig.Runtime.Spawn<Pusher, int>(0, 1);
+        _rig.Run(3);
+        Assert.That(_backend.Count(IoOpCode.Send), Is.EqualTo(2), "both sends in flight");
+
+        _rig.Runtime.Spawn<Echo, int>(0, 0);
+        _rig.Run(3);
+        Assert.That(_backend.Count(IoOpCode.Receive), Is.EqualTo(1), "the receive takes the last free buffer: sends do not count against receives");
+        Assert.That(_rig.Reactor.Read(IoCounter.BufferWaits), Is.Zero);
+        Assert.That(_rig.Reactor.Buffers.ReceiveHeld, Is.EqualTo(1));
     }
 }
