@@ -103,7 +103,7 @@ public sealed class HostileEcho : IIsolate
 
         if (message.Kind == MessageKind.Timer && !_closing)
         {
-            return ctx.Send(_socket, _pending.AsSpan(0, _pendingLength)); // the retry of a refused send
+            return Send(ref ctx); // the retry of a refused send
         }
 
         if (message.Kind != MessageKind.IoCompleted || !message.Is(out IoCompletion done))
@@ -118,10 +118,35 @@ public sealed class HostileEcho : IIsolate
                 _pending ??= new byte[ReceiveBytes];
                 data.CopyTo(_pending);
                 _pendingLength = data.Length;
-                return ctx.Send(_socket, _pending.AsSpan(0, _pendingLength));
-            case IoOperation.Send when done.IsSuccess:
+                return Send(ref ctx);
+            case IoOperation.Send:
+                Interlocked.Decrement(ref HostileProbe.SendsInFlight);
+                return AfterSend(ref ctx, in done);
+            case IoOperation.Close:
+                Interlocked.Increment(ref HostileProbe.SessionsClosed);
+                return Effect.Done;
+            case IoOperation.Receive when done.IsSuccess:
+                Interlocked.Increment(ref HostileProbe.EndOfStream);
+                return Close(ref ctx);
+            default:
+                Classify(in done);
+                return Close(ref ctx);
+        }
+    }
+
+    private Effect Send(ref Context ctx)
+    {
+        Interlocked.Increment(ref HostileProbe.SendsInFlight);
+        return ctx.Send(_socket, _pending.AsSpan(0, _pendingLength));
+    }
+
+    private Effect AfterSend(ref Context ctx, in IoCompletion done)
+    {
+        switch (done.Result.Kind)
+        {
+            case IoErrorKind.None:
                 return ctx.Receive(_socket, ReceiveBytes);
-            case IoOperation.Send when done.Result.Kind == IoErrorKind.BuffersExhausted && !_naiveSends && _retries < SendRetriesMax:
+            case IoErrorKind.BuffersExhausted when !_naiveSends && _retries < SendRetriesMax:
                 _retries++;
                 Interlocked.Increment(ref HostileProbe.SendRetries);
                 if (ctx.RegisterTimer(TimeSpan.FromMilliseconds(1), 0).IsNone)
@@ -131,12 +156,6 @@ public sealed class HostileEcho : IIsolate
                 }
 
                 return Effect.Receive;
-            case IoOperation.Close:
-                Interlocked.Increment(ref HostileProbe.SessionsClosed);
-                return Effect.Done;
-            case IoOperation.Receive when done.IsSuccess:
-                Interlocked.Increment(ref HostileProbe.EndOfStream);
-                return Close(ref ctx);
             default:
                 Classify(in done);
                 return Close(ref ctx);

@@ -22,6 +22,7 @@ internal static class HostileProbe
     public static int SendTimeouts;      // sessions whose send timed out (the reactor closed the connection)
     public static int AcceptErrors;      // accepts that failed (the listener accepts again)
     public static int SendRetries;       // sends refused with BuffersExhausted and retried
+    public static int SendsInFlight;     // echo sends staged and not completed yet
 
     public static void Reset()
     {
@@ -35,6 +36,7 @@ internal static class HostileProbe
         SendTimeouts = 0;
         AcceptErrors = 0;
         SendRetries = 0;
+        SendsInFlight = 0;
         lock (s_gate)
         {
             s_unexpected.Clear();
