@@ -7,6 +7,7 @@ public struct HostileListen
 {
     public int Port;
     public bool NaiveSends;   // sessions close on a send's BuffersExhausted instead of retrying it
+    public int AcceptLimit;   // 0: accept forever; else close the listener after this many connections
 }
 
 public struct HostileSession
@@ -15,17 +16,24 @@ public struct HostileSession
     public bool NaiveSends;
 }
 
-/// <summary>Listens on loopback and accepts forever; every connection gets a <see cref="HostileEcho"/> session.</summary>
+/// <summary>
+/// Listens on loopback and accepts (forever, or <c>AcceptLimit</c> connections and then closes the listener); every
+/// connection gets a <see cref="HostileEcho"/> session. The first listener's port is <see cref="HostileProbe.ListenPort"/>,
+/// the latest one's <see cref="HostileProbe.LastListenPort"/>.
+/// </summary>
 public sealed class HostileListener : IIsolate
 {
     private SocketHandle _listener;
     private bool _naiveSends;
+    private int _acceptLimit;
+    private int _accepted;
 
     public Effect Handle(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out HostileListen listen))
         {
             _naiveSends = listen.NaiveSends;
+            _acceptLimit = listen.AcceptLimit;
             return ctx.Listen(IoAddress.Loopback, listen.Port, backlog: 4096);
         }
 
@@ -43,8 +51,16 @@ public sealed class HostileListener : IIsolate
             }
 
             _listener = done.Socket;
-            Volatile.Write(ref HostileProbe.ListenPort, ctx.LocalPort(_listener));
+            int port = ctx.LocalPort(_listener);
+            Interlocked.CompareExchange(ref HostileProbe.ListenPort, port, 0);
+            Volatile.Write(ref HostileProbe.LastListenPort, port);
             return ctx.Accept(_listener);
+        }
+
+        if (done.Operation == IoOperation.Close)
+        {
+            Interlocked.Increment(ref HostileProbe.ListenersClosed);
+            return Effect.Done;
         }
 
         if (done.Operation != IoOperation.Accept)
@@ -67,7 +83,7 @@ public sealed class HostileListener : IIsolate
             ctx.CloseNow(done.Socket);
         }
 
-        return ctx.Accept(_listener);
+        return _acceptLimit > 0 && ++_accepted == _acceptLimit ? ctx.Close(_listener) : ctx.Accept(_listener);
     }
 }
 

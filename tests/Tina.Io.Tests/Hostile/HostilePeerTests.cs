@@ -467,6 +467,95 @@ public sealed class HostilePeerTests
         frame.End();
     }
 
+    /// <summary>
+    /// Descriptor exhaustion: the soft RLIMIT_NOFILE is lowered in-process so that only <c>margin</c> descriptor
+    /// numbers stay free (a new descriptor must be below the limit; those above it stay usable). The client sockets
+    /// are created before that, so connecting them needs no descriptor. A second listener, started under the lowered
+    /// limit (io_uring reads the limit when a multishot accept is armed, so the first listener's arm, armed earlier,
+    /// would not see it), takes one of the free numbers and accepts until EMFILE, then pauses on the back-off timer
+    /// while the kernel queues the rest. After the limit is restored every queued client is accepted and echoed, the
+    /// second listener closes after its last accept, and the frame's fresh client is served.
+    /// </summary>
+    [Test]
+    public void DescriptorExhaustion_AcceptBacksOff_AndRecovers()
+    {
+        const int margin = 8;
+        const int clients = 32;
+        using var server = new HostileServer(_backend);
+        CaseFrame frame = CaseFrame.Begin(server);
+        int acceptedBefore = HostileProbe.Accepted;
+        long backoffsBefore = server[IoCounter.AcceptBackoffs];
+        int firstPort = server.Endpoint.Port;
+
+        var sockets = new List<Socket>(clients);
+        try
+        {
+            for (int i = 0; i < clients; i++)
+            {
+                sockets.Add(PeerClient.Create());
+            }
+
+            (ulong soft, ulong hard) = ProcessResources.DescriptorLimit();
+            HashSet<int> open = ProcessResources.DescriptorNumbers();
+            int limit = 0;
+            for (int free = 0; free < margin; limit++)
+            {
+                if (!open.Contains(limit))
+                {
+                    free++;
+                }
+            }
+
+            int acceptedWhileLimited;
+            long backoffsWhileLimited;
+            ProcessResources.SetSoftDescriptorLimit((ulong)limit);
+            try
+            {
+                // Nothing in here opens a descriptor of its own: post a spawn, connect sockets that exist, read counters, sleep.
+                Assert.That(server.Runtime.PostSpawn<HostileListener, HostileListen>(0, new HostileListen { AcceptLimit = clients }), Is.EqualTo(SendResult.Ok));
+                Assert.That(ProcessResources.WaitUntil(() => HostileProbe.Read(ref HostileProbe.LastListenPort) != firstPort, Bound), Is.True,
+                    () => $"the second listener listens under the lowered limit: {server.Describe()}");
+                var second = new IPEndPoint(IPAddress.Loopback, HostileProbe.LastListenPort);
+                foreach (Socket client in sockets)
+                {
+                    client.Connect(second);
+                }
+
+                bool backedOff = ProcessResources.WaitUntil(() => server[IoCounter.AcceptBackoffs] > backoffsBefore, Bound);
+                acceptedWhileLimited = HostileProbe.Read(ref HostileProbe.Accepted) - acceptedBefore;
+                backoffsWhileLimited = server[IoCounter.AcceptBackoffs] - backoffsBefore;
+                Assert.That(backedOff, Is.True, () => $"the accept met EMFILE and paused: {server.Describe()}");
+            }
+            finally
+            {
+                ProcessResources.SetSoftDescriptorLimit(soft);
+            }
+
+            Assert.That(ProcessResources.DescriptorLimit(), Is.EqualTo((soft, hard)), "the limit is restored");
+            Assert.That(acceptedWhileLimited, Is.LessThan(clients), "not every client fitted under the lowered limit");
+            for (int i = 0; i < clients; i++)
+            {
+                PeerClient.AssertEcho(sockets[i], Encoding.ASCII.GetBytes($"queued through EMFILE {i}"));
+            }
+
+            Assert.That(HostileProbe.Accepted - acceptedBefore, Is.EqualTo(clients), "every queued client was accepted once descriptors were back");
+            Assert.That(ProcessResources.WaitUntil(() => HostileProbe.ListenersClosed == 1, Bound), Is.True, "the second listener closed after its last accept");
+            Assert.That(HostileProbe.AcceptErrors, Is.Zero, "the listener never saw EMFILE: the reactor paused instead");
+            Assert.That(HostileProbe.SpawnRefused, Is.Zero);
+            TestContext.Out.WriteLine($"descriptors: soft limit {soft} -> {limit} ({open.Count} open, {margin} free below it); {acceptedWhileLimited} of {clients} accepted while limited, "
+                + $"{backoffsWhileLimited} back-offs; {server.Describe()}");
+        }
+        finally
+        {
+            foreach (Socket socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+
+        frame.End();
+    }
+
     private static byte[] BurstMessage(int i) => Encoding.ASCII.GetBytes($"burst connection {i,5}");
 
     /// <summary>A client on its own thread echoing 16 KiB messages until stopped (at most 1,000,000 rounds or 60 s).</summary>

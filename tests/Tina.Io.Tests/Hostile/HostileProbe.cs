@@ -13,6 +13,8 @@ internal static class HostileProbe
     private static readonly List<string> s_unexpected = new();
 
     public static int ListenPort;
+    public static int LastListenPort;
+    public static int ListenersClosed;
     public static int Accepted;          // connections the listener was handed
     public static int SpawnRefused;      // connections the listener could not give a session (closed at once)
     public static int Sessions;          // echo sessions started (each issues its first receive)
@@ -27,6 +29,8 @@ internal static class HostileProbe
     public static void Reset()
     {
         ListenPort = 0;
+        LastListenPort = 0;
+        ListenersClosed = 0;
         Accepted = 0;
         SpawnRefused = 0;
         Sessions = 0;
