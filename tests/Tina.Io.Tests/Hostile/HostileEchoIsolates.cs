@@ -7,6 +7,7 @@ public struct HostileListen
 {
     public int Port;
     public bool NaiveSends;   // sessions close on a send's BuffersExhausted instead of retrying it
+    public int AcceptLimit;   // 0: accept forever; else close the listener after this many connections
 }
 
 public struct HostileSession
@@ -15,17 +16,24 @@ public struct HostileSession
     public bool NaiveSends;
 }
 
-/// <summary>Listens on loopback and accepts forever; every connection gets a <see cref="HostileEcho"/> session.</summary>
+/// <summary>
+/// Listens on loopback and accepts (forever, or <c>AcceptLimit</c> connections and then closes the listener); every
+/// connection gets a <see cref="HostileEcho"/> session. The first listener's port is <see cref="HostileProbe.ListenPort"/>,
+/// the latest one's <see cref="HostileProbe.LastListenPort"/>.
+/// </summary>
 public sealed class HostileListener : IIsolate
 {
     private SocketHandle _listener;
     private bool _naiveSends;
+    private int _acceptLimit;
+    private int _accepted;
 
     public Effect Handle(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out HostileListen listen))
         {
             _naiveSends = listen.NaiveSends;
+            _acceptLimit = listen.AcceptLimit;
             return ctx.Listen(IoAddress.Loopback, listen.Port, backlog: 4096);
         }
 
@@ -43,8 +51,16 @@ public sealed class HostileListener : IIsolate
             }
 
             _listener = done.Socket;
-            Volatile.Write(ref HostileProbe.ListenPort, ctx.LocalPort(_listener));
+            int port = ctx.LocalPort(_listener);
+            Interlocked.CompareExchange(ref HostileProbe.ListenPort, port, 0);
+            Volatile.Write(ref HostileProbe.LastListenPort, port);
             return ctx.Accept(_listener);
+        }
+
+        if (done.Operation == IoOperation.Close)
+        {
+            Interlocked.Increment(ref HostileProbe.ListenersClosed);
+            return Effect.Done;
         }
 
         if (done.Operation != IoOperation.Accept)
@@ -67,7 +83,7 @@ public sealed class HostileListener : IIsolate
             ctx.CloseNow(done.Socket);
         }
 
-        return ctx.Accept(_listener);
+        return _acceptLimit > 0 && ++_accepted == _acceptLimit ? ctx.Close(_listener) : ctx.Accept(_listener);
     }
 }
 
@@ -103,7 +119,7 @@ public sealed class HostileEcho : IIsolate
 
         if (message.Kind == MessageKind.Timer && !_closing)
         {
-            return ctx.Send(_socket, _pending.AsSpan(0, _pendingLength)); // the retry of a refused send
+            return Send(ref ctx); // the retry of a refused send
         }
 
         if (message.Kind != MessageKind.IoCompleted || !message.Is(out IoCompletion done))
@@ -118,10 +134,35 @@ public sealed class HostileEcho : IIsolate
                 _pending ??= new byte[ReceiveBytes];
                 data.CopyTo(_pending);
                 _pendingLength = data.Length;
-                return ctx.Send(_socket, _pending.AsSpan(0, _pendingLength));
-            case IoOperation.Send when done.IsSuccess:
+                return Send(ref ctx);
+            case IoOperation.Send:
+                Interlocked.Decrement(ref HostileProbe.SendsInFlight);
+                return AfterSend(ref ctx, in done);
+            case IoOperation.Close:
+                Interlocked.Increment(ref HostileProbe.SessionsClosed);
+                return Effect.Done;
+            case IoOperation.Receive when done.IsSuccess:
+                Interlocked.Increment(ref HostileProbe.EndOfStream);
+                return Close(ref ctx);
+            default:
+                Classify(in done);
+                return Close(ref ctx);
+        }
+    }
+
+    private Effect Send(ref Context ctx)
+    {
+        Interlocked.Increment(ref HostileProbe.SendsInFlight);
+        return ctx.Send(_socket, _pending.AsSpan(0, _pendingLength));
+    }
+
+    private Effect AfterSend(ref Context ctx, in IoCompletion done)
+    {
+        switch (done.Result.Kind)
+        {
+            case IoErrorKind.None:
                 return ctx.Receive(_socket, ReceiveBytes);
-            case IoOperation.Send when done.Result.Kind == IoErrorKind.BuffersExhausted && !_naiveSends && _retries < SendRetriesMax:
+            case IoErrorKind.BuffersExhausted when !_naiveSends && _retries < SendRetriesMax:
                 _retries++;
                 Interlocked.Increment(ref HostileProbe.SendRetries);
                 if (ctx.RegisterTimer(TimeSpan.FromMilliseconds(1), 0).IsNone)
@@ -131,12 +172,6 @@ public sealed class HostileEcho : IIsolate
                 }
 
                 return Effect.Receive;
-            case IoOperation.Close:
-                Interlocked.Increment(ref HostileProbe.SessionsClosed);
-                return Effect.Done;
-            case IoOperation.Receive when done.IsSuccess:
-                Interlocked.Increment(ref HostileProbe.EndOfStream);
-                return Close(ref ctx);
             default:
                 Classify(in done);
                 return Close(ref ctx);

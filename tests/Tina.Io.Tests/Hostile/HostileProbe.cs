@@ -13,6 +13,8 @@ internal static class HostileProbe
     private static readonly List<string> s_unexpected = new();
 
     public static int ListenPort;
+    public static int LastListenPort;
+    public static int ListenersClosed;
     public static int Accepted;          // connections the listener was handed
     public static int SpawnRefused;      // connections the listener could not give a session (closed at once)
     public static int Sessions;          // echo sessions started (each issues its first receive)
@@ -22,10 +24,13 @@ internal static class HostileProbe
     public static int SendTimeouts;      // sessions whose send timed out (the reactor closed the connection)
     public static int AcceptErrors;      // accepts that failed (the listener accepts again)
     public static int SendRetries;       // sends refused with BuffersExhausted and retried
+    public static int SendsInFlight;     // echo sends staged and not completed yet
 
     public static void Reset()
     {
         ListenPort = 0;
+        LastListenPort = 0;
+        ListenersClosed = 0;
         Accepted = 0;
         SpawnRefused = 0;
         Sessions = 0;
@@ -35,6 +40,7 @@ internal static class HostileProbe
         SendTimeouts = 0;
         AcceptErrors = 0;
         SendRetries = 0;
+        SendsInFlight = 0;
         lock (s_gate)
         {
             s_unexpected.Clear();

@@ -20,7 +20,7 @@ internal sealed class HostileServer : IDisposable
         Options = new IoOptions { Backend = backend, BufferCount = PoolBuffers, ConnectionCapacity = 2048 };
         configure?.Invoke(Options);
         var spec = new TinaSpec { ShardCount = 1, PinThreads = false, IdlePollTicks = 0, MinimumLogLevel = TinaLogLevel.Warning };
-        spec.AddIsolate<HostileListener>(slots: 1);
+        spec.AddIsolate<HostileListener>(slots: 2);
         spec.AddIsolate<HostileEcho>(slots: SessionSlots);
         spec.UseIo(Options);
         Runtime = TinaRuntime.Create(spec);
