@@ -30,7 +30,7 @@ public sealed class IoResultTests
     [Test]
     public void FrameworkErrors_NeverEqualAnOsErrorWithTheSameNumber()
     {
-        // The original's framework code -1 (exhausted) was indistinguishable from -EPERM.
+        // A framework code of -1 (exhausted) would be indistinguishable from -EPERM.
         IoResult exhausted = IoResult.FromError(IoErrorKind.BuffersExhausted);
         Assert.That(exhausted, Is.Not.EqualTo(IoResult.FromOsError(1)));
         Assert.That(exhausted, Is.Not.EqualTo(IoResult.FromOsError((int)IoErrorKind.BuffersExhausted)));

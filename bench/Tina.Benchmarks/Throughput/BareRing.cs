@@ -7,7 +7,7 @@ namespace Tina.Benchmarks.Throughput;
 
 /// <summary>
 /// The hardware ceiling for the one-way scenario: a minimal single-producer/single-consumer ring of 128-byte
-/// entries between two threads, as in <c>shared/reference/performance.md</c> (producer publishes its tail once per
+/// entries between two threads (producer publishes its tail once per
 /// batch of 64, consumer publishes its head once per drain, each side caches the other's index, each index and each
 /// side's private fields on its own 128-byte block, entries aligned to 64 bytes). No Tina code on the path.
 /// </summary>

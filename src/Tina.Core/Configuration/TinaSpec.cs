@@ -24,8 +24,8 @@ public sealed class TinaSpec
     public int ShardCount { get; set; } = Math.Min(Environment.ProcessorCount, ShardCountMax);
 
     /// <summary>
-    /// CPU for each shard, or -1 to leave that shard unpinned. Null maps shard <c>i</c> to CPU
-    /// <c>i mod processor count</c>. Length must equal <see cref="ShardCount"/>; each CPU must be one this process may
+    /// CPU for each shard, or -1 to leave that shard unpinned. Null maps shard <c>i</c> to the <c>i</c>-th CPU
+    /// this process may run on (its affinity mask), wrapping when there are more shards than allowed CPUs. Length must equal <see cref="ShardCount"/>; each CPU must be one this process may
     /// run on.
     /// </summary>
     public IReadOnlyList<int>? CoreMap { get; set; }

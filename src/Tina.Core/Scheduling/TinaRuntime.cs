@@ -133,6 +133,9 @@ public sealed class TinaRuntime : IDisposable
 
     internal IFaultInjector? Faults { get; set; }
 
+    /// <summary>Stepped by a <c>DeterministicRuntime</c> on its caller's thread: <see cref="Start"/> is refused.</summary>
+    internal bool IsDriven { get; set; }
+
     internal Shard ShardAt(int index) => _shards[index];
 
     internal int ShutdownPhase => Volatile.Read(ref _shutdownPhase);
@@ -178,6 +181,11 @@ public sealed class TinaRuntime : IDisposable
     /// <summary>Starts one thread per shard (pinned per the core map unless pinning is off).</summary>
     public void Start()
     {
+        if (IsDriven)
+        {
+            throw new InvalidOperationException("This runtime is stepped by a DeterministicRuntime on its caller's thread; it never starts threads.");
+        }
+
         if (Interlocked.Exchange(ref _started, 1) != 0)
         {
             throw new InvalidOperationException("The runtime is already started.");

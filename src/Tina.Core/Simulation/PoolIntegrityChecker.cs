@@ -8,7 +8,7 @@ namespace Tina.Simulation;
 /// <summary>
 /// Per shard: every message-pool envelope is either free or queued in exactly one live isolate's mailbox
 /// (<c>Pool.FreeCount + Σ MailboxCount over live isolates = capacity</c>, the sum taken from slot metadata), a free
-/// slot holds no mail, and each type's free list plus its live slots is its slot count. The original only checked
+/// slot holds no mail, and each type's free list plus its live slots is its slot count. A weaker check would only compare
 /// free ≤ capacity (weak spot 9).
 /// </summary>
 internal sealed class PoolIntegrityChecker : ISimulationChecker

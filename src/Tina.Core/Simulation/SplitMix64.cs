@@ -16,7 +16,7 @@ internal static class SplitMix64
     /// <summary>The golden-ratio increment.</summary>
     public const ulong Gamma = 0x9E3779B97F4A7C15;
 
-    /// <summary>The SplitMix64 finaliser (also the partitioning hash of the original's <c>key_to_shard</c>).</summary>
+    /// <summary>The SplitMix64 finaliser (also a good hash for spreading keys over shards).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Mix(ulong z)
     {

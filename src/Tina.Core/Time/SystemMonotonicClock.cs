@@ -2,7 +2,12 @@ using System.Diagnostics;
 
 namespace Tina.Time;
 
-/// <summary>The production clock: <see cref="Stopwatch"/> ticks scaled to nanoseconds. The one place Core reads OS time.</summary>
+/// <summary>
+/// The production clock: <see cref="Stopwatch"/> ticks scaled to nanoseconds. The shards' only time source (timers,
+/// call timeouts, restart windows). Core reads <see cref="Stopwatch"/> directly in three other places, all off the
+/// shards' timer path: the watchdog (<c>Watchdog</c>), the shutdown and stop deadlines of
+/// <c>TinaRuntime</c>, and outside calls' deadlines (<c>OutsideCall</c>).
+/// </summary>
 internal sealed class SystemMonotonicClock : IMonotonicClock
 {
     public static readonly SystemMonotonicClock Instance = new();

@@ -69,7 +69,7 @@ public sealed class WatchdogTests
     [Test]
     public void IdleShardWithACoarseTimer_IsNeverStalled()
     {
-        // The original's heartbeat was the quantised timer tick: a resolution at or above the check interval looked
+        // A heartbeat on the quantised timer tick would make a resolution at or above the check interval look
         // like a stall. Tina's heartbeat is the loop counter, and a parked shard is idle, not stalled.
         var spec = new TinaSpec
         {

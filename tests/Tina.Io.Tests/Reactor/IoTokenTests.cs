@@ -9,7 +9,7 @@ public sealed class IoTokenTests
     public void Layout_FieldsFillSixtyFourBitsWithoutOverlap()
     {
         Assert.That(1 + IoToken.OpBits + IoToken.IndexBits + IoToken.GenerationBits + IoToken.SequenceBits, Is.EqualTo(64));
-        Assert.That(IoToken.GenerationBits, Is.GreaterThanOrEqualTo(20), "20 generation bits at least (the original's 8 wrapped)");
+        Assert.That(IoToken.GenerationBits, Is.GreaterThanOrEqualTo(20), "20 generation bits at least (8 would wrap within a busy entry's life)");
         Assert.That(IoToken.SequenceBits, Is.GreaterThanOrEqualTo(16));
         Assert.That(IoToken.IndexMax, Is.GreaterThanOrEqualTo(IoOptions.ConnectionCapacityMax - 1), "every table index fits");
         Assert.That((ulong)IoOpCode.Detach, Is.LessThanOrEqualTo(IoToken.OpMask), "every op code fits");

@@ -27,6 +27,9 @@ public sealed class TestProbe
 
     internal ProbeAction? AutoReply { get; private set; }
 
+    /// <summary>True from the kit's call command until the call's outcome (a Reply) arrives; kit only.</summary>
+    internal bool CallPending { get; set; }
+
     /// <summary>Answers every call this probe receives from now on with <paramref name="reply"/>.</summary>
     /// <typeparam name="T">The reply payload type.</typeparam>
     /// <param name="reply">The payload, copied.</param>
@@ -81,7 +84,15 @@ public sealed class TestProbe
     /// <summary>Forgets every message received.</summary>
     public void Clear() => _messages.Clear();
 
-    internal void Record(in Message message) => _messages.Add(message);
+    internal void Record(in Message message)
+    {
+        if (message.Kind == MessageKind.Reply)
+        {
+            CallPending = false;
+        }
+
+        _messages.Add(message);
+    }
 
     internal void SetCommand(ProbeAction command) => _command = command;
 

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using Tina.Isolates;
-using Tina.Scheduling;
-using Tina.Time;
+using Tina.Advanced;
 
 namespace Tina.Testing;
 
@@ -12,11 +10,13 @@ namespace Tina.Testing;
 /// returned, catch what it sends in <see cref="TestProbe"/>s, and fire its timers with <see cref="Advance"/>.
 /// </summary>
 /// <remarks>
-/// Built on a one-shard runtime that is never started: every step runs shard ticks on the caller's thread until
-/// nothing more can happen without time moving. The clock starts at zero and stands still while ticks run, so a
-/// timer's message is handled at exactly its deadline. Everything else is the real runtime: mailbox capacities,
-/// call timeouts, deferred replies, crashes (a handler exception ends the isolate; its message is in
-/// <see cref="Logs"/>). Not thread-safe; one kit per test.
+/// Built on a one-shard <see cref="DeterministicRuntime"/>: every step runs shard ticks on the caller's thread until
+/// nothing more can happen without time moving. The kit's own clock starts at zero and stands still while ticks run,
+/// so a timer's message is handled at exactly its deadline. A test that wants to own the clock passes a
+/// <see cref="TimeProvider"/> instead (for example <c>FakeTimeProvider</c> from Microsoft.Extensions.TimeProvider.Testing):
+/// it moves that clock itself and calls <see cref="RunUntilIdle"/>, and due timers fire on the next tick, as on a
+/// running shard. Everything else is the real runtime: mailbox capacities, call timeouts, deferred replies, crashes
+/// (a handler exception ends the isolate; its message is in <see cref="Logs"/>). Not thread-safe; one kit per test.
 /// </remarks>
 /// <example>
 /// <code>
@@ -35,31 +35,42 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
 
     private static readonly TimeSpan s_defaultCallTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly ManualClock _clock = new();
+    private readonly ManualTimeProvider? _clock;   // the kit's own clock, or null when the test passed its own
+    private readonly long _startTimestamp;         // the clock's reading at creation: Now is measured from it
     private readonly CapturingLogSink _logs = new();
-    private readonly TinaRuntime _runtime;
-    private readonly Shard _shard;
+    private readonly DeterministicRuntime _driver;
     private readonly KitObserver _observer;
     private readonly TestProbe _caller;      // the kit's own probe: makes the calls of Call and BeginCall
-    private uint _nextMarker;                // marks the envelope Deliver is waiting for
+    private uint _nextMarker;                // tags the envelope Deliver is waiting for
 
-    /// <summary>Creates a kit and spawns the isolate under test without a start message.</summary>
+    /// <summary>Creates a kit with its own manual clock and spawns the isolate under test without a start message.</summary>
     public IsolateTestKit()
-        : this(null)
+        : this(time: null, configure: null, spawn: null)
     {
     }
 
-    /// <summary>Creates a kit and spawns the isolate under test without a start message.</summary>
+    /// <summary>Creates a kit with its own manual clock and spawns the isolate under test without a start message.</summary>
     /// <param name="configure">
     /// Adjusts the one-shard spec: register the types the isolate spawns, change capacities (the isolate under test
-    /// is <c>spec.Isolates[0]</c>: 4 slots, mailbox 64). Clock, shard count and logging stay the kit's.
+    /// is <c>spec.Isolates[0]</c>: 4 slots, mailbox 64). Shard count and logging stay the kit's.
     /// </param>
     public IsolateTestKit(Action<TinaSpec>? configure)
-        : this(configure, static (runtime, shard) => runtime.Spawn<TIsolate>(shard))
+        : this(time: null, configure, spawn: null)
     {
     }
 
-    private IsolateTestKit(Action<TinaSpec>? configure, Func<TinaRuntime, int, SpawnResult> spawn)
+    /// <summary>
+    /// Creates a kit whose shard reads <paramref name="time"/> and spawns the isolate under test without a start
+    /// message. The test moves the clock (then <see cref="RunUntilIdle"/>); <see cref="Advance"/> is refused.
+    /// </summary>
+    /// <param name="time">The clock, for example a <c>FakeTimeProvider</c>; the kit's zero is its reading now.</param>
+    /// <param name="configure">As for <see cref="IsolateTestKit{TIsolate}(Action{TinaSpec})"/>.</param>
+    public IsolateTestKit(TimeProvider time, Action<TinaSpec>? configure = null)
+        : this(time ?? throw new ArgumentNullException(nameof(time)), configure, spawn: null)
+    {
+    }
+
+    private IsolateTestKit(TimeProvider? time, Action<TinaSpec>? configure, Func<TinaRuntime, SpawnResult>? spawn)
     {
         var spec = new TinaSpec
         {
@@ -76,17 +87,21 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
         spec.AddIsolate<ProbeIsolate>(slots: 64, mailboxCapacity: 1024);
         spec.ShardCount = 1;
         spec.CoreMap = null;
-        spec.PinThreads = false;
         spec.IdlePollTicks = 0;
         spec.LogSink = _logs;
-        spec.Clock = _clock;
 
-        _runtime = TinaRuntime.Create(spec);
-        _shard = _runtime.ShardAt(0);
+        if (time is null)
+        {
+            _clock = new ManualTimeProvider();
+            time = _clock;
+        }
+
+        _startTimestamp = time.GetTimestamp();
+        _driver = new DeterministicRuntime(spec, time);
         _observer = new KitObserver();
-        _runtime.Observer = _observer;
+        _driver.Observer = _observer;
         _caller = CreateProbe();
-        SpawnResult spawned = spawn(_runtime, 0);
+        SpawnResult spawned = spawn is null ? _driver.Runtime.Spawn<TIsolate>(0) : spawn(_driver.Runtime);
         if (!spawned.IsOk)
         {
             throw new InvalidOperationException($"The isolate under test did not spawn: {spawned.Status}.");
@@ -104,21 +119,25 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
     /// <typeparam name="TStart">The start payload type.</typeparam>
     /// <param name="start">The start payload.</param>
     /// <param name="configure">As for <see cref="IsolateTestKit{TIsolate}(Action{TinaSpec})"/>.</param>
-    public static IsolateTestKit<TIsolate> WithStart<TStart>(in TStart start, Action<TinaSpec>? configure = null)
+    /// <param name="time">The clock, as for <see cref="IsolateTestKit{TIsolate}(TimeProvider, Action{TinaSpec})"/>; null: the kit's own.</param>
+    public static IsolateTestKit<TIsolate> WithStart<TStart>(in TStart start, Action<TinaSpec>? configure = null, TimeProvider? time = null)
         where TStart : unmanaged
     {
         TStart copy = start;
-        return new IsolateTestKit<TIsolate>(configure, (runtime, shard) => runtime.Spawn<TIsolate, TStart>(shard, in copy));
+        return new IsolateTestKit<TIsolate>(time, configure, runtime => runtime.Spawn<TIsolate, TStart>(0, in copy));
     }
 
     /// <summary>The isolate under test.</summary>
     public Handle Self { get; }
 
-    /// <summary>The kit's clock: zero at creation, moved only by <see cref="Advance"/>.</summary>
-    public TimeSpan Now => TimeSpan.FromTicks(_clock.NowNanoseconds / 100);
+    /// <summary>
+    /// Time since the kit was created, on its clock: the kit's own moves only by <see cref="Advance"/>; a clock the test
+    /// passed moves when the test moves it.
+    /// </summary>
+    public TimeSpan Now => _driver.Time.GetElapsedTime(_startTimestamp);
 
     /// <summary>True until the isolate under test exits.</summary>
-    public bool IsAlive => _shard.IsAlive(Self);
+    public bool IsAlive => _driver.Runtime.IsAlive(Self);
 
     /// <summary>How the isolate under test ended, or null while it is alive.</summary>
     public ExitOutcome? Exit => _observer.Exit;
@@ -145,22 +164,21 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
                 throw new InvalidOperationException($"The isolate under test has exited ({Exit}).");
             }
 
-            return ref ((IsolateTable<TIsolate>)_shard.TypeTable(Self.Type)).InstanceAt(Self.Slot);
+            return ref _driver.InstanceOf<TIsolate>(Self);
         }
     }
 
     /// <summary>Creates a probe: an isolate that records what it is sent.</summary>
     public TestProbe CreateProbe()
     {
-        int probeType = _shard.TypeCount - 1;
-        SpawnResult spawned = _shard.Spawn(probeType, Handle.None, in Messaging.NoStart.Value, hasStart: false);
+        SpawnResult spawned = _driver.Runtime.Spawn<ProbeIsolate>(0);
         if (!spawned.IsOk)
         {
             throw new InvalidOperationException($"No probe could be created: {spawned.Status} (64 probes at most).");
         }
 
         var probe = new TestProbe(spawned.Handle);
-        ((IsolateTable<ProbeIsolate>)_shard.TypeTable(probeType)).InstanceAt(spawned.Handle.Slot).Owner = probe;
+        _driver.InstanceOf<ProbeIsolate>(spawned.Handle).Owner = probe;
         return probe;
     }
 
@@ -171,7 +189,7 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
     /// <returns>The send's result: a full mailbox is <see cref="SendResult.MailboxFull"/>, an exited isolate <see cref="SendResult.StaleHandle"/>.</returns>
     public SendResult Post<T>(in T message, TestProbe? from = null)
         where T : unmanaged =>
-        _shard.Send(from?.Handle ?? Handle.None, Self, in message, MessageKind.User, 0);
+        _driver.Send(from?.Handle ?? Handle.None, Self, in message);
 
     /// <summary>
     /// Delivers one message to the isolate, runs until nothing more can happen without time moving, and returns the
@@ -185,13 +203,14 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
     public Effect Deliver<T>(in T message, TestProbe? from = null)
         where T : unmanaged
     {
-        SendResult sent = Post(in message, from);
+        _nextMarker = _nextMarker == uint.MaxValue ? 1 : _nextMarker + 1;
+        uint marker = _nextMarker;
+        SendResult sent = _driver.Send(from?.Handle ?? Handle.None, Self, in message, marker);
         if (sent != SendResult.Ok)
         {
             throw new InvalidOperationException($"The message was refused: {sent}.");
         }
 
-        uint marker = MarkNewestMail();
         _observer.Await(marker);
         RunUntilIdle();
         if (_observer.Awaited is not { } effect)
@@ -237,8 +256,7 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
     public Effect BeginCall<TRequest>(in TRequest request, TimeSpan? timeout = null)
         where TRequest : unmanaged
     {
-        ref IsolateMeta caller = ref _shard.TypeTable(_caller.Handle.Type).Meta[_caller.Handle.Slot];
-        if (caller.State == IsolateState.WaitingForReply)
+        if (_caller.CallPending)
         {
             throw new InvalidOperationException("The kit's previous call has not ended yet: Advance the clock or take its reply first.");
         }
@@ -247,10 +265,12 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
         Handle target = Self;
         TimeSpan callTimeout = timeout ?? s_defaultCallTimeout;
         _caller.SetCommand((ref Context ctx) => ctx.Call(target, copy, callTimeout));
-        if (_shard.Send(Handle.None, _caller.Handle, new ProbeCommand(), MessageKind.User, 0) != SendResult.Ok)
+        if (_driver.Send(Handle.None, _caller.Handle, new ProbeCommand()) != SendResult.Ok)
         {
             throw new InvalidOperationException("The kit's caller probe could not be told to call (its mailbox is full).");
         }
+
+        _caller.CallPending = true; // cleared when the call's outcome (a Reply) reaches the probe
 
         _observer.AwaitCallFrom(_caller.Handle);
         RunUntilIdle();
@@ -273,28 +293,32 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
     public bool TryTakeReply(out Message reply) => _caller.TryTakeReply(out reply);
 
     /// <summary>
-    /// Moves the clock forward by <paramref name="by"/>, stopping at every timer deadline on the way to fire it and
-    /// run what it causes, then runs until idle at the new time.
+    /// Moves the kit's clock forward by <paramref name="by"/>, stopping at every deadline on the way to fire it and
+    /// run what it causes, then runs until idle at the new time. Throws <see cref="InvalidOperationException"/> when
+    /// the test passed its own clock (move that, then call <see cref="RunUntilIdle"/>).
     /// </summary>
     /// <param name="by">How far; zero just runs until idle.</param>
     public void Advance(TimeSpan by)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
-        long target = _clock.NowNanoseconds + (by.Ticks * 100);
+        ManualTimeProvider clock = _clock
+            ?? throw new InvalidOperationException("This kit reads the test's TimeProvider: move that clock, then call RunUntilIdle.");
+        long target = clock.Nanoseconds + (by.Ticks * 100);
         RunUntilIdle();
-        while (true)
+        while (_driver.TimeUntilNextDeadline is { } until)
         {
-            long until = _shard.NanosecondsUntilNextDeadline();
-            if (until < 0 || _clock.NowNanoseconds + until > target)
+            // At least 1 ns, so a deadline that reads as due but is not work yet can never stall the loop.
+            long next = clock.Nanoseconds + Math.Max(1, until.Ticks * 100);
+            if (next > target)
             {
                 break;
             }
 
-            _clock.NowNanoseconds += until; // never negative: -1 (no deadline) ended the loop above
+            clock.Nanoseconds = next;
             RunUntilIdle();
         }
 
-        _clock.NowNanoseconds = target;
+        clock.Nanoseconds = target;
         RunUntilIdle();
     }
 
@@ -303,7 +327,7 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
     {
         for (int round = 1; round <= RoundsMax; round++)
         {
-            if (!_runtime.RunRound() && !_shard.HasPendingWork())
+            if (!_driver.RunRound() && !_driver.HasPendingWork)
             {
                 return round;
             }
@@ -313,25 +337,13 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
     }
 
     /// <summary>A runtime counter (sends, drops, calls, timers, ...).</summary>
-    public long Counter(ShardCounter counter) => _runtime.Total(counter);
+    public long Counter(ShardCounter counter) => _driver.Runtime.Total(counter);
 
     /// <summary>Releases the runtime.</summary>
-    public void Dispose() => _runtime.Dispose();
-
-    /// <summary>Marks the newest envelope in the isolate's mailbox so the observer can tell when it is handled.</summary>
-    private uint MarkNewestMail()
-    {
-        IsolateTable table = _shard.TypeTable(Self.Type);
-        ref IsolateMeta meta = ref table.Meta[Self.Slot];
-        int newest = (meta.MailboxHead + meta.MailboxCount - 1) & table.MailboxMask;
-        int poolIndex = table.MailboxRing[(Self.Slot * table.MailboxRingSize) + newest];
-        _nextMarker = _nextMarker == uint.MaxValue ? 1 : _nextMarker + 1;
-        _shard.Pool.Slots[poolIndex].Auxiliary = _nextMarker;
-        return _nextMarker;
-    }
+    public void Dispose() => _driver.Dispose();
 
     /// <summary>Watches the isolate under test: its effects, its exit, and the invocation a step waits for.</summary>
-    private sealed class KitObserver : IRuntimeObserver
+    private sealed class KitObserver : IDeterministicObserver
     {
         private uint _awaitMarker;          // Deliver: the marked envelope
         private Handle _awaitCaller;        // BeginCall: the call from this probe
@@ -369,7 +381,7 @@ public sealed class IsolateTestKit<TIsolate> : IDisposable
             }
 
             Invocations++;
-            _current = (_awaitMarker != 0 && message.Kind == MessageKind.User && message.Auxiliary == _awaitMarker)
+            _current = (_awaitMarker != 0 && DeterministicRuntime.TagOf(in message) == _awaitMarker)
                 || (!_awaitCaller.IsNone && message.Kind == MessageKind.Call && message.Source == _awaitCaller);
         }
 

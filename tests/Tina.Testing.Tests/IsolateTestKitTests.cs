@@ -2,7 +2,7 @@ using System;
 using NUnit.Framework;
 using Tina.Testing;
 
-namespace Tina.Tests.Testing;
+namespace Tina.Testing.Tests;
 
 public sealed class IsolateTestKitTests
 {
