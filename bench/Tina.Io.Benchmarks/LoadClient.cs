@@ -95,7 +95,7 @@ internal static class LoadClient
         private int _received;
         private long _sentAt;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start && message.Is(out ClientStart start))
             {

@@ -35,7 +35,7 @@ internal static class TinaServer
     {
         private SocketHandle _listener;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start && message.Is(out int port))
             {
@@ -77,7 +77,7 @@ internal static class TinaServer
     {
         private SocketHandle _socket;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start && message.Is(out _socket))
             {

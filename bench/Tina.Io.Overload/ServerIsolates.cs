@@ -23,7 +23,7 @@ internal sealed class EchoListener : IIsolate
 
     public static long SessionsRefused => Interlocked.Read(ref s_sessionsRefused);
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out ListenStart start))
         {
@@ -71,7 +71,7 @@ internal sealed class EchoSession : IIsolate
     /// <summary>Sessions that ended (their connection closed: end of stream, an error, a timeout).</summary>
     public static long Ended => Interlocked.Read(ref s_ended);
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out SocketHandle socket))
         {

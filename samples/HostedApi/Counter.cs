@@ -8,7 +8,7 @@ public sealed class Counter : IIsolate
 {
     private readonly Dictionary<long, long> _counts = new();
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Call && message.Is(out Increment increment))
         {

@@ -15,7 +15,7 @@ public sealed class RateLimiter : IIsolate
     private readonly Dictionary<long, int> _used = new();
     private bool _timerArmed;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Timer)
         {

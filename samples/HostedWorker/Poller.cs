@@ -30,7 +30,7 @@ public sealed class Poller : IIsolate
         _options = options.Value;
     }
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Is<Begin>())
         {

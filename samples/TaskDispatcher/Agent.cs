@@ -18,7 +18,7 @@ public sealed class Agent : IIsolate
     private bool _awaitingWorker;
     private int _retries;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out AgentStart start))
         {

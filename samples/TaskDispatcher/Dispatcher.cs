@@ -14,7 +14,7 @@ public sealed class Dispatcher : IIsolate
     private int _nextJob;
     private int _completed;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         switch (message.Kind)
         {

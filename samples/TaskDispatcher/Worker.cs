@@ -14,7 +14,7 @@ public struct Worker : IIsolate
 
     private int _handled;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Is<Quit>())
         {

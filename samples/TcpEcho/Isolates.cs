@@ -40,7 +40,7 @@ internal sealed class Listener : IIsolate
     /// <summary>Connections closed at once because no session could take them (every shard's listeners together).</summary>
     public static long SessionsRefused => Interlocked.Read(ref s_sessionsRefused);
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out _start))
         {
@@ -104,7 +104,7 @@ internal sealed class EchoSession : IIsolate
 {
     private SocketHandle _socket;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out SessionStart start))
         {
@@ -142,7 +142,7 @@ internal sealed class EchoClient : IIsolate
     private int _length;
     private int _received;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out _start))
         {

@@ -10,7 +10,7 @@ internal sealed class ProbeIsolate : IIsolate
     /// <summary>The probe this isolate records into; set by the kit right after the spawn.</summary>
     public TestProbe? Owner { get; set; }
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         TestProbe? owner = Owner;
         if (owner is null)

@@ -30,7 +30,7 @@ public sealed class AllocationTests
     {
         public long Handled;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             Handled++;
             ctx.Send(ctx.Self, new Tick(Handled));
@@ -45,7 +45,7 @@ public sealed class AllocationTests
         public long RoundTrips;
         public long Failures;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Go go))
             {
@@ -84,7 +84,7 @@ public sealed class AllocationTests
         public long Pings;
         public long Deferred;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Call && message.Is(out Ask ask))
             {
@@ -258,7 +258,7 @@ public sealed class AllocationTests
         private long _sent;
         private long _received;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Go go))
             {
@@ -308,7 +308,7 @@ public sealed class AllocationTests
     /// <summary>Answers every ping with a pong to its source.</summary>
     public sealed class Ponger : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Ping ping))
             {

@@ -27,7 +27,7 @@ public sealed class BackPressureTests
         public int Next;
         public long Refused;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out StreamOrder stream))
             {
@@ -59,7 +59,7 @@ public sealed class BackPressureTests
 
         public int Received => Volatile.Read(ref _received);
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Item item))
             {

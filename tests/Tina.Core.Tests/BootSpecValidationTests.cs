@@ -11,14 +11,14 @@ public sealed class BootSpecValidationTests
 {
     public sealed class Alpha : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Receive;
     }
 
     public sealed class Beta : IIsolate
     {
         public long Sum;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Exactly96 big))
             {

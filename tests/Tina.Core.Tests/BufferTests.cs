@@ -38,7 +38,7 @@ public sealed class BufferTests
         public readonly List<int> ProbeLengths = new();
         public readonly List<long> Sums = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Rent rent))
             {

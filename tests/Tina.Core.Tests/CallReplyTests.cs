@@ -28,7 +28,7 @@ public sealed class CallReplyTests
     {
         public readonly List<Event> Events = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out CallOrder order))
             {
@@ -59,7 +59,7 @@ public sealed class CallReplyTests
         public int Fillers;
         public int Calls;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is<Filler>())
             {
@@ -83,7 +83,7 @@ public sealed class CallReplyTests
         public readonly List<ReplyToken> Tokens = new();
         public readonly List<SendResult> Answers = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Call)
             {
@@ -110,20 +110,20 @@ public sealed class CallReplyTests
     /// <summary>Handles calls without answering them; exits on a Note.</summary>
     public sealed class Ignorer : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => message.Is<Note>() ? Effect.Done : Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => message.Is<Note>() ? Effect.Done : Effect.Receive;
     }
 
     /// <summary>Fails every call explicitly.</summary>
     public sealed class Failer : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) =>
+        public Effect OnMessage(ref Context ctx, in Message message) =>
             message.Kind == MessageKind.Call ? ctx.FailReply() : Effect.Receive;
     }
 
     /// <summary>Defers the call and exits owing it.</summary>
     public sealed class Quitter : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Call)
             {
@@ -142,7 +142,7 @@ public sealed class CallReplyTests
         private ReplyToken _owed;
         public SendResult Answered = (SendResult)255;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Backend backend))
             {

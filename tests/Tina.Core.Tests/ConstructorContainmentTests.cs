@@ -38,7 +38,7 @@ public sealed class ConstructorContainmentTests
             }
         }
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is<Boom>())
             {
@@ -60,7 +60,7 @@ public sealed class ConstructorContainmentTests
         public readonly List<SpawnResult> Local = new();
         public readonly List<SendResult> Remote = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is<SpawnLocal>())
             {

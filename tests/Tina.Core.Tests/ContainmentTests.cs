@@ -33,7 +33,7 @@ public sealed class ContainmentTests
         public static long Reported = -1;
         public long Sum;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Add add))
             {
@@ -71,7 +71,7 @@ public sealed class ContainmentTests
     {
         public readonly List<Outcome> Outcomes = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out CallOrder order))
             {

@@ -18,7 +18,7 @@ public sealed class FairnessTests
     {
         public int Runs;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             Runs++;
             return Effect.Yield;
@@ -43,7 +43,7 @@ public sealed class FairnessTests
         public int Floods;
         public int Pokes;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is<Flood>())
             {
@@ -65,7 +65,7 @@ public sealed class FairnessTests
     {
         public int Pokes;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is<Poke>())
             {

@@ -28,7 +28,7 @@ public sealed class ForeignHandleTests
         public readonly List<CallStatus> Outcomes = new();
         public readonly List<Down> Downs = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Reply)
             {

@@ -16,7 +16,7 @@ public sealed class HandleTests
     {
         public long Bumps;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Bump bump))
             {
@@ -33,7 +33,7 @@ public sealed class HandleTests
     {
         public SendResult Result = (SendResult)255;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out SendTo order))
             {

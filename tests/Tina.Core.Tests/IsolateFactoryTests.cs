@@ -21,7 +21,7 @@ public sealed class IsolateFactoryTests
 
         public Served(Tally tally) => _tally = tally;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is<Boom>())
             {

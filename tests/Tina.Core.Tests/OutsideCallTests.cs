@@ -24,7 +24,7 @@ public sealed class OutsideCallTests
     {
         private ReplyToken _held;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Call && message.Is(out Ask ask))
             {

@@ -20,7 +20,7 @@ public sealed class RuntimeStopTests
     /// <summary>Exits on its shutdown notice.</summary>
     public sealed class Quiet : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) =>
+        public Effect OnMessage(ref Context ctx, in Message message) =>
             message.Kind == MessageKind.Shutdown ? Effect.Done : Effect.Receive;
     }
 
@@ -32,7 +32,7 @@ public sealed class RuntimeStopTests
         public static bool Returned;
         public static readonly ManualResetEventSlim Done = new(false);
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Shutdown)
             {

@@ -21,7 +21,7 @@ public sealed class SendResultTests
     {
         public readonly List<SendResult> Results = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Burst burst))
             {
@@ -40,7 +40,7 @@ public sealed class SendResultTests
     {
         public readonly List<int> Received = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Item item))
             {
@@ -241,7 +241,7 @@ public sealed class SendResultTests
     }
 
     [Test]
-    public void Send_FromOutsideBeyondInboxCapacity_ReturnsRingFullAndCountsExternalInboxFull()
+    public void Send_FromOutsideBeyondInboxCapacity_ReturnsExternalInboxFullAndCountsIt()
     {
         TinaSpec spec = Spec(shards: 1, sinkMailbox: 64);
         spec.ExternalInboxCapacity = 16;
@@ -259,7 +259,7 @@ public sealed class SendResultTests
         Assert.Multiple(() =>
         {
             Assert.That(results.Take(16), Is.All.EqualTo(SendResult.Ok));
-            Assert.That(results[16], Is.EqualTo(SendResult.RingFull));
+            Assert.That(results[16], Is.EqualTo(SendResult.ExternalInboxFull));
             Assert.That(sim.Counter(0, ShardCounter.ExternalInboxFull), Is.EqualTo(1));
             Assert.That(sim.Instance<Sink>(sink).Received, Is.EqualTo(Enumerable.Range(0, 16)));
         });

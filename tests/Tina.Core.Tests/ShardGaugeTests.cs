@@ -10,7 +10,7 @@ public sealed class ShardGaugeTests
 
     public sealed class Sink : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Receive;
     }
 
     [Test]

@@ -14,7 +14,7 @@ public sealed class SmokeTests
         public static long Observed = -1;
         public static int Status = -1;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Go go))
             {

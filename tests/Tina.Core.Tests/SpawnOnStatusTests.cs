@@ -29,7 +29,7 @@ public sealed class SpawnOnStatusTests
             }
         }
 
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Receive;
     }
 
     /// <summary>Calls SpawnOn on command and records both overloads' results.</summary>
@@ -38,7 +38,7 @@ public sealed class SpawnOnStatusTests
         public readonly List<SendResult> Results = new();
         public readonly List<(SendResult Result, SpawnStatus Status)> Detailed = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out SpawnOnShard on))
             {

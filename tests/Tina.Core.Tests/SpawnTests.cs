@@ -22,7 +22,7 @@ public sealed class SpawnTests
     {
         public readonly List<(MessageKind Kind, Handle Source, int Value)> Seen = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             Seen.Add((message.Kind, message.Source, message.Is(out Hello hello) ? hello.Value : -1));
             return Effect.Receive;
@@ -35,7 +35,7 @@ public sealed class SpawnTests
         public readonly List<SpawnResult> Local = new();
         public readonly List<SendResult> Remote = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out SpawnHere here))
             {
@@ -56,7 +56,7 @@ public sealed class SpawnTests
     /// </summary>
     public sealed class Sleeper : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Call)
             {
@@ -71,7 +71,7 @@ public sealed class SpawnTests
     /// <summary>An isolate type that no spec registers.</summary>
     public sealed class Unregistered : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Receive;
     }
 
     private static Deterministic Create(int childSlots = 8, int pool = 4096)

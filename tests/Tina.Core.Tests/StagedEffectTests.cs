@@ -30,7 +30,7 @@ public sealed class StagedEffectTests
     {
         public int HisHandled;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Misbehave order))
             {

@@ -33,7 +33,7 @@ public sealed class TimerTests
         public readonly List<Fired> Firings = new();
         public readonly List<int> Pokes = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Timer)
             {

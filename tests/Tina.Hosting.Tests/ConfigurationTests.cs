@@ -12,7 +12,7 @@ public sealed class ConfigurationTests
 {
     public sealed class Idle : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Receive;
     }
 
     private static HostApplicationBuilder Builder(Dictionary<string, string?> settings)

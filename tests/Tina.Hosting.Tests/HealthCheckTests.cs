@@ -18,7 +18,7 @@ public sealed class HealthCheckTests
     {
         public static readonly ManualResetEventSlim Release = new(false);
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Block _))
             {
@@ -34,7 +34,7 @@ public sealed class HealthCheckTests
     {
         public Doomed() => throw new InvalidOperationException("planted constructor failure");
 
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Receive;
     }
 
     private static async Task<HealthReport> Check(IHost host)

@@ -16,7 +16,7 @@ public sealed class HostedRuntimeTests
     {
         public static int Received;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Hello hello))
             {

@@ -18,7 +18,7 @@ public sealed class LogForwarderTests
     /// <summary>Logs each number it is sent.</summary>
     public sealed class Talker : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Say say))
             {

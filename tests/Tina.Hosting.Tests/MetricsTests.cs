@@ -21,7 +21,7 @@ public sealed class MetricsTests
     {
         public static int Received;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Tick _))
             {

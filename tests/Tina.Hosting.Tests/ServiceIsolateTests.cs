@@ -36,7 +36,7 @@ public sealed class ServiceIsolateTests
             Interlocked.Increment(ref ledger.Built);
         }
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Add add))
             {
@@ -52,7 +52,7 @@ public sealed class ServiceIsolateTests
     {
         public Misfit(RequestScoped scoped) => ArgumentNullException.ThrowIfNull(scoped);
 
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Receive;
     }
 
     [Test]

@@ -32,7 +32,7 @@ public sealed class TaskBridgeTests
             _outcomes = outcomes;
         }
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Fetch fetch))
             {

@@ -29,7 +29,7 @@ public sealed class IsolateTestKitTests
     {
         public long Sum { get; private set; }
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Add add))
             {
@@ -58,7 +58,7 @@ public sealed class IsolateTestKitTests
         public int Published;
         private int _intervalMilliseconds;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start && message.Is(out Interval interval))
             {
@@ -96,7 +96,7 @@ public sealed class IsolateTestKitTests
     {
         private ReplyToken _owed;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Call && ctx.TryDeferReply(out _owed))
             {
@@ -118,7 +118,7 @@ public sealed class IsolateTestKitTests
     {
         private Handle _reportTo;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Forward forward))
             {

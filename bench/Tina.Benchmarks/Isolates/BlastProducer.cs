@@ -13,7 +13,7 @@ public struct BlastProducer : IIsolate
     private Handle _target;
     private long _sequence;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out ProducerStart start))
         {

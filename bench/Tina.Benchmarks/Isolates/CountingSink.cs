@@ -18,7 +18,7 @@ public struct CountingSink : IIsolate
     /// <summary>Sum of sequence numbers, so the payload read is not dead code.</summary>
     internal long Checksum;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Is(out Ping ping))
         {

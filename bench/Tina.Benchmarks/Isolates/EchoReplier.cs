@@ -3,7 +3,7 @@ namespace Tina.Benchmarks;
 /// <summary>Answers every <see cref="Ping"/> call with a <see cref="Pong"/> carrying the same sequence number.</summary>
 public struct EchoReplier : IIsolate
 {
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Call && message.Is(out Ping ping))
         {

@@ -6,7 +6,7 @@ namespace Tina.Benchmarks;
 /// </summary>
 public struct HopRelay : IIsolate
 {
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Is(out Hop hop) && hop.Remaining > 0)
         {

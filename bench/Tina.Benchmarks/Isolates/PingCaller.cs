@@ -16,7 +16,7 @@ public struct PingCaller : IIsolate
     /// <summary>Calls that ended with a status other than Ok.</summary>
     internal long Failures;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Reply)
         {

@@ -16,5 +16,5 @@ public interface IIsolate
     /// <param name="ctx">The shard's services for this invocation: send, call, reply, spawn, timers, log.</param>
     /// <param name="message">The message, valid for this invocation only.</param>
     /// <returns>What to do next.</returns>
-    Effect Handle(ref Context ctx, in Message message);
+    Effect OnMessage(ref Context ctx, in Message message);
 }

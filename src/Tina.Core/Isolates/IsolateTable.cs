@@ -266,7 +266,7 @@ internal sealed class IsolateTable<T> : IsolateTable
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override Effect Invoke(int slot, ref Context context, in Message message) =>
-        _instances[slot].Handle(ref context, in message);
+        _instances[slot].OnMessage(ref context, in message);
 
     protected override void Construct(int slot)
     {

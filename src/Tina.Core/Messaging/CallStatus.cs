@@ -27,4 +27,6 @@ public enum CallStatus : byte
     Cancelled = 10,
     /// <summary>An outside call was refused at once: <see cref="TinaSpec.OutsideCallCapacity"/> calls were in flight.</summary>
     OutsideCallsFull = 11,
+    /// <summary>An outside call was refused at once: the callee shard's external inbox (<see cref="TinaSpec.ExternalInboxCapacity"/>) was full.</summary>
+    ExternalInboxFull = 12,
 }

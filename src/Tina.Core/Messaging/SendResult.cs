@@ -31,4 +31,10 @@ public enum SendResult : byte
     /// isolate here, and the message is not delivered to whatever isolate holds that shard, type and slot.
     /// </summary>
     ForeignHandle = 7,
+    /// <summary>
+    /// A send or spawn request from outside the runtime (<see cref="TinaRuntime.Send{T}"/>, <see cref="TinaRuntime.PostSpawn{TIsolate, TStart}"/>)
+    /// found the target shard's external inbox (its bounded queue for outside threads, <see cref="TinaSpec.ExternalInboxCapacity"/>) full.
+    /// Nothing was enqueued; the shard counts it as <c>ExternalInboxFull</c>.
+    /// </summary>
+    ExternalInboxFull = 8,
 }

@@ -216,7 +216,7 @@ public sealed class TinaRuntime : IDisposable
 
     /// <summary>
     /// Sends a message from outside the runtime (any thread) through the target shard's external inbox.
-    /// <see cref="SendResult.Ok"/> means enqueued; a full inbox is <see cref="SendResult.RingFull"/>.
+    /// <see cref="SendResult.Ok"/> means enqueued; a full inbox is <see cref="SendResult.ExternalInboxFull"/>.
     /// </summary>
     public SendResult Send<T>(Handle target, in T message)
         where T : unmanaged
@@ -297,7 +297,7 @@ public sealed class TinaRuntime : IDisposable
         SendResult posted = Post(destination, in envelope);
         if (posted != SendResult.Ok)
         {
-            call.TryFinish(generation, posted == SendResult.RingFull ? CallStatus.RingFull : CallStatus.ShardUnavailable, default);
+            call.TryFinish(generation, posted == SendResult.ExternalInboxFull ? CallStatus.ExternalInboxFull : CallStatus.ShardUnavailable, default);
         }
 
         return new ValueTask<CallAnswer>(call, call.Token);
@@ -323,7 +323,7 @@ public sealed class TinaRuntime : IDisposable
         if (!destination.External.TryPost(in envelope))
         {
             destination.Counters.IncrementShared(ShardCounter.ExternalInboxFull); // any number of outside threads: interlocked
-            return SendResult.RingFull;
+            return SendResult.ExternalInboxFull;
         }
 
         destination.Signal.Wake();

@@ -234,7 +234,7 @@ public sealed class TinaTaskBridge : IDisposable
                 return;
             }
 
-            if (sent != SendResult.RingFull && sent != SendResult.MailboxFull && sent != SendResult.PoolExhausted)
+            if (sent != SendResult.ExternalInboxFull && sent != SendResult.MailboxFull && sent != SendResult.PoolExhausted)
             {
                 break;
             }

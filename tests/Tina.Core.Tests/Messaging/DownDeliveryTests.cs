@@ -25,7 +25,7 @@ public sealed class DownDeliveryTests
 
     public sealed class Target : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => message.Is<Quit>() ? Effect.Done : Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => message.Is<Quit>() ? Effect.Done : Effect.Receive;
     }
 
     public sealed class Watcher : IIsolate
@@ -33,7 +33,7 @@ public sealed class DownDeliveryTests
         public readonly List<Down> Downs = new();
         public int Fillers;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is<WatchAll>())
             {
@@ -61,7 +61,7 @@ public sealed class DownDeliveryTests
 
     public sealed class Flooder : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Flood flood))
             {

@@ -19,7 +19,7 @@ public sealed class SystemBacklogTests
         public int Refused;
         public int Downs;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out WatchMany many))
             {
@@ -46,7 +46,7 @@ public sealed class SystemBacklogTests
 
     public sealed class Target : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Done;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Done;
     }
 
     [Test]
@@ -135,7 +135,7 @@ public sealed class SystemBacklogTests
     {
         private readonly List<ReplyToken> _owed = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Call && ctx.TryDeferReply(out ReplyToken token))
             {
@@ -161,7 +161,7 @@ public sealed class SystemBacklogTests
         private Handle _holder;
         public int Ended;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Begin begin))
             {

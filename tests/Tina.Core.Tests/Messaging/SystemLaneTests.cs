@@ -38,7 +38,7 @@ public sealed class SystemLaneTests
         public int Refusals;
         private Handle _callee;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start && message.Is(out CallerStart start))
             {
@@ -79,7 +79,7 @@ public sealed class SystemLaneTests
     {
         public static int Answered;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Call)
             {
@@ -93,19 +93,19 @@ public sealed class SystemLaneTests
 
     public sealed class Target : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => message.Is<Quit>() ? Effect.Done : Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => message.Is<Quit>() ? Effect.Done : Effect.Receive;
     }
 
     /// <summary>Handles (and forgets) whatever it is sent: the sink that keeps a flooded ring draining, slowly refilled.</summary>
     public sealed class Sink : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Receive;
     }
 
     /// <summary>Waits forever on a call, so its small mailbox stays full and the ring into its shard is held full.</summary>
     public sealed class BlockedSink : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) =>
+        public Effect OnMessage(ref Context ctx, in Message message) =>
             message.Kind == MessageKind.Start && message.Is(out BlockStart start)
                 ? ctx.Call(start.Holder, new Ping(-1), TimeSpan.FromHours(1))
                 : Effect.Receive;
@@ -116,7 +116,7 @@ public sealed class SystemLaneTests
     {
         private Handle _target;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start && message.Is(out FloodStart start))
             {

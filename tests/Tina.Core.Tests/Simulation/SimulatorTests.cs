@@ -22,7 +22,7 @@ public sealed class SimulatorTests
 
         public List<(long Tag, TimeSpan At)> Fired { get; } = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start)
             {
@@ -44,7 +44,7 @@ public sealed class SimulatorTests
     /// <summary>Yields forever: never quiescent.</summary>
     public sealed class Spinner : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Yield;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Yield;
     }
 
     /// <summary>Calls the hoarder once with a 50 ms timeout.</summary>
@@ -52,7 +52,7 @@ public sealed class SimulatorTests
     {
         public CallStatus Outcome { get; private set; } = (CallStatus)255;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start)
             {

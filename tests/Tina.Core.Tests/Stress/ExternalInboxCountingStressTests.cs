@@ -8,7 +8,7 @@ namespace Tina.Tests.Stress;
 
 /// <summary>
 /// Real threads: many outside producers hammer a full external inbox. Every refusal a producer is told about
-/// (<see cref="SendResult.RingFull"/>) must be counted in <see cref="ShardCounter.ExternalInboxFull"/>; the counter
+/// (<see cref="SendResult.ExternalInboxFull"/>) must be counted in <see cref="ShardCounter.ExternalInboxFull"/>; the counter
 /// is written by outside threads, concurrently.
 /// </summary>
 [Category("Stress")]
@@ -41,7 +41,7 @@ public sealed class ExternalInboxCountingStressTests
                 for (int i = 0; i < PerProducer && clock.Elapsed < Bound; i++)
                 {
                     SendResult result = sim.Runtime.Send(target, new Add(1));
-                    if (result == SendResult.RingFull)
+                    if (result == SendResult.ExternalInboxFull)
                     {
                         refused[producer]++;
                     }

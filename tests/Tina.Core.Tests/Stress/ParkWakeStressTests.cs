@@ -25,7 +25,7 @@ public sealed class ParkWakeStressTests
     /// <summary>Counts every message it gets.</summary>
     public sealed class Sink : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is<Ping>())
             {
@@ -41,7 +41,7 @@ public sealed class ParkWakeStressTests
     {
         private Handle _sink;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Target target))
             {

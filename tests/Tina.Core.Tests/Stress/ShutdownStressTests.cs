@@ -23,7 +23,7 @@ public sealed class ShutdownStressTests
     /// <summary>Bounces a Ping with its peer on the other shard until the shutdown notice: work in flight.</summary>
     public sealed class Bouncer : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Shutdown)
             {
@@ -46,7 +46,7 @@ public sealed class ShutdownStressTests
     /// <summary>Re-arms a 1 ms timer until the shutdown notice: a shard that parks with a deadline.</summary>
     public sealed class Ticker : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Shutdown)
             {

@@ -19,7 +19,7 @@ public sealed class CancellationTests
         public static SendResult LastCancel;
         public static readonly List<Down> Downs = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out SpawnKid spawn))
             {
@@ -46,7 +46,7 @@ public sealed class CancellationTests
         public static CancelReason Seen;
         private bool _cancelled;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Cancel)
             {
@@ -67,7 +67,7 @@ public sealed class CancellationTests
     /// <summary>Ignores cancellation and keeps itself busy.</summary>
     public sealed class Stubborn : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Yield;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Yield;
     }
 
     [SetUp]
@@ -176,7 +176,7 @@ public sealed class CancellationTests
 
     public sealed class Canceller : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is<Tick>())
             {

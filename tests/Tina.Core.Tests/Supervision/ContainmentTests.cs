@@ -14,7 +14,7 @@ public sealed class ContainmentTests
         /// <summary>Messages handled since this instance started (read by the test through the slot array).</summary>
         public long Handled;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Work work))
             {

@@ -19,7 +19,7 @@ public sealed class EscalationTests
     {
         public static CallStatus LastStatus = (CallStatus)255;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Target target))
             {

@@ -25,7 +25,7 @@ public sealed class ShutdownTests
     /// <summary>Answers every call; knows nothing of shutdown (the drain rule ends it when idle).</summary>
     public sealed class Server : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) =>
+        public Effect OnMessage(ref Context ctx, in Message message) =>
             message.Is(out Request request) ? ctx.Reply(new Response(request.Value + 1)) : Effect.Receive;
     }
 
@@ -38,7 +38,7 @@ public sealed class ShutdownTests
         private bool _awaiting;
         private bool _shuttingDown;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             switch (message.Kind)
             {
@@ -133,7 +133,7 @@ public sealed class ShutdownTests
     /// <summary>Never finishes: keeps yielding through its notice.</summary>
     public sealed class Spinner : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Yield;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Yield;
     }
 
     [Test]

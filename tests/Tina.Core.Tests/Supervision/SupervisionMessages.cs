@@ -8,7 +8,7 @@ public readonly record struct Bump;
 /// <summary>A supervised child that ends as told and otherwise just receives.</summary>
 public sealed class Child : IIsolate
 {
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Is(out ExitWith exit))
         {

@@ -8,7 +8,7 @@ public sealed class SupervisionSpecTests
 {
     public sealed class Unregistered : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) => Effect.Receive;
+        public Effect OnMessage(ref Context ctx, in Message message) => Effect.Receive;
     }
 
     private static TinaSpec With(SupervisorSpec root)
@@ -93,7 +93,7 @@ public sealed class SupervisionSpecTests
         public static SpawnStatus Last;
         public static int Ok;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out Fill fill))
             {

@@ -26,7 +26,7 @@ public sealed class WatchReclaimTests
         public readonly List<bool> Unwatches = new();
         public readonly List<Down> Downs = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out WatchIt watch))
             {

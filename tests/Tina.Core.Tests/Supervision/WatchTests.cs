@@ -13,7 +13,7 @@ public sealed class WatchTests
     {
         public static readonly List<Down> Downs = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is(out WatchIt watch))
             {

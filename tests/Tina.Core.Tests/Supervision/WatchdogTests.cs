@@ -17,7 +17,7 @@ public sealed class WatchdogTests
 
     public sealed class Stuck : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Is<Spin>())
             {

@@ -6,7 +6,7 @@ public sealed class Holder<TAnswer> : IIsolate
 {
     private ReplyToken _owed;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Call)
         {
@@ -25,7 +25,7 @@ public sealed class Holder<TAnswer> : IIsolate
 /// <summary>Holds every call it gets (defers the reply) and never answers.</summary>
 public sealed class Hoarder : IIsolate
 {
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Call)
         {

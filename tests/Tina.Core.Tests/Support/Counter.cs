@@ -5,7 +5,7 @@ public sealed class Counter : IIsolate
 {
     private long _total;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Is(out Add add))
         {

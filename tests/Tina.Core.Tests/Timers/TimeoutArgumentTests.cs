@@ -22,7 +22,7 @@ public sealed class TimeoutArgumentTests
         public readonly List<Exception> Refusals = new();
         public readonly List<TimerId> Ids = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Timer)
             {

@@ -149,7 +149,7 @@ public sealed class TimerWheelReentrancyTests
     {
         public Handle Child;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start)
             {
@@ -170,7 +170,7 @@ public sealed class TimerWheelReentrancyTests
         public readonly List<CallStatus> Outcomes = new();
         public readonly List<TimeSpan> TimerFirings = new();
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Reply)
             {

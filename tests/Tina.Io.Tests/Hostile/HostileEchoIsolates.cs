@@ -28,7 +28,7 @@ public sealed class HostileListener : IIsolate
     private int _acceptLimit;
     private int _accepted;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out HostileListen listen))
         {
@@ -107,7 +107,7 @@ public sealed class HostileEcho : IIsolate
     private int _pendingLength;
     private int _retries;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out HostileSession session))
         {

@@ -47,7 +47,7 @@ public sealed class OverloadListener : IIsolate
 {
     private SocketHandle _listener;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out OverloadListen listen))
         {
@@ -86,7 +86,7 @@ public sealed class IdleEcho : IIsolate
     private SocketHandle _socket;
     private bool _stalls;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out OverloadSession session))
         {

@@ -35,7 +35,7 @@ public sealed class ReactorAcceptOverflowTests
         private SocketHandle _listener;
         private int _left;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start)
             {

@@ -28,7 +28,7 @@ public sealed unsafe class ReactorBufferWaitTests
         public static SocketHandle Connection;
         private SocketHandle _listener;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start)
             {
@@ -58,7 +58,7 @@ public sealed unsafe class ReactorBufferWaitTests
     /// <summary>Receives once on the sender's connection, with the timeout its start message gives (ms, 0 = none).</summary>
     public sealed class Reader : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start && message.Is(out int timeoutMs))
             {

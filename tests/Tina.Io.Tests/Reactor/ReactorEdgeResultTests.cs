@@ -23,7 +23,7 @@ public sealed unsafe class ReactorEdgeResultTests
         public static bool SendFirst;
         private SocketHandle _listener;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start)
             {

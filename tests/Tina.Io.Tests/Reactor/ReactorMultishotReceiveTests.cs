@@ -38,7 +38,7 @@ public sealed unsafe class ReactorMultishotReceiveTests
         public static bool? DetachResult;
         private IoCompletion _previous;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start)
             {

@@ -26,7 +26,7 @@ public sealed unsafe class ReactorScriptedTests
         private SocketHandle _listener;
         private bool _timedOutOnce;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start)
             {

@@ -24,7 +24,7 @@ public sealed unsafe class ReactorSendReserveTests
         private SocketHandle _listener;
         private int _accepted;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start)
             {
@@ -52,7 +52,7 @@ public sealed unsafe class ReactorSendReserveTests
     {
         private SocketHandle _socket;
 
-        public Effect Handle(ref Context ctx, in Message message)
+        public Effect OnMessage(ref Context ctx, in Message message)
         {
             if (message.Kind == MessageKind.Start && message.Is(out int connection))
             {
@@ -75,7 +75,7 @@ public sealed unsafe class ReactorSendReserveTests
     /// <summary>Sends 10 bytes on connection <c>start</c> (the fake backend keeps the send, and its buffer, in flight).</summary>
     public sealed class Pusher : IIsolate
     {
-        public Effect Handle(ref Context ctx, in Message message) =>
+        public Effect OnMessage(ref Context ctx, in Message message) =>
             message.Kind == MessageKind.Start && message.Is(out int connection)
                 ? ctx.Send(s_connections[connection], "0123456789"u8)
                 : Effect.Receive;

@@ -38,7 +38,7 @@ public sealed class PipelineServer : IIsolate
     private SocketHandle _listener;
     private int _responseBytes;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out PipelineStart start))
         {
@@ -102,7 +102,7 @@ public sealed class PipelineConnection : IIsolate
     private bool _peerClosed;
     private bool _closing;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out PipelineStart start))
         {
@@ -231,7 +231,7 @@ public sealed class PipelineClient : IIsolate
     private int _offset;             // bytes of the current response received
     private bool _closing;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out _start))
         {
@@ -343,7 +343,7 @@ public sealed class LaneRuleProbe : IIsolate
     public static bool CouldStartAcceptWhileAccepting;
     public static IoCompletion Last;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start)
         {
@@ -392,7 +392,7 @@ public sealed class VictimParent : IIsolate
 {
     private Handle _child;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out PipelineStart start))
         {
@@ -422,7 +422,7 @@ public sealed class DuplexVictim : IIsolate
     private bool _receiving;
     private bool _sending;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out PipelineStart start))
         {

@@ -47,7 +47,7 @@ public sealed class EchoServer : IIsolate
     private int _messageBytes;
     private bool _handOff;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out ServerStart start))
         {
@@ -112,7 +112,7 @@ public sealed class EchoServer : IIsolate
 /// <summary>Adopts sockets handed over from another shard and echoes on them.</summary>
 public sealed class Adopter : IIsolate
 {
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Is(out Adopt adopt))
         {
@@ -142,7 +142,7 @@ public sealed class EchoConnection : IIsolate
     private byte[]? _message;     // store-and-forward: the message being collected
     private int _collected;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out ConnectionStart start))
         {
@@ -199,7 +199,7 @@ public sealed class EchoClient : IIsolate
     private int _message;
     private int _received;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out _start))
         {
@@ -268,7 +268,7 @@ public sealed class ConnectCloseClient : IIsolate
     private CycleStart _start;
     private int _cycle;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out _start))
         {

@@ -26,7 +26,7 @@ public sealed class LateAcceptor : IIsolate
     private SocketHandle _connection;
     private int _left;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out LateAcceptStart start))
         {

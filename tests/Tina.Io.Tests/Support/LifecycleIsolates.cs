@@ -63,7 +63,7 @@ public sealed class LifecycleServer : IIsolate
     private SocketHandle _listener;
     private SocketHandle _connection;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out LifecycleStart start))
         {
@@ -136,7 +136,7 @@ public sealed class LifecycleClient : IIsolate
     private SocketHandle _socket;
     private bool _read;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out LifecycleStart start))
         {

@@ -23,7 +23,7 @@ public struct CloseThis
 /// <summary>Connects once and records the outcome (closing the socket when it connected).</summary>
 public sealed class ConnectProbe : IIsolate
 {
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out ConnectProbeStart start))
         {
@@ -54,7 +54,7 @@ public sealed class HoldClient : IIsolate
     private HoldStart _start;
     private SocketHandle _socket;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out _start))
         {
@@ -89,7 +89,7 @@ public sealed class PendingReceiver : IIsolate
 {
     public static Handle Closer;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out ConnectProbeStart start))
         {
@@ -122,7 +122,7 @@ public sealed class Closer : IIsolate
 {
     private SocketHandle _socket;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Is(out CloseThis close))
         {
@@ -152,7 +152,7 @@ public sealed class TimeoutReceiver : IIsolate
     private SocketHandle _socket;
     private int _received;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out ConnectProbeStart start))
         {

@@ -62,7 +62,7 @@ public sealed class SendModesClient : IIsolate
     private bool _haveEarlier;
     private bool _closing;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out _start))
         {

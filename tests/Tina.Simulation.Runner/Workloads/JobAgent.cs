@@ -33,7 +33,7 @@ internal sealed class JobAgent : IIsolate
 
     public int WorkerRespawns { get; private set; }
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         switch (message.Kind)
         {

@@ -48,7 +48,7 @@ internal class JobDispatcher : IIsolate
 
     public bool AllDone => Started && Completed == JobCount;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         switch (message.Kind)
         {

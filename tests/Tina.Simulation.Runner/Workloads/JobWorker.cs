@@ -18,7 +18,7 @@ internal struct JobWorker : IIsolate
     /// <summary>The value a job must produce; the dispatcher's ledger checks it.</summary>
     public static long ValueOf(int jobId, int size) => ((long)jobId * 1_000_003) + ((long)size * size);
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Is<Quit>())
         {

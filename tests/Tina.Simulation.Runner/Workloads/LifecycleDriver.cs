@@ -23,7 +23,7 @@ internal sealed class LifecycleDriver : IIsolate
 
     public bool Finished { get; private set; }
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         LifecycleWorld? world = LifecycleWorld.Of(ref ctx);
         switch (message.Kind)

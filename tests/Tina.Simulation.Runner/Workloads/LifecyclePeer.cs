@@ -43,7 +43,7 @@ internal sealed class LifecyclePeer : IIsolate
     private int _sequence;
     private bool _noticed;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         LifecycleWorld? world = LifecycleWorld.Of(ref ctx);
         switch (message.Kind)

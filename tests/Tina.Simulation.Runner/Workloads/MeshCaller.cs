@@ -33,7 +33,7 @@ internal sealed class MeshCaller : IIsolate
 
     public int Replacements { get; private set; }
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out CallerStart start))
         {

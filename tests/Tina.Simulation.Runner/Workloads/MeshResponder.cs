@@ -15,7 +15,7 @@ internal sealed class MeshResponder : IIsolate
 
     public int NotesReceived { get; private set; }
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Timer)
         {

@@ -34,7 +34,7 @@ internal sealed class EchoListener<TSession> : IIsolate
     /// <inheritdoc cref="Accepted"/>
     public int Refused { get; private set; }
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out EchoListenerStart start))
         {
@@ -94,7 +94,7 @@ internal class EchoSession : IIsolate
     /// <summary>The session's seed (from its listener).</summary>
     protected ulong Seed { get; private set; }
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out EchoSessionStart start))
         {
@@ -188,7 +188,7 @@ internal sealed class EchoClient : IIsolate
     /// <summary>True while an attempt is under way (counted in <see cref="Attempts"/>, not yet ended).</summary>
     public bool InAttempt => _inAttempt;
 
-    public Effect Handle(ref Context ctx, in Message message)
+    public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Kind == MessageKind.Start && message.Is(out EchoClientStart start))
         {

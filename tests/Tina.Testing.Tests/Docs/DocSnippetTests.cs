@@ -78,7 +78,7 @@ public sealed class DocSnippetTests
     {
         // The second block uses the first block's type: one compilation per page.
         const string page = "```csharp\nusing Tina;\nvar kit = new Tina.Testing.IsolateTestKit<Quiet>();\n```\n"
-            + "```csharp\nusing Tina;\npublic sealed class Quiet : IIsolate { public Effect Handle(ref Context ctx, in Message message) => Effect.Receive; }\n```\n";
+            + "```csharp\nusing Tina;\npublic sealed class Quiet : IIsolate { public Effect OnMessage(ref Context ctx, in Message message) => Effect.Receive; }\n```\n";
 
         Assert.That(DocSnippets.CompileErrors(DocSnippets.Extract("planted", page, DocSnippets.Selection.AllCSharp)), Is.Empty);
     }
