@@ -27,6 +27,13 @@ internal static class Harness
         bool quick = Array.IndexOf(args, "--quick") >= 0;
         int runs = quick ? 1 : 5;
         double seconds = quick ? 0.5 : 1.5;
+        if (args.Length >= 3 && args[0] == "--child" && args[2] == "burst")
+        {
+            string told = Burst.Run(args[1]);
+            Console.WriteLine($"BURST {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} {told}");
+            return 0;
+        }
+
         if (args.Length >= 3 && args[0] == "--child")
         {
             return Child(args[1], args[2], runs, seconds);
@@ -126,6 +133,22 @@ internal static class Harness
         }
 
         sb.AppendLine();
+        sb.AppendLine($"Burst of {BurstState.Messages:N0} messages into a stalled receiver (its handler blocks): what the sender is told, and peak working set.");
+        sb.AppendLine();
+        sb.AppendLine("| system | sender is told | peak WS MB |");
+        sb.AppendLine("|---|---|---:|");
+        foreach (string system in s_systems)
+        {
+            string line = RunChild(dll, system, "burst", quick);
+            Console.WriteLine($"{system} burst: {line}");
+            string[] f = line.Split(' ');
+            if (f.Length >= 3 && f[0] == "BURST")
+            {
+                sb.AppendLine($"| {system} | {f[2].Replace('_', ' ')} | {f[1]} |");
+            }
+        }
+
+        sb.AppendLine();
         sb.AppendLine($"- Load average after: `{File.ReadAllText("/proc/loadavg").Trim()}`");
         sb.AppendLine(EndMarker);
         WriteSection(sb.ToString());
@@ -155,7 +178,7 @@ internal static class Harness
         string? l;
         while ((l = p.StandardOutput.ReadLine()) is not null)
         {
-            if (l.StartsWith("RESULT", StringComparison.Ordinal))
+            if (l.StartsWith("RESULT", StringComparison.Ordinal) || l.StartsWith("BURST", StringComparison.Ordinal))
             {
                 result = l;
             }
