@@ -158,7 +158,9 @@ internal static class Harness
     private static string M(string rate)
     {
         double v = double.Parse(rate, CultureInfo.InvariantCulture);
-        return v >= 1e6 ? string.Create(CultureInfo.InvariantCulture, $"{v / 1e6:F2} M") : string.Create(CultureInfo.InvariantCulture, $"{v / 1e3:F0} k");
+        return v >= 1e6 ? string.Create(CultureInfo.InvariantCulture, $"{v / 1e6:F2} M")
+            : v >= 1e4 ? string.Create(CultureInfo.InvariantCulture, $"{v / 1e3:F0} k")
+            : string.Create(CultureInfo.InvariantCulture, $"{v:F0}");
     }
 
     private static string RunChild(string dll, string system, string scenario, bool quick)
