@@ -34,4 +34,12 @@ public abstract class SimulationWorkload
     /// holds. <paramref name="final"/> is true at quiescence. Default: always holds.
     /// </summary>
     public virtual string? Check(TinaRuntime runtime, bool final) => null;
+
+    /// <summary>
+    /// The live instance of <paramref name="isolate"/>, by reference, to read its state in <see cref="IsComplete"/>
+    /// or <see cref="Check"/>. Throws <see cref="InvalidOperationException"/> when it is not alive.
+    /// </summary>
+    /// <typeparam name="TIsolate">The isolate's registered type.</typeparam>
+    protected static ref TIsolate InstanceOf<TIsolate>(TinaRuntime runtime, Handle isolate)
+        where TIsolate : IIsolate => ref Tina.Advanced.SimulationEngine.InstanceOf<TIsolate>(runtime, isolate);
 }

@@ -57,4 +57,29 @@ public static class SimulationEngine
             result.Dispatches,
             result.FaultsInjected);
     }
+
+    /// <summary>
+    /// The live instance of <paramref name="isolate"/> in <paramref name="runtime"/>, by reference, for a workload's
+    /// check between rounds. Throws <see cref="InvalidOperationException"/> when it is not alive,
+    /// <see cref="ArgumentException"/> when it is not a <typeparamref name="TIsolate"/>.
+    /// </summary>
+    /// <typeparam name="TIsolate">The isolate's registered type.</typeparam>
+    /// <param name="runtime">The simulated runtime (single thread: the simulation's).</param>
+    /// <param name="isolate">A live isolate of it.</param>
+    public static ref TIsolate InstanceOf<TIsolate>(TinaRuntime runtime, Handle isolate)
+        where TIsolate : IIsolate
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        if (!runtime.IsAlive(isolate))
+        {
+            throw new InvalidOperationException($"{isolate} is not a live isolate of this runtime.");
+        }
+
+        if (runtime.ShardAt(isolate.Shard).TypeTable(isolate.Type) is not Tina.Isolates.IsolateTable<TIsolate> table)
+        {
+            throw new ArgumentException($"{isolate} is not a {typeof(TIsolate).Name}.", nameof(isolate));
+        }
+
+        return ref table.InstanceAt(isolate.Slot);
+    }
 }
