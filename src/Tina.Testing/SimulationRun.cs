@@ -58,7 +58,7 @@ public sealed class SimulationRun
     /// <summary>Simulated time at the end (the clock's absolute reading; it starts at a seeded offset).</summary>
     public System.TimeSpan Elapsed { get; }
 
-    /// <summary>The checker that failed (null when passed): e.g. MessageAccounting, CallOutcome, Leak, Liveness, Crash, Workload.</summary>
+    /// <summary>The checker that failed (null when passed): a built-in one (e.g. MessageAccounting, CallOutcome, Leak, Liveness, Crash) or <c>Application:</c> and the workload name for the workload's own check.</summary>
     public string? Checker { get; }
 
     /// <summary>Why it failed (null when passed).</summary>
