@@ -41,7 +41,7 @@ internal sealed partial class Shard
 
     public bool TryRentBuffer(out BufferRef buffer)
     {
-        if (Buffers.TryRent(_currentHandle, out buffer))
+        if (Buffers.TryRent(_invocation.Handle, out buffer))
         {
             Counters.Increment(ShardCounter.BuffersRented);
             return true;
@@ -59,7 +59,7 @@ internal sealed partial class Shard
             return Span<byte>.Empty;
         }
 
-        return _peers[home].Buffers.SpanFor(buffer, _currentHandle);
+        return _peers[home].Buffers.SpanFor(buffer, _invocation.Handle);
     }
 
     /// <summary>
@@ -67,7 +67,7 @@ internal sealed partial class Shard
     /// never belongs to a handle that cannot give it back.
     /// </summary>
     public bool TransferBuffer(BufferRef buffer, Handle to) =>
-        buffer.Shard == Id && (to.Shard != Id || IsAlive(to)) && Buffers.Transfer(buffer, _currentHandle, to);
+        buffer.Shard == Id && (to.Shard != Id || IsAlive(to)) && Buffers.Transfer(buffer, _invocation.Handle, to);
 
     /// <summary>
     /// Any shard: a message from this shard that may have carried a buffer reference was dropped because its target
@@ -162,7 +162,7 @@ internal sealed partial class Shard
         }
     }
 
-    public bool ReleaseBuffer(BufferRef buffer) => ReleaseBufferOf(buffer, _currentHandle);
+    public bool ReleaseBuffer(BufferRef buffer) => ReleaseBufferOf(buffer, _invocation.Handle);
 
     private bool ReleaseBufferOf(BufferRef buffer, Handle owner)
     {

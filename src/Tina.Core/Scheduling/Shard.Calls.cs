@@ -27,7 +27,7 @@ internal sealed partial class Shard
         }
 
         _callStaged = true;
-        _stagedRequest.SetHeader(target, _currentHandle, MessageKind.Call, 0);
+        _stagedRequest.SetHeader(target, _invocation.Handle, MessageKind.Call, 0);
         _stagedRequest.SetPayload(in request);
         _stagedTimeoutTicks = timeoutTicks;
     }
@@ -112,7 +112,7 @@ internal sealed partial class Shard
         {
             // No ring to claim: the reply is built here and handed to the local caller or to the outside-call table.
             Message reply = default;
-            reply.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
+            reply.SetHeader(caller, _invocation.Handle, MessageKind.Reply, correlation);
             reply.SetPayload(in payload);
             if (caller.Shard == Id)
             {
@@ -129,7 +129,7 @@ internal sealed partial class Shard
             return superseded ? SendResult.Ok : SendResult.ShardUnavailable;
         }
 
-        slot.SetHeader(caller, _currentHandle, MessageKind.Reply, correlation);
+        slot.SetHeader(caller, _invocation.Handle, MessageKind.Reply, correlation);
         slot.SetPayload(in payload);
         return SendResult.Ok;
     }
@@ -149,7 +149,7 @@ internal sealed partial class Shard
         if (caller.Shard == Id)
         {
             Message reply = default;
-            reply.SetCallFailure(caller, _currentHandle, correlation, status);
+            reply.SetCallFailure(caller, _invocation.Handle, correlation, status);
             return AcceptReply(in reply) ? SendResult.Ok : SendResult.StaleHandle;
         }
 
@@ -159,7 +159,7 @@ internal sealed partial class Shard
             return superseded ? SendResult.Ok : SendResult.ShardUnavailable;
         }
 
-        slot.SetCallFailure(caller, _currentHandle, correlation, status);
+        slot.SetCallFailure(caller, _invocation.Handle, correlation, status);
         return SendResult.Ok;
     }
 
@@ -239,13 +239,13 @@ internal sealed partial class Shard
     /// <summary>Records the current call as owed later; false when the isolate owes its maximum already.</summary>
     public bool TryDeferCurrentCall(out ReplyToken token)
     {
-        if (_currentKind != MessageKind.Call || _currentCallResolved)
+        if (_invocation.Kind != MessageKind.Call || _invocation.CallResolved)
         {
             ThrowHelper.ThrowInvalidOperation("TryDeferReply is only valid while handling a call that is not yet answered.");
         }
 
-        IsolateTable table = _types[_currentType];
-        ref IsolateMeta meta = ref table.Meta[_currentSlot];
+        IsolateTable table = _types[_invocation.Type];
+        ref IsolateMeta meta = ref table.Meta[_invocation.Slot];
         if (meta.OwedCount >= table.OwedMax)
         {
             Counters.Increment(ShardCounter.OwedRepliesFull);
@@ -253,19 +253,19 @@ internal sealed partial class Shard
             return false;
         }
 
-        token = new ReplyToken(_currentCaller, _currentCorrelation);
-        table.Owed[(_currentSlot * table.OwedMax) + meta.OwedCount] = token;
+        token = new ReplyToken(_invocation.Caller, _invocation.Correlation);
+        table.Owed[(_invocation.Slot * table.OwedMax) + meta.OwedCount] = token;
         meta.OwedCount++;
-        _currentCallResolved = true;
+        _invocation.CallResolved = true;
         return true;
     }
 
     /// <summary>Removes a token from the current isolate's owed list; false when it is not owed (answered already).</summary>
     public bool TryDischarge(ReplyToken token)
     {
-        IsolateTable table = _types[_currentType];
-        ref IsolateMeta meta = ref table.Meta[_currentSlot];
-        int baseIndex = _currentSlot * table.OwedMax;
+        IsolateTable table = _types[_invocation.Type];
+        ref IsolateMeta meta = ref table.Meta[_invocation.Slot];
+        int baseIndex = _invocation.Slot * table.OwedMax;
         for (int i = 0; i < meta.OwedCount; i++)
         {
             if (table.Owed[baseIndex + i] == token)
@@ -286,28 +286,28 @@ internal sealed partial class Shard
         where T : unmanaged
     {
         ResolveCurrent();
-        SendReply(_currentCaller, _currentCorrelation, in payload);
+        SendReply(_invocation.Caller, _invocation.Correlation, in payload);
     }
 
     /// <summary>Fails the current call explicitly.</summary>
     public void FailCurrent()
     {
         ResolveCurrent();
-        SendFailure(_currentCaller, _currentCorrelation, CallStatus.Failed);
+        SendFailure(_invocation.Caller, _invocation.Correlation, CallStatus.Failed);
     }
 
     private void ResolveCurrent()
     {
-        if (_currentKind != MessageKind.Call)
+        if (_invocation.Kind != MessageKind.Call)
         {
             ThrowHelper.ThrowInvalidOperation("Reply is only valid while handling a call (message.Kind == Call).");
         }
 
-        if (_currentCallResolved)
+        if (_invocation.CallResolved)
         {
             ThrowHelper.ThrowInvalidOperation("This call has already been answered or deferred.");
         }
 
-        _currentCallResolved = true;
+        _invocation.CallResolved = true;
     }
 }

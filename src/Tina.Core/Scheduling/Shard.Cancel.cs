@@ -22,7 +22,7 @@ internal sealed partial class Shard
     /// <summary>Cancels a child this isolate spawned (local), or asks its shard to (remote).</summary>
     public SendResult CancelChild(Handle target, int reason)
     {
-        Handle caller = _currentHandle;
+        Handle caller = _invocation.Handle;
         if (target.Shard != Id)
         {
             if ((uint)target.Shard >= (uint)_peers.Length || target.IsNone)

@@ -21,17 +21,16 @@ internal sealed partial class Shard
 {
     private long[] _yielded = System.Array.Empty<long>();   // packed (type, slot) of isolates that yielded this tick
     private int _yieldedCount;
-    private int _currentType = -1;        // type of the isolate being invoked, -1 outside an invocation
-    private int _currentSlot;             // its slot
-    private Handle _currentHandle;        // its handle
-    private MessageKind _currentKind;     // kind of the message it is handling
-    private Handle _currentCaller;        // for a call: the caller
-    private uint _currentCorrelation;     // for a call: the correlation
-    private bool _currentCallResolved;    // for a call: replied, deferred or failed
+    private Invocation _invocation = Invocation.None;   // the invocation running now and its call's state
 
-    public Handle CurrentHandle => _currentHandle;
+    // Read by Shard.Io.cs (owned by the reactor work, not edited here) until it reads _invocation itself.
+    private int _currentType => _invocation.Type;
+    private int _currentSlot => _invocation.Slot;
+    private Handle _currentHandle => _invocation.Handle;
 
-    public bool InInvocation => _currentType >= 0;
+    public Handle CurrentHandle => _invocation.Handle;
+
+    public bool InInvocation => _invocation.Type >= 0;
 
     private bool Dispatch()
     {
@@ -133,13 +132,13 @@ internal sealed partial class Shard
             return false;
         }
 
-        _currentType = table.TypeIndex;
-        _currentSlot = slot;
-        _currentHandle = self;
-        _currentKind = message.KindValue;
-        _currentCaller = message.SourceHandle;
-        _currentCorrelation = message.Correlation;
-        _currentCallResolved = false;
+        _invocation.Type = table.TypeIndex;
+        _invocation.Slot = slot;
+        _invocation.Handle = self;
+        _invocation.Kind = message.KindValue;
+        _invocation.Caller = message.SourceHandle;
+        _invocation.Correlation = message.Correlation;
+        _invocation.CallResolved = false;
         _refusedRing = -1;
         _runtime.Observer?.OnDispatch(Id, self, in message);
 
@@ -164,10 +163,10 @@ internal sealed partial class Shard
         }
 
         Counters.Increment(ShardCounter.MessagesHandled);
-        if (_currentKind == MessageKind.Call && !_currentCallResolved)
+        if (_invocation.Kind == MessageKind.Call && !_invocation.CallResolved)
         {
             // Handled without reply, deferral or failure: the caller learns now, not at its timeout.
-            SendFailure(_currentCaller, _currentCorrelation, CallStatus.NoReply);
+            SendFailure(_invocation.Caller, _invocation.Correlation, CallStatus.NoReply);
         }
 
         if (poolIndex >= 0)
@@ -187,9 +186,9 @@ internal sealed partial class Shard
 
         // Staged state belongs to one invocation: whatever the effect did, none of it may reach the next isolate.
         Debug.Assert(!_callStaged && !_ioStaged, "staged state outlived its invocation");
-        _currentType = -1;
-        _currentHandle = Handle.None;
-        _currentKind = MessageKind.User;
+        _invocation.Type = -1;
+        _invocation.Handle = Handle.None;
+        _invocation.Kind = MessageKind.User;
         return true;
     }
 

@@ -227,9 +227,9 @@ internal sealed partial class Shard
             status = CallStatus.ShuttingDown; // its target drained and left: the shutdown is the reason
         }
 
-        Handle previous = _currentHandle;
-        _currentHandle = envelope.TargetHandle;
+        Handle previous = _invocation.Handle;
+        _invocation.Handle = envelope.TargetHandle;
         SendFailure(envelope.SourceHandle, envelope.Correlation, status);
-        _currentHandle = previous;
+        _invocation.Handle = previous;
     }
 }

@@ -113,8 +113,8 @@ internal sealed partial class Shard
     private void Exit(IsolateTable table, int slot, Handle self, ExitOutcome outcome, int reason, Exception? exception, CallStatus failWith)
     {
         ref IsolateMeta meta = ref table.Meta[slot];
-        Handle previous = _currentHandle;
-        _currentHandle = self;
+        Handle previous = _invocation.Handle;
+        _invocation.Handle = self;
         if (meta.State == IsolateState.WaitingForIo)
         {
             AbandonIo(table, slot, self, IoAbandonReason.Exited);
@@ -196,7 +196,7 @@ internal sealed partial class Shard
 
         table.Release(slot);
         _runtime.Observer?.OnExit(Id, self, outcome, reason);
-        _currentHandle = previous;
+        _invocation.Handle = previous;
 
         if (supervisorNode >= 0)
         {

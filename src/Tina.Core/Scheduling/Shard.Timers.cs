@@ -14,9 +14,9 @@ internal sealed partial class Shard
 {
     public TimerId RegisterTimer(long delayTicks, long tag)
     {
-        IsolateTable table = _types[_currentType];
-        ref IsolateMeta meta = ref table.Meta[_currentSlot];
-        TimerId id = Timers.Register(delayTicks, TimerKind.User, _currentHandle, tag, ref meta.TimerHead, TimerBaseTick);
+        IsolateTable table = _types[_invocation.Type];
+        ref IsolateMeta meta = ref table.Meta[_invocation.Slot];
+        TimerId id = Timers.Register(delayTicks, TimerKind.User, _invocation.Handle, tag, ref meta.TimerHead, TimerBaseTick);
         if (id.IsNone)
         {
             Counters.Increment(ShardCounter.TimersExhausted);
@@ -27,13 +27,13 @@ internal sealed partial class Shard
 
     public bool CancelTimer(TimerId id)
     {
-        if (!Timers.IsPending(id) || Timers.OwnerOf(id) != _currentHandle)
+        if (!Timers.IsPending(id) || Timers.OwnerOf(id) != _invocation.Handle)
         {
             return false;
         }
 
-        IsolateTable table = _types[_currentType];
-        return Timers.Cancel(id, ref table.Meta[_currentSlot].TimerHead);
+        IsolateTable table = _types[_invocation.Type];
+        return Timers.Cancel(id, ref table.Meta[_invocation.Slot].TimerHead);
     }
 
     private void OnTimerFired(in TimerEntry entry)

@@ -28,7 +28,7 @@ internal sealed partial class Shard
     /// <summary>The current isolate watches <paramref name="target"/>; false when the watch could not be recorded.</summary>
     public bool Watch(Handle target)
     {
-        Handle watcher = _currentHandle;
+        Handle watcher = _invocation.Handle;
         if (target == watcher)
         {
             return false;
@@ -60,7 +60,7 @@ internal sealed partial class Shard
     /// <summary>The current isolate stops watching <paramref name="target"/> (every watch it holds on it).</summary>
     public bool Unwatch(Handle target)
     {
-        Handle watcher = _currentHandle;
+        Handle watcher = _invocation.Handle;
         if (target.Shard == Id)
         {
             return RemoveLocalWatches(target, watcher);
