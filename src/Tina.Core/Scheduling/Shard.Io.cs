@@ -14,11 +14,15 @@ internal sealed partial class Shard
 {
     private IShardReactor? _reactor;
     private Func<Shard, IShardReactor>? _reactorFactory;
+    private Tina.Advanced.ReactorHost? _reactorHost; // the public seam's view of this shard, made once
     private bool _ioStaged;               // an I/O method staged an operation in the current invocation
     private long _stagedIoTimeoutTicks;   // its timeout in wheel ticks (0 = none)
 
     /// <summary>The shard's reactor, created on the first tick; null when the spec has no I/O.</summary>
     public IShardReactor? Reactor => _reactor;
+
+    /// <summary>The public seam's view of this shard (<see cref="Tina.Advanced.ReactorHost"/>); made on first use.</summary>
+    public Tina.Advanced.ReactorHost ReactorHost => _reactorHost ??= new Tina.Advanced.ReactorHost(this);
 
     /// <summary>Disposes the reactor (its sockets, buffers and backend); the shard thread or, for a runtime driven
     /// by <see cref="TinaRuntime.RunRound"/>, the disposing thread once no tick runs.</summary>
