@@ -33,6 +33,21 @@ public sealed class ReactorHost
     /// <summary>The host of the shard a handler runs on; only inside a handler, on the shard's thread.</summary>
     public static ReactorHost Of(ref Context ctx) => ctx.Shard.ReactorHost;
 
+    /// <summary>
+    /// Any thread: the reactor of shard <paramref name="shard"/> of <paramref name="runtime"/>, or null before that
+    /// shard's first tick creates it (or without I/O). The shard publishes it with a volatile write once; read here
+    /// with a volatile read, so a non-null result is a fully built reactor. Only members of the reactor documented as
+    /// any-thread may then be called (such as a counters snapshot).
+    /// </summary>
+    public static IShardReactor? ReactorOf(TinaRuntime runtime, int shard)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        return runtime.ShardAt(shard).PublishedReactor;
+    }
+
+    /// <summary>The index of the shard whose pool owns <paramref name="buffer"/>.</summary>
+    public static int ShardOf(BufferRef buffer) => buffer.Shard;
+
     /// <summary>The shard's index (the shard part of every <see cref="Handle"/> on it).</summary>
     public int ShardId => _shard.Id;
 
@@ -81,6 +96,9 @@ public sealed class ReactorHost
 
     /// <summary>True when the handle names a live isolate waiting for I/O; <paramref name="sequence"/> is what it waits on.</summary>
     public bool TryGetIoWait(Handle isolate, out uint sequence) => _shard.TryGetIoWait(isolate, out sequence);
+
+    /// <summary>True when the live isolate has the completion of that I/O sequence delivered but not yet dispatched.</summary>
+    public bool HasIoCompletionReady(Handle isolate, uint sequence) => _shard.HasIoCompletionReady(isolate, sequence);
 
     /// <summary>True when the handle names a live isolate waiting on that I/O sequence.</summary>
     public bool IsWaitingForIo(Handle isolate, uint sequence) => _shard.IsWaitingForIo(isolate, sequence);

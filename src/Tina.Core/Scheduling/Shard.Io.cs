@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Tina.Isolates;
 using Tina.Timers;
 
@@ -21,6 +22,9 @@ internal sealed partial class Shard
     /// <summary>The shard's reactor, created on the first tick; null when the spec has no I/O.</summary>
     public IShardReactor? Reactor => _reactor;
 
+    /// <summary>Any thread: the reactor once the shard thread has published it (volatile read), else null.</summary>
+    public IShardReactor? PublishedReactor => Volatile.Read(ref _reactor);
+
     /// <summary>The public seam's view of this shard (<see cref="Tina.Advanced.ReactorHost"/>); made on first use.</summary>
     public Tina.Advanced.ReactorHost ReactorHost => _reactorHost ??= new Tina.Advanced.ReactorHost(this);
 
@@ -37,7 +41,8 @@ internal sealed partial class Shard
     {
         if (_reactor is null && _reactorFactory is not null)
         {
-            _reactor = _reactorFactory(this);
+            // Volatile: other threads read it through PublishedReactor (ReactorHost.ReactorOf) and must see it built.
+            Volatile.Write(ref _reactor, _reactorFactory(this));
             _reactorFactory = null;
             Signal.SetWakeTarget(_reactor);
         }
@@ -139,6 +144,13 @@ internal sealed partial class Shard
         sequence = 0;
         return false;
     }
+
+    /// <summary>True when the isolate's reply slot holds the completion of that I/O sequence, not yet dispatched.</summary>
+    public bool HasIoCompletionReady(Handle isolate, uint sequence) =>
+        TryResolve(isolate, out IsolateTable table, out int slot)
+        && (table.Meta[slot].Flags & IsolateFlags.ReplyReady) != 0
+        && table.ReplySlots[slot].KindValue == MessageKind.IoCompleted
+        && table.ReplySlots[slot].Correlation == sequence;
 
     /// <summary>True when the handle names a live isolate waiting on that I/O sequence.</summary>
     public bool IsWaitingForIo(Handle isolate, uint sequence) =>
