@@ -1,7 +1,8 @@
-using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System;
+using Tina.Advanced;
 using Tina.Io.Reactor;
 using Tina.Scheduling;
 
@@ -51,7 +52,7 @@ public static class IoContextExtensions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(backlog, 65535);
         IoReactor reactor = Begin(ref ctx, IoOperation.Listen, TimeSpan.Zero, out Handle isolate, out uint sequence);
         reactor.StageListen(isolate, sequence, in address, port, backlog, reusePort);
-        return new Effect(EffectKind.Io);
+        return ReactorHost.IoEffect;
     }
 
     /// <summary>
@@ -63,7 +64,7 @@ public static class IoContextExtensions
     {
         IoReactor reactor = Begin(ref ctx, IoOperation.Accept, timeout, out Handle isolate, out uint sequence);
         reactor.StageAccept(isolate, sequence, listener);
-        return new Effect(EffectKind.Io);
+        return ReactorHost.IoEffect;
     }
 
     /// <summary>Connects a new socket to a remote address. The completion's socket is the connection, owned by this isolate.</summary>
@@ -72,7 +73,7 @@ public static class IoContextExtensions
         CheckPort(port);
         IoReactor reactor = Begin(ref ctx, IoOperation.Connect, timeout, out Handle isolate, out uint sequence);
         reactor.StageConnect(isolate, sequence, in address, port);
-        return new Effect(EffectKind.Io);
+        return ReactorHost.IoEffect;
     }
 
     /// <summary>
@@ -89,7 +90,7 @@ public static class IoContextExtensions
         ReactorOf(ref ctx).NoteReceiveRequest(maxBytes);
         IoReactor reactor = Begin(ref ctx, IoOperation.Receive, timeout, out Handle isolate, out uint sequence);
         reactor.StageReceive(isolate, sequence, socket, maxBytes);
-        return new Effect(EffectKind.Io);
+        return ReactorHost.IoEffect;
     }
 
     /// <summary>
@@ -103,7 +104,7 @@ public static class IoContextExtensions
     {
         IoReactor reactor = Begin(ref ctx, IoOperation.Send, timeout, out Handle isolate, out uint sequence);
         reactor.StageSend(isolate, sequence, socket, data);
-        return new Effect(EffectKind.Io);
+        return ReactorHost.IoEffect;
     }
 
     /// <summary>
@@ -114,7 +115,7 @@ public static class IoContextExtensions
     {
         IoReactor reactor = Begin(ref ctx, IoOperation.Send, timeout, out Handle isolate, out uint sequence);
         reactor.StageSend(isolate, sequence, socket, first, second);
-        return new Effect(EffectKind.Io);
+        return ReactorHost.IoEffect;
     }
 
     /// <summary>A gather send of three parts, in order, as one send (see the two-part overload).</summary>
@@ -122,7 +123,7 @@ public static class IoContextExtensions
     {
         IoReactor reactor = Begin(ref ctx, IoOperation.Send, timeout, out Handle isolate, out uint sequence);
         reactor.StageSend(isolate, sequence, socket, first, second, third);
-        return new Effect(EffectKind.Io);
+        return ReactorHost.IoEffect;
     }
 
     /// <summary>
@@ -138,7 +139,7 @@ public static class IoContextExtensions
     {
         IoReactor reactor = ReactorOf(ref ctx);
         Span<byte> bytes = ctx.GetBuffer(buffer);
-        if (bytes.IsEmpty || buffer.Shard != ctx.Shard.Id)
+        if (bytes.IsEmpty || ReactorHost.ShardOf(buffer) != ReactorHost.Of(ref ctx).ShardId)
         {
             throw new ArgumentException("Send from a buffer needs a shard buffer this isolate owns on its own shard.", nameof(buffer));
         }
@@ -151,7 +152,7 @@ public static class IoContextExtensions
         // The shard's buffers live in one pinned array (never moved by the GC), so the address stays valid.
         nint data = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(bytes)) + offset;
         reactor.StageSendOwned(isolate, sequence, socket, data, length);
-        return new Effect(EffectKind.Io);
+        return ReactorHost.IoEffect;
     }
 
     /// <summary>
@@ -164,7 +165,7 @@ public static class IoContextExtensions
     {
         IoReactor reactor = Begin(ref ctx, IoOperation.Close, TimeSpan.Zero, out Handle isolate, out uint sequence);
         reactor.StageClose(isolate, sequence, socket, abortive);
-        return new Effect(EffectKind.Io);
+        return ReactorHost.IoEffect;
     }
 
     /// <summary>
@@ -185,12 +186,12 @@ public static class IoContextExtensions
     /// </summary>
     public static ReadOnlySpan<byte> ReceivedData(this scoped ref Context ctx, scoped in IoCompletion completion)
     {
-        if (completion.Operation != IoOperation.Receive || completion.Buffer < 0 || ctx.Shard.Reactor is not IoReactor reactor)
+        if (completion.Operation != IoOperation.Receive || completion.Buffer < 0 || ReactorHost.Of(ref ctx).Reactor is not IoReactor reactor)
         {
             return ReadOnlySpan<byte>.Empty;
         }
 
-        return reactor.ReceivedDataChecked(ctx.Shard.CurrentHandle, in completion);
+        return reactor.ReceivedDataChecked(ReactorHost.Of(ref ctx).CurrentHandle, in completion);
     }
 
     /// <summary>
@@ -200,15 +201,15 @@ public static class IoContextExtensions
     /// exits). While kept it is out of the shard's pool (or the io_uring ring).
     /// </summary>
     public static bool KeepReceived(this ref Context ctx, in IoCompletion completion, out KeptReceive kept) =>
-        ReactorOf(ref ctx).KeepReceived(ctx.Shard.CurrentHandle, in completion, out kept);
+        ReactorOf(ref ctx).KeepReceived(ReactorHost.Of(ref ctx).CurrentHandle, in completion, out kept);
 
     /// <summary>The bytes of a kept receive, valid until <see cref="ReleaseKept"/>; empty when not kept by this isolate.</summary>
     public static ReadOnlySpan<byte> KeptData(this ref Context ctx, in KeptReceive kept) =>
-        ReactorOf(ref ctx).KeptData(ctx.Shard.CurrentHandle, in kept);
+        ReactorOf(ref ctx).KeptData(ReactorHost.Of(ref ctx).CurrentHandle, in kept);
 
     /// <summary>Gives a kept receive's buffer back (at the next Collect). False when this isolate does not keep it.</summary>
     public static bool ReleaseKept(this ref Context ctx, in KeptReceive kept) =>
-        ReactorOf(ref ctx).ReleaseKept(ctx.Shard.CurrentHandle, in kept);
+        ReactorOf(ref ctx).ReleaseKept(ReactorHost.Of(ref ctx).CurrentHandle, in kept);
 
     /// <summary>The largest payload one copied <see cref="Send(ref Context, SocketHandle, ReadOnlySpan{byte}, TimeSpan)"/> can take: the whole pool (<see cref="IoOptions.BufferCount"/> × <see cref="IoOptions.BufferSize"/>, at most 2 GiB), when free.</summary>
     public static int MaxSendBytes(this ref Context ctx) => ReactorOf(ref ctx).MaxSendBytes;
@@ -224,7 +225,7 @@ public static class IoContextExtensions
     /// do this. False for a stale socket, an owner elsewhere, or a dead or remote new owner.
     /// </summary>
     public static bool TransferSocket(this ref Context ctx, SocketHandle socket, Handle newOwner) =>
-        ReactorOf(ref ctx).TransferOwnership(ctx.Shard.CurrentHandle, socket, newOwner);
+        ReactorOf(ref ctx).TransferOwnership(ReactorHost.Of(ref ctx).CurrentHandle, socket, newOwner);
 
     /// <summary>
     /// Takes a connection out of this shard's table so an isolate on another shard can adopt it: send the
@@ -234,14 +235,14 @@ public static class IoContextExtensions
     /// Receive. The handle is stale afterwards. If the message cannot be sent, adopt it back and close it.
     /// </summary>
     public static bool TryDetachSocket(this ref Context ctx, SocketHandle socket, out DetachedSocket detached) =>
-        ReactorOf(ref ctx).TryDetach(ctx.Shard.CurrentHandle, socket, out detached);
+        ReactorOf(ref ctx).TryDetach(ReactorHost.Of(ref ctx).CurrentHandle, socket, out detached);
 
     /// <summary>
     /// Installs a detached connection in this shard's table, owned by this isolate. False when the table is full
     /// (the detached socket is still open: try again later or <see cref="CloseDetachedSocket"/>).
     /// </summary>
     public static bool TryAdoptSocket(this ref Context ctx, in DetachedSocket detached, out SocketHandle socket) =>
-        ReactorOf(ref ctx).TryAdopt(ctx.Shard.CurrentHandle, in detached, out socket);
+        ReactorOf(ref ctx).TryAdopt(ReactorHost.Of(ref ctx).CurrentHandle, in detached, out socket);
 
     /// <summary>Closes a detached connection that nobody will adopt.</summary>
     public static void CloseDetachedSocket(this ref Context ctx, in DetachedSocket detached) =>
@@ -256,7 +257,7 @@ public static class IoContextExtensions
     public static Effect WaitForIo(this ref Context ctx)
     {
         IoReactor reactor = ReactorOf(ref ctx);
-        Shard shard = ctx.Shard;
+        ReactorHost shard = ReactorHost.Of(ref ctx);
         if (!reactor.HasOutstanding(shard.CurrentHandle))
         {
             throw new InvalidOperationException("WaitForIo needs an outstanding I/O operation; nothing would ever complete.");
@@ -264,7 +265,7 @@ public static class IoContextExtensions
 
         Begin(ref ctx, IoOperation.None, TimeSpan.Zero, out Handle isolate, out uint sequence);
         reactor.StageWait(isolate, sequence);
-        return new Effect(EffectKind.Io);
+        return ReactorHost.IoEffect;
     }
 
     /// <summary>
@@ -272,7 +273,7 @@ public static class IoContextExtensions
     /// (read: Accept, Receive; write: Connect, Send; control: Listen, Close).
     /// </summary>
     public static bool CanStart(this ref Context ctx, IoOperation operation) =>
-        ReactorOf(ref ctx).IsLaneFree(ctx.Shard.CurrentHandle, operation);
+        ReactorOf(ref ctx).IsLaneFree(ReactorHost.Of(ref ctx).CurrentHandle, operation);
 
     private static IoReactor Begin(ref Context ctx, IoOperation operation, TimeSpan timeout, out Handle isolate, out uint sequence)
     {
@@ -283,7 +284,7 @@ public static class IoContextExtensions
         }
 
         IoReactor reactor = ReactorOf(ref ctx);
-        Shard shard = ctx.Shard;
+        ReactorHost shard = ReactorHost.Of(ref ctx);
         if (operation != IoOperation.None && !reactor.IsLaneFree(shard.CurrentHandle, operation))
         {
             throw new InvalidOperationException(
@@ -302,7 +303,7 @@ public static class IoContextExtensions
 
     private static IoReactor ReactorOf(ref Context ctx)
     {
-        Shard shard = ctx.Shard;
+        ReactorHost shard = ReactorHost.Of(ref ctx);
         if (shard.Reactor is not IoReactor reactor || !shard.InInvocation)
         {
             throw new InvalidOperationException("Socket I/O needs TinaSpec.UseIo(...) and a running handler.");

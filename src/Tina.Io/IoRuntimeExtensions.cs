@@ -1,4 +1,5 @@
 using System;
+using Tina.Advanced;
 using Tina.Io.Reactor;
 
 namespace Tina.Io;
@@ -15,7 +16,7 @@ public static class IoRuntimeExtensions
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentOutOfRangeException.ThrowIfNegative(shard);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(shard, runtime.ShardCount);
-        if (runtime.ShardAt(shard).Reactor is IoReactor reactor)
+        if (ReactorHost.ReactorOf(runtime, shard) is IoReactor reactor)
         {
             return reactor.Snapshot();
         }
@@ -35,7 +36,7 @@ public static class IoRuntimeExtensions
         long deadline = Environment.TickCount64 + (long)Math.Max(0, timeout.TotalMilliseconds);
         for (int shard = 0; shard < runtime.ShardCount; shard++)
         {
-            while (runtime.ShardAt(shard).Reactor is not IoReactor)
+            while (ReactorHost.ReactorOf(runtime, shard) is not IoReactor)
             {
                 if (Environment.TickCount64 >= deadline)
                 {

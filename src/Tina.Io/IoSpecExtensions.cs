@@ -30,8 +30,7 @@ public static class IoSpecExtensions
             frozen.Network = new SimulatedNetwork(network, new SplitMix64(frozen.SimulationSeed));
         }
 
-        spec.ReactorFactory = shard => BackendSelector.CreateReactor(shard, frozen);
-        spec.ReactorDescription = BackendSelector.Describe(frozen);
+        spec.UseReactor(host => BackendSelector.CreateReactor(host, frozen), BackendSelector.Describe(frozen));
         return spec;
     }
 }

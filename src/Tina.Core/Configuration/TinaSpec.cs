@@ -116,6 +116,20 @@ public sealed class TinaSpec
     /// <summary>Describes the configured I/O backend for logs; set with <see cref="ReactorFactory"/>.</summary>
     internal string? ReactorDescription { get; set; }
 
+    /// <summary>
+    /// The reactor seam: <paramref name="factory"/> builds each shard's reactor on that shard's thread, on its first
+    /// tick, from the shard's <see cref="Tina.Advanced.ReactorHost"/>. For I/O layers such as Tina.Io
+    /// (<c>UseIo</c>), not application code. <paramref name="description"/> names the backend in the start log.
+    /// </summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public TinaSpec UseReactor(Func<Tina.Advanced.ReactorHost, IShardReactor> factory, string? description = null)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ReactorFactory = shard => factory(shard.ReactorHost);
+        ReactorDescription = description;
+        return this;
+    }
+
     /// <summary>Registers an isolate type; its index in <see cref="Isolates"/> is its type index in handles.</summary>
     /// <typeparam name="T">The isolate type.</typeparam>
     /// <param name="slots">Isolates of this type per shard.</param>

@@ -7,13 +7,14 @@ namespace Tina.Scheduling;
 /// </summary>
 /// <remarks>
 /// Every operation is named by (isolate handle, I/O sequence). The shard bumps the isolate's sequence on every
-/// submission, timeout, cancellation and exit, and <see cref="Shard.CompleteIo{T}"/> accepts a completion only for the
+/// submission, timeout, cancellation and exit, and <see cref="Tina.Advanced.ReactorHost.CompleteIo{T}"/> accepts a completion only for the
 /// current pair; anything else is stale, and the reactor then releases whatever the completion carries (a buffer, an
 /// accepted socket) and counts it. That check is what makes abandoning an operation safe.
 /// </remarks>
-internal interface IShardReactor : System.IDisposable
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public interface IShardReactor : System.IDisposable
 {
-    /// <summary>Tick step 2: deliver ready completions through <see cref="Shard.CompleteIo{T}"/>. Returns how many.</summary>
+    /// <summary>Tick step 2: deliver ready completions through <see cref="Tina.Advanced.ReactorHost.CompleteIo{T}"/>. Returns how many.</summary>
     int Collect();
 
     /// <summary>Tick step 4: submit the operations staged during dispatch, in one batch.</summary>
@@ -30,7 +31,7 @@ internal interface IShardReactor : System.IDisposable
 
     /// <summary>
     /// The reactor's own next deadline on the shard's clock (ns), such as an accept's back-off, or
-    /// <see cref="long.MaxValue"/> for none. <see cref="Shard.NanosecondsUntilNextDeadline"/> takes it into account,
+    /// <see cref="long.MaxValue"/> for none. the shard's park timeout takes it into account,
     /// so a parked shard and the simulator's clock jump both come back for it.
     /// </summary>
     long NextDeadlineNanoseconds => long.MaxValue;
@@ -39,7 +40,7 @@ internal interface IShardReactor : System.IDisposable
     /// The operation (isolate, sequence) will not be waited for: the isolate exited, was cancelled, or its timeout
     /// fired. Cancel it in the backend. For <see cref="IoAbandonReason.Timeout"/> and
     /// <see cref="IoAbandonReason.Cancelled"/> the reactor completes it at once (through
-    /// <see cref="Shard.CompleteIo{T}"/> with the new sequence) with a matching typed error.
+    /// <see cref="Tina.Advanced.ReactorHost.CompleteIo{T}"/> with the new sequence) with a matching typed error.
     /// </summary>
     void Abandon(Handle isolate, uint sequence, uint newSequence, IoAbandonReason reason);
 

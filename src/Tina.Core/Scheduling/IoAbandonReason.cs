@@ -1,7 +1,8 @@
 namespace Tina.Scheduling;
 
 /// <summary>Why the shard stops waiting for an I/O operation.</summary>
-internal enum IoAbandonReason : byte
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public enum IoAbandonReason : byte
 {
     /// <summary>The operation's timeout fired.</summary>
     Timeout = 0,

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Tina.Isolates;
 using Tina.Timers;
 
@@ -14,11 +15,18 @@ internal sealed partial class Shard
 {
     private IShardReactor? _reactor;
     private Func<Shard, IShardReactor>? _reactorFactory;
+    private Tina.Advanced.ReactorHost? _reactorHost; // the public seam's view of this shard, made once
     private bool _ioStaged;               // an I/O method staged an operation in the current invocation
     private long _stagedIoTimeoutTicks;   // its timeout in wheel ticks (0 = none)
 
     /// <summary>The shard's reactor, created on the first tick; null when the spec has no I/O.</summary>
     public IShardReactor? Reactor => _reactor;
+
+    /// <summary>Any thread: the reactor once the shard thread has published it (volatile read), else null.</summary>
+    public IShardReactor? PublishedReactor => Volatile.Read(ref _reactor);
+
+    /// <summary>The public seam's view of this shard (<see cref="Tina.Advanced.ReactorHost"/>); made on first use.</summary>
+    public Tina.Advanced.ReactorHost ReactorHost => _reactorHost ??= new Tina.Advanced.ReactorHost(this);
 
     /// <summary>Disposes the reactor (its sockets, buffers and backend); the shard thread or, for a runtime driven
     /// by <see cref="TinaRuntime.RunRound"/>, the disposing thread once no tick runs.</summary>
@@ -33,7 +41,8 @@ internal sealed partial class Shard
     {
         if (_reactor is null && _reactorFactory is not null)
         {
-            _reactor = _reactorFactory(this);
+            // Volatile: other threads read it through PublishedReactor (ReactorHost.ReactorOf) and must see it built.
+            Volatile.Write(ref _reactor, _reactorFactory(this));
             _reactorFactory = null;
             Signal.SetWakeTarget(_reactor);
         }
@@ -135,6 +144,13 @@ internal sealed partial class Shard
         sequence = 0;
         return false;
     }
+
+    /// <summary>True when the isolate's reply slot holds the completion of that I/O sequence, not yet dispatched.</summary>
+    public bool HasIoCompletionReady(Handle isolate, uint sequence) =>
+        TryResolve(isolate, out IsolateTable table, out int slot)
+        && (table.Meta[slot].Flags & IsolateFlags.ReplyReady) != 0
+        && table.ReplySlots[slot].KindValue == MessageKind.IoCompleted
+        && table.ReplySlots[slot].Correlation == sequence;
 
     /// <summary>True when the handle names a live isolate waiting on that I/O sequence.</summary>
     public bool IsWaitingForIo(Handle isolate, uint sequence) =>

@@ -1,9 +1,10 @@
-using System;
 using System.Globalization;
 using System.Threading;
+using System;
+using Tina.Advanced;
 using Tina.Io.Backends.Epoll;
-using Tina.Io.Backends.Iocp;
 using Tina.Io.Backends.IoUring;
+using Tina.Io.Backends.Iocp;
 using Tina.Io.Backends.Simulated;
 using Tina.Io.Interop;
 using Tina.Scheduling;
@@ -49,7 +50,7 @@ internal static class BackendSelector
         $"Tina.Io {options.Backend}: {options.ConnectionCapacity} connections, {options.BufferCount} x {options.BufferSize} B buffers per shard");
 
     /// <summary>On the shard's thread, at its first tick.</summary>
-    public static IShardReactor CreateReactor(Shard shard, IoOptions options)
+    public static IShardReactor CreateReactor(ReactorHost shard, IoOptions options)
     {
         int completionCapacity = (options.ConnectionCapacity * 4) + options.SubmissionBatchSize;
         switch (options.Backend)
@@ -85,14 +86,14 @@ internal static class BackendSelector
         }
     }
 
-    private static IoReactor CreateEpoll(Shard shard, IoOptions options, int completionCapacity, string selection)
+    private static IoReactor CreateEpoll(ReactorHost shard, IoOptions options, int completionCapacity, string selection)
     {
         RaiseDescriptorLimitOnce(shard);
         var backend = new EpollBackend(options.SubmissionBatchSize, completionCapacity);
         return new IoReactor(shard, backend, new LinuxSocketLayer(options), options, selection);
     }
 
-    private static IoReactor CreateIocp(Shard shard, IoOptions options)
+    private static IoReactor CreateIocp(ReactorHost shard, IoOptions options)
     {
         if (!OperatingSystem.IsWindows())
         {
@@ -108,7 +109,7 @@ internal static class BackendSelector
     /// reason when <see cref="IoUringBackend.TryCreate(in IoUringOptions, out IoUringBackend?, out string)"/> refuses
     /// (setup ladder exhausted, seccomp, missing features or opcodes, a failed self-test).
     /// </summary>
-    private static IoReactor? CreateIoUring(Shard shard, IoOptions options, string selection, out string reason)
+    private static IoReactor? CreateIoUring(ReactorHost shard, IoOptions options, string selection, out string reason)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -183,7 +184,7 @@ internal static class BackendSelector
     }
 
     /// <summary>Raises the soft RLIMIT_NOFILE to the hard limit once per process, so the table, not the OS, is the bound.</summary>
-    private static void RaiseDescriptorLimitOnce(Shard shard)
+    private static void RaiseDescriptorLimitOnce(ReactorHost shard)
     {
         if (Interlocked.Exchange(ref s_descriptorLimitRaised, 1) != 0)
         {

@@ -114,7 +114,7 @@ internal sealed unsafe partial class IoReactor
             uint sequence = c.CloserSequence;
             c.Closer = Handle.None;
             IoResult outcome = result >= 0 ? IoResult.FromBytes(0) : IoResult.FromOsError(-result);
-            SocketHandle closed = SocketHandle.Pack(_shard.Id, index, PreviousGeneration(c.Generation));
+            SocketHandle closed = SocketHandle.Pack(_shard.ShardId, index, PreviousGeneration(c.Generation));
             Deliver(closer, sequence, new IoCompletion(IoOperation.Close, outcome, closed, 0, -1, 0));
         }
 

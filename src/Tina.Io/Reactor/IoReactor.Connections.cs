@@ -320,7 +320,7 @@ internal sealed unsafe partial class IoReactor
         }
 
         Count(IoCounter.Submissions);
-        detached = new DetachedSocket(c.Descriptor, _shard.Id);
+        detached = new DetachedSocket(c.Descriptor, _shard.ShardId);
         RemoveOwner(index);
         c.Generation = ConnectionTable.NextGeneration(c.Generation);
         c.State = ConnectionState.Closing;

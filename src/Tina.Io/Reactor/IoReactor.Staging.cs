@@ -515,7 +515,7 @@ internal sealed unsafe partial class IoReactor
     private bool Resolve(SocketHandle socket, out int index)
     {
         index = socket.Index;
-        if (socket.IsNone || socket.Shard != _shard.Id || (uint)index >= (uint)_table.Capacity)
+        if (socket.IsNone || socket.Shard != _shard.ShardId || (uint)index >= (uint)_table.Capacity)
         {
             return false;
         }

@@ -1,8 +1,9 @@
-using System;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System;
+using Tina.Advanced;
 using Tina.Io.Buffers;
 using Tina.Isolates;
 using Tina.Scheduling;
@@ -39,7 +40,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     /// <summary>Backend batches drained per Collect at most, so one busy tick cannot starve the rest of the shard.</summary>
     private const int CollectRoundsMax = 8;
 
-    private readonly Shard _shard;
+    private readonly ReactorHost _shard;
     private readonly IIoBackend _backend;
     private readonly ISocketLayer _sockets;
     private readonly IoBufferPool _buffers;
@@ -75,7 +76,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     private int _disposed;                           // 1 once Dispose began; read by wakers (volatile)
     private int _activeWakers;                       // threads inside Wake; Dispose waits for 0 (interlocked)
 
-    public IoReactor(Shard shard, IIoBackend backend, ISocketLayer sockets, IoOptions options, string selection)
+    public IoReactor(ReactorHost shard, IIoBackend backend, ISocketLayer sockets, IoOptions options, string selection)
     {
         _shard = shard;
         _backend = backend;
@@ -117,7 +118,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         _isolates = new IsolateIo[shard.TypeCount][];
         for (int type = 0; type < _isolates.Length; type++)
         {
-            var records = new IsolateIo[shard.TypeTable(type).SlotCount];
+            var records = new IsolateIo[shard.SlotCount(type)];
             for (int slot = 0; slot < records.Length; slot++)
             {
                 records[slot].OwnedHead = -1;
@@ -138,7 +139,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
 
     public string BackendName { get; }
 
-    public Shard Shard => _shard;
+    public ReactorHost Shard => _shard;
 
     public IoBufferPool Buffers => _buffers;
 
@@ -166,7 +167,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
 
         // Read from any thread: the counts are ints the shard thread writes, so a read is a recent value, never torn.
         return new IoStats(
-            _shard.Id, BackendName, values, _table.LiveCount - _reservedCount, _buffers.FreeCount, _buffers.Count,
+            _shard.ShardId, BackendName, values, _table.LiveCount - _reservedCount, _buffers.FreeCount, _buffers.Count,
             _provided?.InHand ?? 0, _provided?.Count ?? 0);
     }
 
@@ -417,17 +418,12 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     /// </summary>
     private bool IsCompletionPending(Handle isolate, uint sequence)
     {
-        IsolateTable table = _shard.TypeTable(isolate.Type);
-        int slot = isolate.Slot;
-        ref IsolateMeta meta = ref table.Meta[slot];
-        if (meta.State == IsolateState.Free || meta.Generation != isolate.Generation)
+        if (!_shard.IsAlive(isolate))
         {
             return false;
         }
 
-        if ((meta.Flags & IsolateFlags.ReplyReady) != 0
-            && table.ReplySlots[slot].KindValue == MessageKind.IoCompleted
-            && table.ReplySlots[slot].Correlation == sequence)
+        if (_shard.HasIoCompletionReady(isolate, sequence))
         {
             return true;
         }
@@ -466,7 +462,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
     private ref IsolateIo RecordOf(Handle isolate) => ref _isolates[isolate.Type][isolate.Slot];
 
     private bool IsOwnIsolate(Handle isolate) =>
-        !isolate.IsNone && isolate.Shard == _shard.Id && (uint)isolate.Type < (uint)_isolates.Length
+        !isolate.IsNone && isolate.Shard == _shard.ShardId && (uint)isolate.Type < (uint)_isolates.Length
         && (uint)isolate.Slot < (uint)_isolates[isolate.Type].Length;
 
     private void DeliverError(Handle isolate, uint sequence, IoOperation operation, IoResult error, SocketHandle socket, int transferred = 0)
@@ -483,7 +479,7 @@ internal sealed unsafe partial class IoReactor : IShardReactor
         Deliver(isolate, sequence, new IoCompletion(operation, error, socket, transferred, -1, 0));
     }
 
-    private SocketHandle HandleOf(int index) => SocketHandle.Pack(_shard.Id, index, _table[index].Generation);
+    private SocketHandle HandleOf(int index) => SocketHandle.Pack(_shard.ShardId, index, _table[index].Generation);
 
     private static IoOperation OperationOf(IoOpCode op) => op switch
     {

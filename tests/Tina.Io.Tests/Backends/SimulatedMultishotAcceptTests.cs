@@ -65,7 +65,7 @@ public sealed class SimulatedMultishotAcceptTests
         var network = new SimulatedNetwork(Fixed(multishotAccept: false), new SplitMix64(1));
         network.SetMultishotAccept(true);
         Assert.That(network.MultishotAccept, Is.True);
-        using var backend = new SimulatedBackend(network, new ManualClock());
+        using var backend = new SimulatedBackend(network, () => 0L);
         Assert.That(((IIoBackend)backend).Capabilities, Is.EqualTo(IoBackendCapabilities.MultishotAccept));
         Assert.That(() => network.SetMultishotAccept(false), Throws.InvalidOperationException);
         Assert.That(network.MultishotAccept, Is.True, "a refused change changes nothing");

@@ -339,8 +339,8 @@ public sealed class SimulatedMultishotReceiveTests
     {
         var network = new SimulatedNetwork(Fixed(count: 2, size: 64), new SplitMix64(1));
         var clock = new ManualClock();
-        using var first = new SimulatedBackend(network, clock);
-        using var second = new SimulatedBackend(network, clock);
+        using var first = new SimulatedBackend(network, () => clock.NowNanoseconds);
+        using var second = new SimulatedBackend(network, () => clock.NowNanoseconds);
         using var rig = new Rig(network, first, clock);
         (int client, int server) = rig.Connect();
         rig.Arm(server, ArmToken);

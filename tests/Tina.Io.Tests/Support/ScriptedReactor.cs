@@ -1,4 +1,5 @@
 using System;
+using Tina.Advanced;
 using Tina.Io.Reactor;
 using Tina.Time;
 
@@ -21,7 +22,7 @@ internal sealed class ScriptedReactor : IDisposable
         };
         addIsolates(spec);
         IoOptions frozen = options ?? new IoOptions { ConnectionCapacity = 8, BufferCount = 4, BufferSize = 512, AcceptBackoff = TimeSpan.FromMilliseconds(50) };
-        spec.ReactorFactory = shard => new IoReactor(shard, backend, backend, frozen, "scripted");
+        spec.UseReactor(host => new IoReactor(host, backend, backend, frozen, "scripted"), "scripted");
         Runtime = TinaRuntime.Create(spec);
     }
 

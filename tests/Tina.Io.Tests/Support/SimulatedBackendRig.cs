@@ -23,7 +23,7 @@ internal unsafe class SimulatedBackendRig : IDisposable
     {
         Network = new SimulatedNetwork(options, new SplitMix64(seed));
         Clock = new ManualClock();
-        Backend = new SimulatedBackend(Network, Clock);
+        Backend = new SimulatedBackend(Network, () => Clock.NowNanoseconds);
         _ownsBackend = true;
     }
 

@@ -1,6 +1,7 @@
-using System;
 using System.Globalization;
 using System.Threading;
+using System;
+using Tina.Advanced;
 using Tina.Io.Interop;
 using Tina.Io.Reactor;
 using Tina.Scheduling;
@@ -21,20 +22,20 @@ namespace Tina.Io.Backends.Simulated;
 internal sealed unsafe class SimulatedBackend : IIoBackend, ISocketLayer
 {
     private readonly SimulatedNetwork _network;
-    private readonly Shard? _shard;                  // the clock: the shard's tick time...
-    private readonly IMonotonicClock? _clock;        // ...or, without a shard (tests driving the backend), this one
+    private readonly ReactorHost? _shard;                  // the clock: the shard's tick time...
+    private readonly Func<long>? _clock;              // ...or, without a shard (tests driving the backend), this one
     private readonly int _sink;
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 1); // threaded runs only
     private bool _disposed;
 
-    public SimulatedBackend(SimulatedNetwork network, Shard shard)
+    public SimulatedBackend(SimulatedNetwork network, ReactorHost shard)
         : this(network)
     {
         _shard = shard;
     }
 
     /// <summary>A backend outside any runtime, on <paramref name="clock"/>: for tests that drive it directly.</summary>
-    internal SimulatedBackend(SimulatedNetwork network, IMonotonicClock clock)
+    internal SimulatedBackend(SimulatedNetwork network, Func<long> clock)
         : this(network)
     {
         _clock = clock;
@@ -78,7 +79,7 @@ internal sealed unsafe class SimulatedBackend : IIoBackend, ISocketLayer
     /// <inheritdoc />
     public void ReturnProvidedBuffer(ushort bufferId) => _network.ReturnProvidedBuffer(_sink, bufferId);
 
-    private long NowNanoseconds => _shard is not null ? _shard.NowNanoseconds : _clock!.NowNanoseconds;
+    private long NowNanoseconds => _shard is not null ? _shard.NowNanoseconds : _clock!();
 
     public int Submit(ReadOnlySpan<IoSubmission> batch)
     {
