@@ -3,7 +3,7 @@ namespace Tina.Scheduling;
 /// <summary>
 /// The isolate invocation a shard is running: one value instead of seven loose <c>_current*</c> fields (issue 11).
 /// Written and read only by the shard thread. The staged call and I/O (Shard.Calls.cs, Shard.Io.cs) are not in it
-/// yet: Shard.Io.cs is being changed by the reactor work.
+/// yet.
 /// </summary>
 /// <remarks>Invariants: <see cref="Type"/> is -1 exactly outside an invocation; <see cref="Caller"/>,
 /// <see cref="Correlation"/> and <see cref="CallResolved"/> mean something only while <see cref="Kind"/> is a

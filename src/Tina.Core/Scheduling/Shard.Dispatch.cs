@@ -23,11 +23,6 @@ internal sealed partial class Shard
     private int _yieldedCount;
     private Invocation _invocation = Invocation.None;   // the invocation running now and its call's state
 
-    // Read by Shard.Io.cs (owned by the reactor work, not edited here) until it reads _invocation itself.
-    private int _currentType => _invocation.Type;
-    private int _currentSlot => _invocation.Slot;
-    private Handle _currentHandle => _invocation.Handle;
-
     public Handle CurrentHandle => _invocation.Handle;
 
     public bool InInvocation => _invocation.Type >= 0;

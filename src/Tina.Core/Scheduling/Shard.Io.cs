@@ -60,19 +60,19 @@ internal sealed partial class Shard
     /// </summary>
     public bool TryBeginIo(TimeSpan timeout, out Handle isolate, out uint sequence)
     {
-        if (_reactor is null || _currentType < 0 || _callStaged)
+        if (_reactor is null || _invocation.Type < 0 || _callStaged)
         {
             isolate = Handle.None;
             sequence = 0;
             return false;
         }
 
-        IsolateTable table = _types[_currentType];
-        ref IsolateMeta meta = ref table.Meta[_currentSlot];
+        IsolateTable table = _types[_invocation.Type];
+        ref IsolateMeta meta = ref table.Meta[_invocation.Slot];
         meta.IoSequence = NextIoSequence(meta.IoSequence);
         _ioStaged = true;
         _stagedIoTimeoutTicks = timeout > TimeSpan.Zero ? TicksFor(timeout) : 0;
-        isolate = _currentHandle;
+        isolate = _invocation.Handle;
         sequence = meta.IoSequence;
         return true;
     }
