@@ -235,6 +235,7 @@ public sealed class SpscRingTests
         ulong value = (ulong)sequence;
         ulong checksum = 0;
         slot.Correlation = (uint)sequence;
+        slot.PayloadLength = Message.PayloadSizeMax; // the ring sizes an entry by its header: all twelve words, two lines
         for (int word = 0; word < MessagePayload.Length - 1; word++)
         {
             ulong item = Mix(value, word);
