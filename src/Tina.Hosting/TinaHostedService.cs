@@ -70,7 +70,7 @@ internal sealed class TinaHostedService : IHostedService
         TimeSpan budget = _shutdownTimeout == Timeout.InfiniteTimeSpan
             ? TimeSpan.FromMinutes(5)
             : TimeSpan.FromTicks((long)(_shutdownTimeout.Ticks * DrainShareOfShutdownTimeout));
-        long started = Stopwatch.GetTimestamp();
+        long started = TimeProvider.System.GetTimestamp();
 
         // Shutdown blocks while the shards drain: run it off the host's thread so the host's token can cut it short.
         Task<ShutdownReport> drain = Task.Factory.StartNew(
@@ -82,7 +82,7 @@ internal sealed class TinaHostedService : IHostedService
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            TinaLog.ShutdownCutShort(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            TinaLog.ShutdownCutShort(_logger, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
             runtime.Stop(TimeSpan.FromSeconds(1));
         }
         finally

@@ -33,6 +33,7 @@ public static class IoRuntimeExtensions
     public static bool WaitForIoBackends(this TinaRuntime runtime, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(runtime);
+#pragma warning disable RS0030 // an outside caller's bounded wait (never a shard thread: shards create the reactors it waits for)
         long deadline = Environment.TickCount64 + (long)Math.Max(0, timeout.TotalMilliseconds);
         for (int shard = 0; shard < runtime.ShardCount; shard++)
         {
@@ -46,6 +47,7 @@ public static class IoRuntimeExtensions
                 System.Threading.Thread.Sleep(1);
             }
         }
+#pragma warning restore RS0030
 
         return true;
     }

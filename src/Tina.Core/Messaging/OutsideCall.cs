@@ -3,6 +3,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
 
+// RS0030 (banned APIs) is off here: an outside call's deadline belongs to the calling thread and its timer, not to a
+// shard; the shard side of a call times out on the shard's own clock.
+#pragma warning disable RS0030
+
 namespace Tina.Messaging;
 
 /// <summary>

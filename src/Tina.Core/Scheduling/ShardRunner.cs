@@ -53,7 +53,9 @@ internal sealed class ShardRunner
             if (idleTicks < _idlePollTicks)
             {
                 idleTicks++;
+#pragma warning disable RS0030 // the idle policy itself: a short pause between empty polls before the shard parks
                 Thread.SpinWait(8);
+#pragma warning restore RS0030
                 continue;
             }
 

@@ -492,6 +492,7 @@ public sealed class TinaRuntime : IDisposable
             throw new InvalidOperationException("Shutdown stops a started runtime; an unstarted one just needs Dispose.");
         }
 
+#pragma warning disable RS0030 // Shutdown runs on the caller's thread (never a shard: checked above) and waits for the shards by wall time
         long started = Stopwatch.GetTimestamp();
         long droppedBefore = Total(ShardCounter.TeardownDrops) + InboundDrops();
         Volatile.Write(ref _shutdownDeadlineNanoseconds, SaturatingDeadline(_spec.Clock.NowNanoseconds, timeout));
@@ -522,6 +523,7 @@ public sealed class TinaRuntime : IDisposable
 
         long dropped = Total(ShardCounter.TeardownDrops) + InboundDrops() - droppedBefore;
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+#pragma warning restore RS0030
         return new ShutdownReport(drained, forced, dropped, elapsed, joined);
     }
 
@@ -560,6 +562,7 @@ public sealed class TinaRuntime : IDisposable
     }
 
     /// <summary>The Stopwatch timestamp <paramref name="timeout"/> after <paramref name="start"/>; long.MaxValue for none or on overflow.</summary>
+#pragma warning disable RS0030 // deadlines of the outside caller's waits (Stop, Shutdown, Join), never read on a shard thread
     private static long DeadlineTimestamp(long start, TimeSpan timeout)
     {
         if (timeout == Timeout.InfiniteTimeSpan)
@@ -584,6 +587,7 @@ public sealed class TinaRuntime : IDisposable
 
         double milliseconds = Math.Ceiling((deadlineTimestamp - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency);
         return milliseconds >= int.MaxValue ? Timeout.Infinite : (int)Math.Max(0, milliseconds);
+#pragma warning restore RS0030
     }
 
     private long InboundDrops() =>
@@ -653,7 +657,9 @@ public sealed class TinaRuntime : IDisposable
     {
         ThrowIfNotATimeout(timeout);
         ThrowIfOnOwnShardThread(nameof(Stop));
+#pragma warning disable RS0030 // Stop runs on the caller's thread (never a shard: checked above)
         long deadline = DeadlineTimestamp(Stopwatch.GetTimestamp(), timeout);
+#pragma warning restore RS0030
         Interlocked.Exchange(ref _stopping, 1);
         _stopRequested.Set();
         _watchdog?.Stop();

@@ -2,6 +2,10 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
+// RS0030 (banned APIs) is off here: the watchdog is its own thread and measures shard stalls in wall time, which is
+// the point; nothing it reads feeds a shard's decisions except the stalled flag.
+#pragma warning disable RS0030
+
 namespace Tina.Scheduling;
 
 /// <summary>

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 
+// RS0030 (banned APIs) is off here: this is the production clock, the one place shard code's time comes from.
+#pragma warning disable RS0030
+
 namespace Tina.Time;
 
 /// <summary>
