@@ -30,7 +30,17 @@ internal sealed class DedicatedThreadDispatcher : IDispatcher, IDisposable
     /// <summary>Messages the mailbox processes per run before it yields (Proto's default is 300).</summary>
     public int Throughput { get; }
 
-    public void Schedule(Func<Task> runner) => _runs.Add(runner);
+    public void Schedule(Func<Task> runner)
+    {
+        try
+        {
+            _runs.Add(runner);
+        }
+        catch (InvalidOperationException) when (_runs.IsAddingCompleted)
+        {
+            // Disposed with the actor system: a run scheduled during its shutdown has nothing left to serve.
+        }
+    }
 
     public void Dispose() => _runs.CompleteAdding();
 
