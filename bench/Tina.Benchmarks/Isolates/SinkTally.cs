@@ -10,9 +10,10 @@ namespace Tina.Benchmarks;
 /// <remarks>
 /// Invariant: only the sink's shard thread writes (plain 64-bit stores through <see cref="Volatile.Write(ref long, long)"/>);
 /// any thread reads with <see cref="Volatile.Read(ref readonly long)"/>; x64 does not tear them. The 128 bytes of
-/// padding on each side keep the per-message stores off any line another thread uses.
+/// padding on each side keep the per-message stores off any line another thread uses. The trailing padding is a real
+/// field: the CLR ignores <c>StructLayout.Size</c> on a class.
 /// </remarks>
-[StructLayout(LayoutKind.Explicit, Size = 256 + 16)]
+[StructLayout(LayoutKind.Explicit)]
 public sealed class SinkTally
 {
     [FieldOffset(128)]
@@ -20,6 +21,11 @@ public sealed class SinkTally
 
     [FieldOffset(136)]
     private long _receivedRemote;
+
+#pragma warning disable CS0169 // never read or written: it only extends the object 128 bytes past the counts
+    [FieldOffset(136 + 128)]
+    private long _trailingPadding;
+#pragma warning restore CS0169
 
     /// <summary>Pings the sink handled.</summary>
     public long Received => Volatile.Read(ref _received);
