@@ -17,3 +17,6 @@ public readonly record struct ProducerStart(Handle Target);
 
 /// <summary>Kick of a caller: whom to call and how many round trips to make (16 bytes).</summary>
 public readonly record struct CallerStart(Handle Target, long Count);
+
+/// <summary>Kick of a <see cref="BurstSender"/>: send <paramref name="Count"/> pings to <paramref name="Target"/> (16 bytes).</summary>
+public readonly record struct Burst(Handle Target, long Count);

@@ -1,13 +1,11 @@
 using System;
 using BenchmarkDotNet.Running;
-using Tina.Benchmarks.Diagnostics;
 using Tina.Benchmarks.Throughput;
 
 namespace Tina.Benchmarks;
 
 /// <summary>
 /// <c>--throughput [options]</c> runs the multi-shard Stopwatch runner (<see cref="ThroughputRunner"/>);
-/// <c>--layout</c> prints field offsets and envelope alignment (<see cref="LayoutReport"/>);
 /// anything else goes to BenchmarkDotNet's switcher (for example <c>--filter '*IntraShard*'</c>).
 /// </summary>
 public static class Program
@@ -17,11 +15,6 @@ public static class Program
         if (args.Length > 0 && args[0] == "--throughput")
         {
             return ThroughputRunner.Run(args.AsSpan(1));
-        }
-
-        if (args.Length > 0 && args[0] == "--layout")
-        {
-            return LayoutReport.Run();
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -34,6 +34,37 @@ internal sealed class AkkaBouncer : UntypedActor
     }
 }
 
+/// <summary>Answers every Ask with the same (preallocated) message.</summary>
+internal sealed class AkkaReplier : UntypedActor
+{
+    protected override void OnReceive(object message) => Sender.Tell(message, Self);
+}
+
+/// <summary>The kick of a caller: the replier to call (preallocated, resent to self after each reply).</summary>
+internal sealed class AkkaCallNext
+{
+    public IActorRef? Target { get; set; }
+}
+
+/// <summary>
+/// Calls its target with <c>Ask</c> and a timeout (Akka.NET's request/reply, the counterpart of a Tina call), one
+/// outstanding at a time; awaiting inside <c>ReceiveAsync</c> holds the caller's mailbox until the answer arrives.
+/// </summary>
+internal sealed class AkkaCaller : ReceiveActor
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+
+    public AkkaCaller()
+    {
+        ReceiveAsync<AkkaCallNext>(async next =>
+        {
+            _ = await next.Target!.Ask<MsgBox>(MsgBox.Shared, s_timeout);
+            Counter.Add(1);
+            Self.Tell(next, Self);
+        });
+    }
+}
+
 /// <summary>
 /// Akka.NET: default (documented default dispatcher and unbounded mailbox) or tuned (bounded mailbox of 1,024 with a
 /// blocking push, pinned dispatcher). Producers are threads that Tell one preallocated message in a loop; Tell never
@@ -42,7 +73,8 @@ internal sealed class AkkaBouncer : UntypedActor
 internal sealed class AkkaCell : ICell
 {
     private const long MaxInFlight = 4_000_000;
-    private const string TunedConfig = """
+    /// <summary>The tuned configuration (also the tuned burst's): bounded mailbox with a blocking push, pinned dispatcher.</summary>
+    internal const string TunedConfig = """
         bounded-mailbox { mailbox-type = "Akka.Dispatch.BoundedMailbox", mailbox-capacity = 1024, mailbox-push-timeout-time = 10s }
         pinned-dispatcher { type = PinnedDispatcher }
         akka.loglevel = WARNING
@@ -60,7 +92,7 @@ internal sealed class AkkaCell : ICell
         _tuned = tuned;
     }
 
-    public int MessagesPerUnit => _scenario == "pingpong-send" ? 2 : 1;
+    public int MessagesPerUnit => _scenario is "pingpong-send" or "pingpong-call" ? 2 : 1;
 
     private Props Tune(Props p) => _tuned ? p.WithMailbox("bounded-mailbox").WithDispatcher("pinned-dispatcher") : p;
 
@@ -91,6 +123,14 @@ internal sealed class AkkaCell : ICell
                 IActorRef a = _system.ActorOf(Tune(Props.Create<AkkaBouncer>()), "a");
                 IActorRef b = _system.ActorOf(Tune(Props.Create<AkkaBouncer>()), "b");
                 a.Tell(b);
+                break;
+            }
+
+            case "pingpong-call":
+            {
+                IActorRef replier = _system.ActorOf(Tune(Props.Create<AkkaReplier>()), "replier");
+                IActorRef caller = _system.ActorOf(Tune(Props.Create<AkkaCaller>()), "caller");
+                caller.Tell(new AkkaCallNext { Target = replier });
                 break;
             }
 

@@ -44,6 +44,9 @@ internal static class Burst
             "channel" => ChannelBurst(),
             "ring" => $"by_construction:_1024_accepted,_{BurstState.Messages - 1024}_refused_(ring_full)",
             "akka-default" => AkkaBurst(),
+            "akka-tuned" => AkkaTunedBurst(),
+            "proto-default" => ProtoBurst.Run(tuned: false),
+            "proto-tuned" => ProtoBurst.Run(tuned: true),
             _ => "n/a",
         };
     }
@@ -99,6 +102,19 @@ internal static class Burst
 
         BurstState.Release.Set();
         return $"Tell_accepted_all_{BurstState.Messages}_(unbounded_mailbox,_no_signal)";
+    }
+
+    private static string AkkaTunedBurst()
+    {
+        using ActorSystem system = ActorSystem.Create("burst", ConfigurationFactory.ParseString(AkkaCell.TunedConfig));
+        IActorRef sink = system.ActorOf(Props.Create<AkkaStalled>().WithMailbox("bounded-mailbox").WithDispatcher("pinned-dispatcher"), "sink");
+        sink.Tell(MsgBox.Shared);
+        BurstState.Stalled.Wait();
+        MsgBox m = MsgBox.Shared;
+        return BlockingBurst.Run(
+            () => sink.Tell(m),
+            "Tell",
+            "bounded_mailbox_1024:_each_Tell_waits_up_to_the_10_s_push_timeout,_then_the_message_goes_to_dead_letters");
     }
 }
 

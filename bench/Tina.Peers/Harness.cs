@@ -11,6 +11,8 @@ namespace Tina.Peers;
 /// <summary>
 /// Parent: runs every cell in its own child process (<c>dotnet Tina.Peers.dll --child system scenario</c>), then
 /// rewrites its section of bench/RESULTS.md. Child: one warm-up run, then the measured runs, one RESULT line.
+/// Options: <c>--quick</c> (one short run per cell); <c>--systems a,b</c> and <c>--scenarios x,burst</c> run only
+/// those cells and print the table without touching RESULTS.md.
 /// </summary>
 internal static class Harness
 {
@@ -20,7 +22,7 @@ internal static class Harness
     private static readonly string[] s_scenarios = ["oneway", "pingpong-call", "pingpong-send", "fanin"];
 
     private static readonly string[] s_systems =
-        ["tina-pinned", "tina-unpinned", "akka-default", "akka-tuned", "channel", "ring"];
+        ["tina-pinned", "tina-unpinned", "akka-default", "akka-tuned", "proto-default", "proto-tuned", "channel", "ring"];
 
     public static int Run(string[] args)
     {
@@ -39,15 +41,26 @@ internal static class Harness
             return Child(args[1], args[2], runs, seconds);
         }
 
-        return Parent(quick);
+        string[]? systems = ListOption(args, "--systems");
+        string[]? scenarios = ListOption(args, "--scenarios");
+        return Parent(quick, systems ?? s_systems, scenarios ?? [.. s_scenarios, "burst"], writeResults: systems is null && scenarios is null);
+    }
+
+    /// <summary>The comma-separated value after <paramref name="name"/>, or null when the option is absent.</summary>
+    private static string[]? ListOption(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
     }
 
     private static ICell? Cell(string system, string scenario) => system switch
     {
         "tina-pinned" => new TinaCell(scenario, pinned: true),
         "tina-unpinned" => new TinaCell(scenario, pinned: false),
-        "akka-default" => scenario == "pingpong-call" ? null : new AkkaCell(scenario, tuned: false),
-        "akka-tuned" => scenario == "pingpong-call" ? null : new AkkaCell(scenario, tuned: true),
+        "akka-default" => new AkkaCell(scenario, tuned: false),
+        "akka-tuned" => new AkkaCell(scenario, tuned: true),
+        "proto-default" => new ProtoCell(scenario, tuned: false),
+        "proto-tuned" => new ProtoCell(scenario, tuned: true),
         "channel" => scenario == "pingpong-call" ? null : new ChannelCell(scenario),
         "ring" => scenario == "pingpong-call" ? null : new RingCell(scenario),
         _ => null,
@@ -100,7 +113,11 @@ internal static class Harness
         return ((w1 - w0) / elapsed, bytes1 - bytes0, w1 - w0);
     }
 
-    private static int Parent(bool quick)
+    /// <summary>
+    /// Runs the chosen cells. Only a run of every cell (no <c>--systems</c> or <c>--scenarios</c>) rewrites the
+    /// RESULTS.md section; a filtered run (a smoke test of a few cells) prints its table and leaves the file alone.
+    /// </summary>
+    private static int Parent(bool quick, string[] systems, string[] scenarios, bool writeResults)
     {
         string dll = typeof(Harness).Assembly.Location;
         string load0 = File.ReadAllText("/proc/loadavg").Trim();
@@ -118,7 +135,12 @@ internal static class Harness
         sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (string scenario in s_scenarios)
         {
-            foreach (string system in s_systems)
+            if (Array.IndexOf(scenarios, scenario) < 0)
+            {
+                continue;
+            }
+
+            foreach (string system in systems)
             {
                 string line = RunChild(dll, system, scenario, quick);
                 Console.WriteLine($"{system} {scenario}: {line}");
@@ -137,7 +159,7 @@ internal static class Harness
         sb.AppendLine();
         sb.AppendLine("| system | sender is told | peak WS MB |");
         sb.AppendLine("|---|---|---:|");
-        foreach (string system in s_systems)
+        foreach (string system in Array.IndexOf(scenarios, "burst") >= 0 ? systems : [])
         {
             string line = RunChild(dll, system, "burst", quick);
             Console.WriteLine($"{system} burst: {line}");
@@ -151,7 +173,16 @@ internal static class Harness
         sb.AppendLine();
         sb.AppendLine($"- Load average after: `{File.ReadAllText("/proc/loadavg").Trim()}`");
         sb.AppendLine(EndMarker);
-        WriteSection(sb.ToString());
+        if (writeResults)
+        {
+            WriteSection(sb.ToString());
+        }
+        else
+        {
+            Console.WriteLine();
+            Console.WriteLine(sb.ToString());
+        }
+
         return 0;
     }
 

@@ -75,7 +75,7 @@ internal static class BareRingRun
     {
         if (pinned)
         {
-            ThreadAffinity.TryPinCurrentThread(cpu, out _);
+            CpuPin.TryPinCurrentThread(cpu);
         }
 
         body();

@@ -33,12 +33,6 @@ internal sealed class RunResult
     /// <summary>Idle share of the machine measured just before the run (NaN when not measured).</summary>
     public double IdleBefore { get; init; } = double.NaN;
 
-    /// <summary>
-    /// Per shard at the start of the window, where its <c>_status</c> (read by peers on every send) sat: 'M' on a
-    /// 64-byte line written per dispatched message, 'T' on one written per tick only, '-' on neither.
-    /// </summary>
-    public string StatusLine { get; init; } = string.Empty;
-
     /// <summary>Times any shard parked.</summary>
     public long Parks { get; init; }
 }

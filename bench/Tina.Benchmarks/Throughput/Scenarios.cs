@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Threading;
-using Tina.Isolates;
 
 namespace Tina.Benchmarks.Throughput;
 
@@ -102,7 +100,10 @@ internal static class Scenarios
     /// </summary>
     private static Rig Blast(TinaSpec spec, int sinkBudgetWeight, int sinkShard, int[] producerShards, bool countRemote)
     {
-        spec.AddIsolate<CountingSink>(slots: 1, mailboxCapacity: SinkMailboxCapacity, budgetWeight: sinkBudgetWeight);
+        // The sink publishes its counts to a tally handed in through the factory (the public way to read an
+        // isolate's progress from another thread); slots: 1, so the factory runs once.
+        var tally = new SinkTally();
+        spec.AddIsolate(() => new CountingSink(tally), slots: 1, mailboxCapacity: SinkMailboxCapacity, budgetWeight: sinkBudgetWeight);
         spec.AddIsolate<BlastProducer>(slots: ProducersPerShard, mailboxCapacity: 4);
         var runtime = TinaRuntime.Create(spec);
         Handle sink = runtime.Spawn<CountingSink>(sinkShard).Handle;
@@ -115,8 +116,8 @@ internal static class Scenarios
             runtime,
             "msgs",
             1,
-            SinkCount(runtime, sink, remoteOnly: false),
-            countRemote ? SinkCount(runtime, sink, remoteOnly: true) : null);
+            () => tally.Received,
+            countRemote ? () => tally.ReceivedRemote : null);
     }
 
     private static Rig CallReply(bool pinned, int callers, int idlePollTicks)
@@ -131,8 +132,8 @@ internal static class Scenarios
             runtime.Spawn<PingCaller, CallerStart>(0, new CallerStart(replier, long.MaxValue));
         }
 
-        var counters = runtime.ShardAt(0).Counters;
-        return new Rig(runtime, "round trips", 2, () => counters.Read(ShardCounter.CallsReplied));
+        // Counted on the caller's shard; Total reads every shard's counter without allocating.
+        return new Rig(runtime, "round trips", 2, () => runtime.Total(ShardCounter.CallsReplied));
     }
 
     private static void SpawnProducers(TinaRuntime runtime, int shard, Handle sink)
@@ -141,14 +142,5 @@ internal static class Scenarios
         {
             runtime.Spawn<BlastProducer, ProducerStart>(shard, new ProducerStart(sink));
         }
-    }
-
-    private static Func<long> SinkCount(TinaRuntime runtime, Handle sink, bool remoteOnly)
-    {
-        var table = (IsolateTable<CountingSink>)runtime.ShardAt(sink.Shard).TypeTable(sink.Type);
-        int slot = sink.Slot;
-        return remoteOnly
-            ? () => Volatile.Read(ref table.InstanceAt(slot).ReceivedRemote)
-            : () => Volatile.Read(ref table.InstanceAt(slot).Received);
     }
 }

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
-using Tina.Benchmarks.Diagnostics;
 
 namespace Tina.Benchmarks.Throughput;
 
@@ -193,21 +192,20 @@ internal static class ThroughputRunner
 
         process.Refresh();
         TimeSpan cpuBefore = process.TotalProcessorTime;
-        string statusLine = StatusLineFlags(runtime);
         int gen0Before = GC.CollectionCount(0);
+        before.Read(runtime); // allocates (public stats snapshots): outside the allocation bracket
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         // ---- measured window: nothing below allocates until the second allocation reading ----
         long workBefore = work();
         long remoteBefore = remote is null ? 0 : remote();
-        before.Read(runtime);
         long start = Stopwatch.GetTimestamp();
         Thread.Sleep(options.Window);
         long end = Stopwatch.GetTimestamp();
         long workAfter = work();
         long remoteAfter = remote is null ? 0 : remote();
-        after.Read(runtime);
         long allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
         // ---- end of window ----
+        after.Read(runtime);
         int gen0After = GC.CollectionCount(0);
         process.Refresh();
         TimeSpan cpuAfter = process.TotalProcessorTime;
@@ -237,7 +235,6 @@ internal static class ThroughputRunner
             CallFailures = Delta(ShardCounter.CallsTimedOut) + Delta(ShardCounter.CallsFailedFast) + Delta(ShardCounter.CallsNoReply) + Delta(ShardCounter.CallsFailedByCallee),
             Parks = Delta(ShardCounter.Parks),
             IdleBefore = idleBefore,
-            StatusLine = statusLine,
         };
 
         long Delta(ShardCounter counter) => CounterSnapshot.TotalDelta(before, after, counter);
@@ -257,17 +254,6 @@ internal static class ThroughputRunner
         process.Refresh();
         TimeSpan cpuAfter = process.TotalProcessorTime;
         return 100 * (cpuAfter - cpuBefore).TotalSeconds / Stopwatch.GetElapsedTime(start, end).TotalSeconds;
-    }
-
-    private static string StatusLineFlags(TinaRuntime runtime)
-    {
-        var flags = new char[runtime.ShardCount];
-        for (int s = 0; s < flags.Length; s++)
-        {
-            flags[s] = FalseSharingProbe.StatusLineSharing(runtime.ShardAt(s));
-        }
-
-        return new string(flags);
     }
 
     private static IdleResult MeasureIdle(bool pinned, ThroughputOptions options)
@@ -357,7 +343,7 @@ internal static class ThroughputRunner
             : Stats.Invariant($"{r.WorkPerSecond / 1e6:0.00} M msgs/s delivered");
         string remote = double.IsNaN(r.RemotePerSecond) ? string.Empty : Stats.Invariant($" ({r.RemotePerSecond / 1e6:0.00} M/s remote)");
         return Stats.Invariant(
-            $"  {PinName(pinned)} run {run}.{attempt}: {rate}{remote} | {r.BytesPerMessage:0.000} B/msg (gen0 {r.Gen0Collections}) | CPU {r.ProcessCpuPercent:0}% | ticks/s {Stats.Join(r.TicksPerSecond, 1e6, "0.00")} M | refused {r.RefusedPerSecond / 1e6:0.00} M/s | drops {r.InboundDrops} | call failures {r.CallFailures} | parks {r.Parks} | status line per shard {r.StatusLine} | machine idle before {r.IdleBefore * 100:0}%{(Contended(r, busy) ? " | CONTENDED (<180% CPU)" : string.Empty)}");
+            $"  {PinName(pinned)} run {run}.{attempt}: {rate}{remote} | {r.BytesPerMessage:0.000} B/msg (gen0 {r.Gen0Collections}) | CPU {r.ProcessCpuPercent:0}% | ticks/s {Stats.Join(r.TicksPerSecond, 1e6, "0.00")} M | refused {r.RefusedPerSecond / 1e6:0.00} M/s | drops {r.InboundDrops} | call failures {r.CallFailures} | parks {r.Parks} | machine idle before {r.IdleBefore * 100:0}%{(Contended(r, busy) ? " | CONTENDED (<180% CPU)" : string.Empty)}");
     }
 
     private static string SummaryRow(Scenario scenario, bool pinned, List<RunResult> runs, int callers, int discarded)
