@@ -14,34 +14,20 @@ namespace Tina.Scheduling;
 /// </remarks>
 internal sealed partial class Shard
 {
-    private bool _callStaged;            // a Context.Call built a request during the current invocation
-    private Message _stagedRequest;      // that request; target in its header
-    private long _stagedTimeoutTicks;    // its timeout in timer ticks
-
+    /// <summary>Stages the current invocation's call (see <see cref="Invocation.StageCall{T}"/>).</summary>
     public void StageCall<T>(Handle target, in T request, long timeoutTicks)
-        where T : unmanaged
-    {
-        if (_callStaged)
-        {
-            ThrowHelper.ThrowInvalidOperation("A handler may make one call per invocation; return the Effect of the first.");
-        }
-
-        _callStaged = true;
-        _stagedRequest.SetHeader(target, _invocation.Handle, MessageKind.Call, 0);
-        _stagedRequest.SetPayload(in request);
-        _stagedTimeoutTicks = timeoutTicks;
-    }
+        where T : unmanaged => _invocation.StageCall(target, in request, timeoutTicks);
 
     /// <summary>Sends the staged request and suspends the caller, or fails the call at once.</summary>
     private void StartCall(IsolateTable table, int slot, Handle self)
     {
-        _callStaged = false;
+        _invocation.CallStaged = false;
         ref IsolateMeta meta = ref table.Meta[slot];
         uint correlation = NextCorrelation();
         Counters.Increment(ShardCounter.CallsStarted);
 
         TimerId timer = Timers.Register(
-            _stagedTimeoutTicks, TimerKind.CallTimeout, self, correlation, ref meta.TimerHead, TimerBaseTick);
+            _invocation.StagedTimeoutTicks, TimerKind.CallTimeout, self, correlation, ref meta.TimerHead, TimerBaseTick);
         if (timer.IsNone)
         {
             Counters.Increment(ShardCounter.TimersExhausted);
@@ -49,8 +35,8 @@ internal sealed partial class Shard
             return;
         }
 
-        _stagedRequest.Correlation = correlation;
-        SendResult sent = SendEnvelope(ref _stagedRequest);
+        _invocation.StagedRequest.Correlation = correlation;
+        SendResult sent = SendEnvelope(ref _invocation.StagedRequest);
         if (sent != SendResult.Ok)
         {
             Timers.Cancel(timer, ref meta.TimerHead);
@@ -71,7 +57,7 @@ internal sealed partial class Shard
             status = CallStatus.ShuttingDown;
         }
 
-        PostCallOutcome(table, slot, self, _stagedRequest.TargetHandle, correlation, status);
+        PostCallOutcome(table, slot, self, _invocation.StagedRequest.TargetHandle, correlation, status);
         CountOutcome(status);
     }
 

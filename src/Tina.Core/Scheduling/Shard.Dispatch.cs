@@ -127,13 +127,7 @@ internal sealed partial class Shard
             return false;
         }
 
-        _invocation.Type = table.TypeIndex;
-        _invocation.Slot = slot;
-        _invocation.Handle = self;
-        _invocation.Kind = message.KindValue;
-        _invocation.Caller = message.SourceHandle;
-        _invocation.Correlation = message.Correlation;
-        _invocation.CallResolved = false;
+        _invocation.Begin(table.TypeIndex, slot, self, in message);
         _refusedRing = -1;
         _runtime.Observer?.OnDispatch(Id, self, in message);
 
@@ -180,10 +174,8 @@ internal sealed partial class Shard
         }
 
         // Staged state belongs to one invocation: whatever the effect did, none of it may reach the next isolate.
-        Debug.Assert(!_callStaged && !_ioStaged, "staged state outlived its invocation");
-        _invocation.Type = -1;
-        _invocation.Handle = Handle.None;
-        _invocation.Kind = MessageKind.User;
+        Debug.Assert(!_invocation.HasStaged, "staged state outlived its invocation");
+        _invocation.End();
         return true;
     }
 
@@ -191,7 +183,7 @@ internal sealed partial class Shard
     private void Apply(IsolateTable table, int slot, Handle self, Effect effect)
     {
         _runtime.Observer?.OnEffect(Id, self, effect);
-        if (_ioStaged && _callStaged)
+        if (_invocation.IoStaged && _invocation.CallStaged)
         {
             // Both staged (an I/O method and Context.Call in one invocation): whichever effect came back, the other
             // one was not returned. Both are cleared before the exit, so neither outlives this invocation.
@@ -201,7 +193,7 @@ internal sealed partial class Shard
             return;
         }
 
-        if (_ioStaged && effect.Kind != EffectKind.Io)
+        if (_invocation.IoStaged && effect.Kind != EffectKind.Io)
         {
             ClearStaged(table, slot, self);
             Exit(table, slot, self, ExitOutcome.Panicked, 0,
@@ -209,7 +201,7 @@ internal sealed partial class Shard
             return;
         }
 
-        if (_callStaged && effect.Kind != EffectKind.Call)
+        if (_invocation.CallStaged && effect.Kind != EffectKind.Call)
         {
             ClearStaged(table, slot, self);
             Exit(table, slot, self, ExitOutcome.Panicked, 0,
@@ -249,7 +241,7 @@ internal sealed partial class Shard
                 }
                 break;
             case EffectKind.Call:
-                if (!_callStaged)
+                if (!_invocation.CallStaged)
                 {
                     Exit(table, slot, self, ExitOutcome.Panicked, 0,
                         new InvalidOperationException("Effect kind Call returned without Context.Call."));
@@ -259,7 +251,7 @@ internal sealed partial class Shard
                 StartCall(table, slot, self);
                 break;
             case EffectKind.Io:
-                if (!_ioStaged)
+                if (!_invocation.IoStaged)
                 {
                     Exit(table, slot, self, ExitOutcome.Panicked, 0,
                         new InvalidOperationException("Effect kind Io returned without an I/O method on the context."));
@@ -287,8 +279,8 @@ internal sealed partial class Shard
     /// </summary>
     private void ClearStaged(IsolateTable table, int slot, Handle self)
     {
-        _callStaged = false;
-        if (_ioStaged)
+        _invocation.CallStaged = false;
+        if (_invocation.IoStaged)
         {
             DropStagedIo(table, slot, self);
         }
