@@ -21,7 +21,7 @@ namespace Tina.Scheduling;
 internal struct Invocation
 {
     /// <summary>Outside any invocation.</summary>
-    public static readonly Invocation None = new() { Type = -1 };
+    public static readonly Invocation None = new() { Type = -1, RefusedRing = -1 };
 
     public int Type;                  // type of the isolate being invoked, -1 outside an invocation
     public int Slot;                  // its slot
@@ -30,6 +30,7 @@ internal struct Invocation
     public Handle Caller;             // for a call: the caller
     public uint Correlation;          // for a call: the correlation
     public bool CallResolved;         // for a call: replied, deferred or failed
+    public int RefusedRing;           // target shard of this invocation's last RingFull refusal, or -1 (Yield waits on it)
 
     public bool CallStaged;           // a Context.Call built a request during this invocation
     public bool IoStaged;             // an I/O method staged an operation during this invocation
@@ -51,6 +52,7 @@ internal struct Invocation
         Caller = message.SourceHandle;
         Correlation = message.Correlation;
         CallResolved = false;
+        RefusedRing = -1;
     }
 
     /// <summary>Ends the invocation; what it staged has already been applied or cleared.</summary>

@@ -35,9 +35,9 @@ internal sealed partial class Shard
             ResumeYielded();
         }
 
-        if (_roomWaiterCount > 0)
+        if (_roomWaits.Count > 0)
         {
-            ResumeRoomWaiters();
+            _roomWaits.Resume(_types, _nowNanoseconds);
         }
 
         int typeCount = _types.Length;
@@ -128,7 +128,6 @@ internal sealed partial class Shard
         }
 
         _invocation.Begin(table.TypeIndex, slot, self, in message);
-        _refusedRing = -1;
         _runtime.Observer?.OnDispatch(Id, self, in message);
 
         Effect effect;
@@ -230,9 +229,9 @@ internal sealed partial class Shard
                     // Listed at most once per tick (the flag), so the list never holds more than the slot count.
                     yielder.Flags |= IsolateFlags.Yielded;
                     long packed = ((long)table.TypeIndex << 32) | (uint)slot;
-                    if (_refusedRing >= 0)
+                    if (_invocation.RefusedRing >= 0)
                     {
-                        AddRoomWaiter(packed, _refusedRing); // refused by a full ring: resume when it has room
+                        _roomWaits.Add(packed, _invocation.RefusedRing, _nowNanoseconds); // refused by a full ring: resume when it has room
                     }
                     else
                     {

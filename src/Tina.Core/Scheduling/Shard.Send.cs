@@ -127,7 +127,7 @@ internal sealed partial class Shard
             : ref _outbound[shard]!.TryClaim();
         if (Unsafe.IsNullRef(ref slot))
         {
-            _refusedRing = shard; // a Yield from this invocation waits for room in this ring
+            _invocation.RefusedRing = shard; // a Yield from this invocation waits for room in this ring
             Counters.Increment(ShardCounter.SendRingFull);
             result = SendResult.RingFull;
             return ref Unsafe.NullRef<Message>();

@@ -52,6 +52,7 @@ internal sealed partial class Shard
     private int _orphanTimerHead = -1;   // stands in for an owner's timer list when the owner is gone
     private Message _resumeMessage;      // the Resume message handed to yielded isolates
     private TimerSinkAdapter _timerSink;
+    private readonly RoomWaitList _roomWaits;   // yielders waiting for ring room (RoomWaitList.cs)
 
     public Shard(TinaRuntime runtime, int id, TinaSpec spec)
     {
@@ -71,17 +72,17 @@ internal sealed partial class Shard
         }
 
         _yielded = new long[Math.Max(1, totalSlots)];
-        AllocateRoomWaiters(Math.Max(1, totalSlots));
 
+        Counters = new ShardCounters();
         Pool = new MessagePool(spec.MessagePoolCapacity);
         _outbound = new SpscRing?[spec.ShardCount];
+        _roomWaits = new RoomWaitList(Math.Max(1, totalSlots), _outbound, Counters);
         _systemOutbound = CreateSystemRings(spec, id);
         _inbound = new SpscRing?[spec.ShardCount];
         _external = new ExternalInbox(spec.ExternalInboxCapacity);
         _log = new LogRing(spec.LogCapacity);
         _logSink = spec.LogSink;
         _minimumLogLevel = spec.MinimumLogLevel;
-        Counters = new ShardCounters();
         Buffers = new BufferPool(id, spec.BufferCount, spec.BufferSize);
         _nowNanoseconds = _clock.NowNanoseconds;
         Timers = new TimerWheel(spec.TimerCapacity, spec.TimerSpokeCount, _nowNanoseconds / _resolutionNanoseconds);
@@ -158,6 +159,7 @@ internal sealed partial class Shard
     public void Connect(Shard[] peers, SpscRing?[] outbound, SpscRing?[] inbound)
     {
         _peers = peers;
+        _roomWaits.Connect(peers);
         _inboundHeld = new bool[peers.Length];
         AllocateReleaseMarks(peers.Length, Buffers.Count);
         ConnectSystemLane(peers, _runtime.Spec);
@@ -242,7 +244,7 @@ internal sealed partial class Shard
         // dispatch makes that room, and the tick after it retries the ring.
         if (HasRunnable() || (_backlogged > 0 && AnyBacklogMovable()) || BufferSweepRequested || HasDeliverableInbound()
             || (_pendingDownCount > 0 && AnyPendingDownDeliverable())
-            || (_roomWaiterCount > 0 && AnyRoomWaiterReady())
+            || (_roomWaits.Count > 0 && _roomWaits.AnyReady(_clock.NowNanoseconds))
             || (_reactor is not null && _reactor.HasCompletions()))
         {
             return true;
@@ -269,9 +271,9 @@ internal sealed partial class Shard
     {
         long deadline = Timers.NextDeadlineTick();
         long due = deadline == long.MaxValue ? long.MaxValue : deadline * _resolutionNanoseconds;
-        if (_roomWaiterCount > 0)
+        if (_roomWaits.Count > 0)
         {
-            due = Math.Min(due, EarliestRoomWaitDeadline());
+            due = Math.Min(due, _roomWaits.EarliestDeadline());
         }
 
         if (_reactor is not null)
