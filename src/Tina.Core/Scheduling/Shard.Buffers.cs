@@ -7,7 +7,7 @@ namespace Tina.Scheduling;
 
 /// <remarks>
 /// <para>Buffers. A buffer's state is written only by its home shard. A remote owner hands a buffer back with a
-/// BufferRelease message through the system lane (<c>Shard.SystemLane.cs</c>), which never refuses it: when the system
+/// BufferRelease message through the system lane (<see cref="SystemLane"/>), which never refuses it: when the system
 /// ring is full it waits in the backlog and moves at a later flush, so nothing leaks.</para>
 /// <para>A buffer whose owner is gone comes home on every path. An owner that exits frees or sends home what it owns
 /// (<see cref="ReclaimBuffers"/>). A transfer to a local isolate that is not alive is refused (the sender keeps the
@@ -188,7 +188,7 @@ internal sealed partial class Shard
             return true; // this loan's release is already on its way home
         }
 
-        ref Message slot = ref ClaimSystem(home);
+        ref Message slot = ref _systemLane.Claim(home);
         if (!Unsafe.IsNullRef(ref slot))
         {
             slot.SetHeader(Handle.None, owner, MessageKind.BufferRelease, 0);

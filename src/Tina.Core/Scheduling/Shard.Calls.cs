@@ -109,7 +109,7 @@ internal sealed partial class Shard
             return SendResult.Ok;
         }
 
-        ref Message slot = ref ClaimOutcome(caller, correlation, out bool superseded);
+        ref Message slot = ref _systemLane.ClaimOutcome(caller, correlation, out bool superseded);
         if (Unsafe.IsNullRef(ref slot))
         {
             return superseded ? SendResult.Ok : SendResult.ShardUnavailable;
@@ -139,7 +139,7 @@ internal sealed partial class Shard
             return AcceptReply(in reply) ? SendResult.Ok : SendResult.StaleHandle;
         }
 
-        ref Message slot = ref ClaimOutcome(caller, correlation, out bool superseded);
+        ref Message slot = ref _systemLane.ClaimOutcome(caller, correlation, out bool superseded);
         if (Unsafe.IsNullRef(ref slot))
         {
             return superseded ? SendResult.Ok : SendResult.ShardUnavailable;

@@ -24,7 +24,7 @@ internal sealed partial class Shard
     /// <summary>True when a ring (or the external inbox) has published envelopes this shard can take now.</summary>
     private bool HasDeliverableInbound()
     {
-        if ((!_externalHeld && _external.Ring.HasPublished()) || HasSystemInbound())
+        if ((!_externalHeld && _external.Ring.HasPublished()) || _systemLane.HasInbound())
         {
             return true;
         }
@@ -109,9 +109,9 @@ internal sealed partial class Shard
     /// Delivers one envelope that arrived from shard <paramref name="source"/> (-1: from outside). False when it is a
     /// one-way message whose target has no room now: the caller leaves it in the ring and stops the drain (user rings
     /// and the external inbox only; system kinds always return true). Every request is answered exactly once
-    /// (a Down or an ack), which returns the requester's credit (see <c>Shard.SystemLane.cs</c>).
+    /// (a Down or an ack), which returns the requester's credit (see <see cref="SystemLane"/>).
     /// </summary>
-    private bool DeliverInbound(ref Message envelope, int source)
+    internal bool DeliverInbound(ref Message envelope, int source)
     {
         if (Status == ShardStatus.Quarantined)
         {

@@ -52,6 +52,7 @@ internal sealed partial class Shard
     private int _orphanTimerHead = -1;   // stands in for an owner's timer list when the owner is gone
     private Message _resumeMessage;      // the Resume message handed to yielded isolates
     private TimerSinkAdapter _timerSink;
+    private readonly SystemLane _systemLane;    // system rings, backlogs, request credit (SystemLane.cs)
     private readonly RoomWaitList _roomWaits;   // yielders waiting for ring room (RoomWaitList.cs)
 
     public Shard(TinaRuntime runtime, int id, TinaSpec spec)
@@ -77,7 +78,7 @@ internal sealed partial class Shard
         Pool = new MessagePool(spec.MessagePoolCapacity);
         _outbound = new SpscRing?[spec.ShardCount];
         _roomWaits = new RoomWaitList(Math.Max(1, totalSlots), _outbound, Counters);
-        _systemOutbound = CreateSystemRings(spec, id);
+        _systemLane = new SystemLane(id, spec.ShardCount, spec.RingCapacity, Counters);
         _inbound = new SpscRing?[spec.ShardCount];
         _external = new ExternalInbox(spec.ExternalInboxCapacity);
         _log = new LogRing(spec.LogCapacity);
@@ -152,6 +153,16 @@ internal sealed partial class Shard
 
     public ExternalInbox External => _external;
 
+    /// <summary>This shard's side of the system lane (its rings, backlogs and credit); for checkers and tests.</summary>
+    internal SystemLane SystemLane => _systemLane;
+
+    // The supervision side claims system slots through these (watch, unwatch and cancel requests, their acks, Downs).
+    private ref Message ClaimSystem(int shard) => ref _systemLane.Claim(shard);
+
+    private ref Message ClaimRequest(int shard) => ref _systemLane.ClaimRequest(shard);
+
+    private void AckRequest(int requester) => _systemLane.Ack(requester);
+
     /// <summary>The ring this shard consumes from <paramref name="source"/> (null for itself); for the simulator's checkers.</summary>
     public SpscRing? InboundRingFrom(int source) => _inbound[source];
 
@@ -162,7 +173,14 @@ internal sealed partial class Shard
         _roomWaits.Connect(peers);
         _inboundHeld = new bool[peers.Length];
         AllocateReleaseMarks(peers.Length, Buffers.Count);
-        ConnectSystemLane(peers, _runtime.Spec);
+        TinaSpec spec = _runtime.Spec;
+        int[] slotBase = new int[_types.Length + 1];
+        for (int type = 0; type < _types.Length; type++)
+        {
+            slotBase[type + 1] = slotBase[type] + _types[type].SlotCount;
+        }
+
+        _systemLane.Connect(peers, slotBase, spec.RingCapacity, spec.BufferCount, spec.WatchCapacity);
         Array.Copy(outbound, _outbound, outbound.Length);
         Array.Copy(inbound, _inbound, inbound.Length);
     }
@@ -191,7 +209,7 @@ internal sealed partial class Shard
         EnsureReactor();
         EnsureSupervisionStarted();
         SweepBuffersOfGoneOwners();
-        bool worked = DrainSystemLane(); // first, and completely: system traffic never waits behind user traffic
+        bool worked = _systemLane.Drain(this); // first, and completely: system traffic never waits behind user traffic
         worked |= DrainInbound();
         worked |= DrainExternal();
         if (_reactor is not null)
@@ -242,7 +260,7 @@ internal sealed partial class Shard
     {
         // A held ring (its head waits for room at a target on this shard) is not work: only this shard's own
         // dispatch makes that room, and the tick after it retries the ring.
-        if (HasRunnable() || (_backlogged > 0 && AnyBacklogMovable()) || BufferSweepRequested || HasDeliverableInbound()
+        if (HasRunnable() || (_systemLane.BacklogCount > 0 && _systemLane.AnyBacklogMovable()) || BufferSweepRequested || HasDeliverableInbound()
             || (_pendingDownCount > 0 && AnyPendingDownDeliverable())
             || (_roomWaits.Count > 0 && _roomWaits.AnyReady(_clock.NowNanoseconds))
             || (_reactor is not null && _reactor.HasCompletions()))
@@ -312,16 +330,16 @@ internal sealed partial class Shard
 
     private void FlushOutbound()
     {
-        if (_backlogged > 0)
+        if (_systemLane.BacklogCount > 0)
         {
-            MoveBacklogs();
+            _systemLane.MoveBacklogs();
         }
 
         for (int target = 0; target < _outbound.Length; target++)
         {
             SpscRing? ring = _outbound[target];
             bool published = ring is not null && ring.Publish();
-            published |= PublishSystem(target);
+            published |= _systemLane.Publish(target);
             if (published)
             {
                 _peers[target].Signal.Wake();
