@@ -32,8 +32,6 @@ internal sealed partial class Shard
     private readonly TinaRuntime _runtime;
     private readonly IsolateTable[] _types;
     private readonly SpscRing?[] _outbound;       // [target shard] rings this shard produces into; null for itself
-    private readonly SpscRing?[] _inbound;        // [source shard] rings this shard consumes; null for itself
-    private readonly ExternalInbox _external;
     private bool _previousTickWorked;   // shard thread only: the last tick did work (for BusyNanoseconds)
     private int _mailboxHighWater;      // shard thread only: the deepest mailbox seen on this shard
     private readonly LogRing _log;
@@ -48,11 +46,11 @@ internal sealed partial class Shard
     private long _tickCount;             // ticks run; also the heartbeat the watchdog reads
     private uint _nextCorrelation;       // per-shard call correlation counter; wraps, skips 0
     private int _typeRotation;           // first type dispatched this tick, rotated for fairness
-    private int _inboundRotation;        // first inbound ring drained this tick, rotated for fairness
     private int _orphanTimerHead = -1;   // stands in for an owner's timer list when the owner is gone
     private Message _resumeMessage;      // the Resume message handed to yielded isolates
     private TimerSinkAdapter _timerSink;
     private readonly SystemLane _systemLane;    // system rings, backlogs, request credit (SystemLane.cs)
+    private readonly InboundRings _inboundRings; // user rings and external inbox consumed here (InboundRings.cs)
     private readonly RoomWaitList _roomWaits;   // yielders waiting for ring room (RoomWaitList.cs)
 
     public Shard(TinaRuntime runtime, int id, TinaSpec spec)
@@ -79,8 +77,7 @@ internal sealed partial class Shard
         _outbound = new SpscRing?[spec.ShardCount];
         _roomWaits = new RoomWaitList(Math.Max(1, totalSlots), _outbound, Counters);
         _systemLane = new SystemLane(id, spec.ShardCount, spec.RingCapacity, Counters);
-        _inbound = new SpscRing?[spec.ShardCount];
-        _external = new ExternalInbox(spec.ExternalInboxCapacity);
+        _inboundRings = new InboundRings(spec.ShardCount, spec.ExternalInboxCapacity, Counters);
         _log = new LogRing(spec.LogCapacity);
         _logSink = spec.LogSink;
         _minimumLogLevel = spec.MinimumLogLevel;
@@ -151,7 +148,7 @@ internal sealed partial class Shard
 
     public long TickCount => System.Threading.Volatile.Read(ref _tickCount);
 
-    public ExternalInbox External => _external;
+    public ExternalInbox External => _inboundRings.External;
 
     /// <summary>This shard's side of the system lane (its rings, backlogs and credit); for checkers and tests.</summary>
     internal SystemLane SystemLane => _systemLane;
@@ -164,14 +161,13 @@ internal sealed partial class Shard
     private void AckRequest(int requester) => _systemLane.Ack(requester);
 
     /// <summary>The ring this shard consumes from <paramref name="source"/> (null for itself); for the simulator's checkers.</summary>
-    public SpscRing? InboundRingFrom(int source) => _inbound[source];
+    public SpscRing? InboundRingFrom(int source) => _inboundRings.RingFrom(source);
 
     /// <summary>Wires the ring matrix; called once at boot before any thread starts.</summary>
     public void Connect(Shard[] peers, SpscRing?[] outbound, SpscRing?[] inbound)
     {
         _peers = peers;
         _roomWaits.Connect(peers);
-        _inboundHeld = new bool[peers.Length];
         AllocateReleaseMarks(peers.Length, Buffers.Count);
         TinaSpec spec = _runtime.Spec;
         int[] slotBase = new int[_types.Length + 1];
@@ -182,7 +178,7 @@ internal sealed partial class Shard
 
         _systemLane.Connect(peers, slotBase, spec.RingCapacity, spec.BufferCount, spec.WatchCapacity);
         Array.Copy(outbound, _outbound, outbound.Length);
-        Array.Copy(inbound, _inbound, inbound.Length);
+        _inboundRings.Connect(peers, inbound);
     }
 
     /// <summary>Runs one tick. Returns true when it did work or has work left (so the caller should not park).</summary>
@@ -210,8 +206,8 @@ internal sealed partial class Shard
         EnsureSupervisionStarted();
         SweepBuffersOfGoneOwners();
         bool worked = _systemLane.Drain(this); // first, and completely: system traffic never waits behind user traffic
-        worked |= DrainInbound();
-        worked |= DrainExternal();
+        worked |= _inboundRings.DrainRings(this);
+        worked |= _inboundRings.DrainExternal(this);
         if (_reactor is not null)
         {
             worked |= _reactor.Collect() > 0;
@@ -260,7 +256,7 @@ internal sealed partial class Shard
     {
         // A held ring (its head waits for room at a target on this shard) is not work: only this shard's own
         // dispatch makes that room, and the tick after it retries the ring.
-        if (HasRunnable() || (_systemLane.BacklogCount > 0 && _systemLane.AnyBacklogMovable()) || BufferSweepRequested || HasDeliverableInbound()
+        if (HasRunnable() || (_systemLane.BacklogCount > 0 && _systemLane.AnyBacklogMovable()) || BufferSweepRequested || _inboundRings.HasDeliverable() || _systemLane.HasInbound()
             || (_pendingDownCount > 0 && AnyPendingDownDeliverable())
             || (_roomWaits.Count > 0 && _roomWaits.AnyReady(_clock.NowNanoseconds))
             || (_reactor is not null && _reactor.HasCompletions()))
