@@ -36,7 +36,7 @@ internal sealed partial class Shard
         return Timers.Cancel(id, ref table.Meta[_invocation.Slot].TimerHead);
     }
 
-    private void OnTimerFired(in TimerEntry entry)
+    internal void OnTimerFired(in TimerEntry entry)
     {
         if (entry.Kind == TimerKind.CallTimeout)
         {

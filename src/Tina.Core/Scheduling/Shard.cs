@@ -38,7 +38,6 @@ internal sealed partial class Shard
     private readonly ITinaLogSink _logSink;
     private readonly TinaLogLevel _minimumLogLevel;
     private readonly IMonotonicClock _clock;
-    private readonly long _resolutionNanoseconds;
     private readonly int _dispatchQuantum;
     private readonly int _runtimeTag;             // this runtime's tag: a handle carrying another names nothing here
     private Shard[] _peers = Array.Empty<Shard>();
@@ -46,9 +45,8 @@ internal sealed partial class Shard
     private long _tickCount;             // ticks run; also the heartbeat the watchdog reads
     private uint _nextCorrelation;       // per-shard call correlation counter; wraps, skips 0
     private int _typeRotation;           // first type dispatched this tick, rotated for fairness
-    private int _orphanTimerHead = -1;   // stands in for an owner's timer list when the owner is gone
     private Message _resumeMessage;      // the Resume message handed to yielded isolates
-    private TimerSinkAdapter _timerSink;
+    private readonly ShardTimers _timers;       // wheel, resolution, orphan head (ShardTimers.cs)
     private readonly SystemLane _systemLane;    // system rings, backlogs, request credit (SystemLane.cs)
     private readonly InboundRings _inboundRings; // user rings and external inbox consumed here (InboundRings.cs)
     private readonly RoomWaitList _roomWaits;   // yielders waiting for ring room (RoomWaitList.cs)
@@ -59,7 +57,6 @@ internal sealed partial class Shard
         _runtimeTag = runtime.RuntimeTag;
         Id = id;
         _clock = spec.Clock;
-        _resolutionNanoseconds = spec.TimerResolution.Ticks * 100;
         _dispatchQuantum = spec.DispatchQuantum;
         _types = new IsolateTable[spec.Isolates.Count];
         int totalSlots = 0;
@@ -83,9 +80,8 @@ internal sealed partial class Shard
         _minimumLogLevel = spec.MinimumLogLevel;
         Buffers = new BufferPool(id, spec.BufferCount, spec.BufferSize);
         _nowNanoseconds = _clock.NowNanoseconds;
-        Timers = new TimerWheel(spec.TimerCapacity, spec.TimerSpokeCount, _nowNanoseconds / _resolutionNanoseconds);
+        _timers = new ShardTimers(spec.TimerCapacity, spec.TimerSpokeCount, spec.TimerResolution, _nowNanoseconds);
         _resumeMessage.KindValue = MessageKind.Resume;
-        _timerSink = new TimerSinkAdapter(this);
         Signal = new ShardSignal();
         Status = ShardStatus.Running;
         _reactorFactory = spec.ReactorFactory;
@@ -99,7 +95,7 @@ internal sealed partial class Shard
 
     public MessagePool Pool { get; }
 
-    public TimerWheel Timers { get; }
+    public TimerWheel Timers => _timers.Wheel;
 
     public ShardCounters Counters { get; }
 
@@ -217,7 +213,7 @@ internal sealed partial class Shard
         RebuildIfRequested();
         _reactor?.Flush();
         FlushOutbound();
-        worked |= AdvanceTimers();
+        worked |= _timers.Advance(_nowNanoseconds, this);
         if (_log.Count > 0)
         {
             _log.DrainTo(_logSink);
@@ -274,7 +270,7 @@ internal sealed partial class Shard
             return true;
         }
 
-        return Timers.NextDeadlineTick() <= _clock.NowNanoseconds / _resolutionNanoseconds;
+        return _timers.AnyDue(_clock.NowNanoseconds);
     }
 
     /// <summary>
@@ -283,8 +279,7 @@ internal sealed partial class Shard
     /// </summary>
     public long NanosecondsUntilNextDeadline()
     {
-        long deadline = Timers.NextDeadlineTick();
-        long due = deadline == long.MaxValue ? long.MaxValue : deadline * _resolutionNanoseconds;
+        long due = _timers.NextDeadlineNanoseconds();
         if (_roomWaits.Count > 0)
         {
             due = Math.Min(due, _roomWaits.EarliestDeadline());
@@ -298,31 +293,11 @@ internal sealed partial class Shard
         return due == long.MaxValue ? -1 : Math.Max(0, due - _clock.NowNanoseconds);
     }
 
-    /// <summary>
-    /// The wheel tick timers registered now count from: this tick's clock reading rounded up to the resolution, so a
-    /// timer never fires before <c>Now + delay</c> (the wheel's own tick lags the clock after an idle stretch).
-    /// </summary>
-    public long TimerBaseTick => (_nowNanoseconds + _resolutionNanoseconds - 1) / _resolutionNanoseconds;
+    /// <summary>The wheel tick timers registered now count from (see <see cref="ShardTimers.BaseTick"/>).</summary>
+    public long TimerBaseTick => _timers.BaseTick(_nowNanoseconds);
 
-    /// <summary>
-    /// Timer ticks for a duration, rounded up, at least 1; a duration at or beyond
-    /// <see cref="TimerWheel.MaxDelayNanoseconds"/> saturates to it (it would overflow the nanosecond arithmetic
-    /// and wrap to a near deadline). A negative duration (<see cref="System.Threading.Timeout.InfiniteTimeSpan"/>
-    /// included) is an <see cref="ArgumentOutOfRangeException"/>: the public entry points check it first with their
-    /// own rule, this is the backstop for every path.
-    /// </summary>
-    public long TicksFor(TimeSpan duration)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
-        if (duration.Ticks >= TimerWheel.MaxDelayNanoseconds / 100)
-        {
-            return TimerWheel.MaxDelayNanoseconds / _resolutionNanoseconds;
-        }
-
-        long nanos = duration.Ticks * 100;
-        long ticks = (nanos + _resolutionNanoseconds - 1) / _resolutionNanoseconds;
-        return Math.Max(1, ticks);
-    }
+    /// <summary>Timer ticks for a duration (see <see cref="ShardTimers.TicksFor"/>).</summary>
+    public long TicksFor(TimeSpan duration) => _timers.TicksFor(duration);
 
     private void FlushOutbound()
     {
@@ -341,12 +316,6 @@ internal sealed partial class Shard
                 _peers[target].Signal.Wake();
             }
         }
-    }
-
-    private bool AdvanceTimers()
-    {
-        long nowTick = _nowNanoseconds / _resolutionNanoseconds;
-        return Timers.Advance(nowTick, ref _timerSink) > 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -403,16 +372,4 @@ internal sealed partial class Shard
 
     [Conditional("DEBUG")]
     private void AssertOnShard(Handle handle) => Debug.Assert(handle.Shard == Id, "handle of another shard");
-
-    /// <summary>Adapts the timer wheel's callbacks to this shard without a delegate.</summary>
-    private struct TimerSinkAdapter : ITimerSink
-    {
-        private readonly Shard _shard;
-
-        public TimerSinkAdapter(Shard shard) => _shard = shard;
-
-        public readonly ref int OwnerHead(Handle owner) => ref _shard.TimerHeadOf(owner);
-
-        public readonly void Fire(in TimerEntry entry) => _shard.OnTimerFired(in entry);
-    }
 }
