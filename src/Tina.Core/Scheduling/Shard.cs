@@ -43,9 +43,9 @@ internal sealed partial class Shard
     private Shard[] _peers = Array.Empty<Shard>();
     private long _nowNanoseconds;        // clock reading at the start of the current tick
     private long _tickCount;             // ticks run; also the heartbeat the watchdog reads
-    private uint _nextCorrelation;       // per-shard call correlation counter; wraps, skips 0
     private int _typeRotation;           // first type dispatched this tick, rotated for fairness
     private Message _resumeMessage;      // the Resume message handed to yielded isolates
+    private readonly CallLedger _calls;         // correlations, waits, outcomes, owed replies (CallLedger.cs)
     private readonly ShardTimers _timers;       // wheel, resolution, orphan head (ShardTimers.cs)
     private readonly SystemLane _systemLane;    // system rings, backlogs, request credit (SystemLane.cs)
     private readonly InboundRings _inboundRings; // user rings and external inbox consumed here (InboundRings.cs)
@@ -70,6 +70,7 @@ internal sealed partial class Shard
         _yielded = new long[Math.Max(1, totalSlots)];
 
         Counters = new ShardCounters();
+        _calls = new CallLedger(Counters);
         Pool = new MessagePool(spec.MessagePoolCapacity);
         _outbound = new SpscRing?[spec.ShardCount];
         _roomWaits = new RoomWaitList(Math.Max(1, totalSlots), _outbound, Counters);
@@ -316,19 +317,6 @@ internal sealed partial class Shard
                 _peers[target].Signal.Wake();
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private uint NextCorrelation()
-    {
-        uint next = _nextCorrelation + 1;
-        if (next == 0)
-        {
-            next = 1;
-        }
-
-        _nextCorrelation = next;
-        return next;
     }
 
     /// <summary>Appends a log record if its level passes the filter; counts a drop when the ring is full.</summary>
