@@ -132,7 +132,7 @@ internal sealed partial class Shard
         if (!TryResolve(reply.TargetHandle, out IsolateTable table, out int slot))
         {
             Counters.Increment(ShardCounter.RepliesLateDropped);
-            OnDroppedFromPeer(in reply); // a reply may carry a buffer lent to the gone caller
+            _bufferReclaim.OnDroppedFromPeer(in reply); // a reply may carry a buffer lent to the gone caller
             return false;
         }
 

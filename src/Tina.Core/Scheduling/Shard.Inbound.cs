@@ -66,7 +66,7 @@ internal sealed partial class Shard
         if (!TryResolve(envelope.TargetHandle, out IsolateTable table, out int slot))
         {
             Counters.Increment(ShardCounter.InboundStaleHandle);
-            OnDroppedFromPeer(in envelope); // it may have carried a buffer lent to the gone target
+            _bufferReclaim.OnDroppedFromPeer(in envelope); // it may have carried a buffer lent to the gone target
             FailDroppedCall(ref envelope, CallStatus.StaleHandle);
             return true;
         }
@@ -121,7 +121,7 @@ internal sealed partial class Shard
                 return;
             default:
                 Counters.Increment(ShardCounter.QuarantineDrops);
-                OnDroppedFromPeer(in envelope);
+                _bufferReclaim.OnDroppedFromPeer(in envelope);
                 FailDroppedCall(ref envelope, CallStatus.ShardUnavailable);
                 return;
         }

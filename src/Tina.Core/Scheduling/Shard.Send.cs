@@ -38,7 +38,7 @@ internal sealed partial class Shard
             ref Message slot = ref ClaimRemote(target, out SendResult result);
             if (Unsafe.IsNullRef(ref slot))
             {
-                OnRemoteSendRefused();
+                _bufferReclaim.OnRemoteSendRefused();
                 return result;
             }
 

@@ -46,6 +46,7 @@ internal sealed partial class Shard
     private int _typeRotation;           // first type dispatched this tick, rotated for fairness
     private Message _resumeMessage;      // the Resume message handed to yielded isolates
     private readonly CallLedger _calls;         // correlations, waits, outcomes, owed replies (CallLedger.cs)
+    private readonly BufferReclaim _bufferReclaim; // releases home, sweeps (BufferReclaim.cs)
     private readonly ShardTimers _timers;       // wheel, resolution, orphan head (ShardTimers.cs)
     private readonly SystemLane _systemLane;    // system rings, backlogs, request credit (SystemLane.cs)
     private readonly InboundRings _inboundRings; // user rings and external inbox consumed here (InboundRings.cs)
@@ -84,6 +85,7 @@ internal sealed partial class Shard
         _timers = new ShardTimers(spec.TimerCapacity, spec.TimerSpokeCount, spec.TimerResolution, _nowNanoseconds);
         _resumeMessage.KindValue = MessageKind.Resume;
         Signal = new ShardSignal();
+        _bufferReclaim = new BufferReclaim(id, Buffers, Counters, Signal, _systemLane);
         Status = ShardStatus.Running;
         _reactorFactory = spec.ReactorFactory;
         _watches = new Supervision.WatchTable(spec.WatchCapacity);
@@ -165,7 +167,7 @@ internal sealed partial class Shard
     {
         _peers = peers;
         _roomWaits.Connect(peers);
-        AllocateReleaseMarks(peers.Length, Buffers.Count);
+        _bufferReclaim.Connect(peers);
         TinaSpec spec = _runtime.Spec;
         int[] slotBase = new int[_types.Length + 1];
         for (int type = 0; type < _types.Length; type++)
@@ -201,7 +203,7 @@ internal sealed partial class Shard
 
         EnsureReactor();
         EnsureSupervisionStarted();
-        SweepBuffersOfGoneOwners();
+        _bufferReclaim.Sweep(_tickCount);
         bool worked = _systemLane.Drain(this); // first, and completely: system traffic never waits behind user traffic
         worked |= _inboundRings.DrainRings(this);
         worked |= _inboundRings.DrainExternal(this);
@@ -253,7 +255,7 @@ internal sealed partial class Shard
     {
         // A held ring (its head waits for room at a target on this shard) is not work: only this shard's own
         // dispatch makes that room, and the tick after it retries the ring.
-        if (HasRunnable() || (_systemLane.BacklogCount > 0 && _systemLane.AnyBacklogMovable()) || BufferSweepRequested || _inboundRings.HasDeliverable() || _systemLane.HasInbound()
+        if (HasRunnable() || (_systemLane.BacklogCount > 0 && _systemLane.AnyBacklogMovable()) || _bufferReclaim.SweepRequested || _inboundRings.HasDeliverable() || _systemLane.HasInbound()
             || (_pendingDownCount > 0 && AnyPendingDownDeliverable())
             || (_roomWaits.Count > 0 && _roomWaits.AnyReady(_clock.NowNanoseconds))
             || (_reactor is not null && _reactor.HasCompletions()))
