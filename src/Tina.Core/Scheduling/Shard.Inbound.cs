@@ -72,7 +72,7 @@ internal sealed partial class Shard
         }
 
         var writer = new CopyWriter(ref envelope);
-        SendResult delivered = DeliverUserCore(table, slot, envelope.TargetHandle, ref writer);
+        SendResult delivered = _delivery.DeliverUser(table, slot, envelope.TargetHandle, ref writer);
         if (delivered == SendResult.Ok)
         {
             Counters.Increment(ShardCounter.MessagesReceivedRemote);

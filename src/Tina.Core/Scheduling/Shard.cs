@@ -31,9 +31,7 @@ internal sealed partial class Shard
 {
     private readonly TinaRuntime _runtime;
     private readonly IsolateTable[] _types;
-    private readonly SpscRing?[] _outbound;       // [target shard] rings this shard produces into; null for itself
     private bool _previousTickWorked;   // shard thread only: the last tick did work (for BusyNanoseconds)
-    private int _mailboxHighWater;      // shard thread only: the deepest mailbox seen on this shard
     private readonly LogRing _log;
     private readonly ITinaLogSink _logSink;
     private readonly TinaLogLevel _minimumLogLevel;
@@ -48,6 +46,7 @@ internal sealed partial class Shard
     private readonly CallLedger _calls;         // correlations, waits, outcomes, owed replies (CallLedger.cs)
     private readonly BufferReclaim _bufferReclaim; // releases home, sweeps (BufferReclaim.cs)
     private readonly ShardTimers _timers;       // wheel, resolution, orphan head (ShardTimers.cs)
+    private readonly Delivery _delivery;        // outbound user rings, mailbox delivery, high water (Delivery.cs)
     private readonly SystemLane _systemLane;    // system rings, backlogs, request credit (SystemLane.cs)
     private readonly InboundRings _inboundRings; // user rings and external inbox consumed here (InboundRings.cs)
     private readonly RoomWaitList _roomWaits;   // yielders waiting for ring room (RoomWaitList.cs)
@@ -73,8 +72,8 @@ internal sealed partial class Shard
         Counters = new ShardCounters();
         _calls = new CallLedger(Counters);
         Pool = new MessagePool(spec.MessagePoolCapacity);
-        _outbound = new SpscRing?[spec.ShardCount];
-        _roomWaits = new RoomWaitList(Math.Max(1, totalSlots), _outbound, Counters);
+        _delivery = new Delivery(id, runtime, Pool, Counters, spec.ShardCount);
+        _roomWaits = new RoomWaitList(Math.Max(1, totalSlots), _delivery.OutboundRings, Counters);
         _systemLane = new SystemLane(id, spec.ShardCount, spec.RingCapacity, Counters);
         _inboundRings = new InboundRings(spec.ShardCount, spec.ExternalInboxCapacity, Counters);
         _log = new LogRing(spec.LogCapacity);
@@ -176,7 +175,7 @@ internal sealed partial class Shard
         }
 
         _systemLane.Connect(peers, slotBase, spec.RingCapacity, spec.BufferCount, spec.WatchCapacity);
-        Array.Copy(outbound, _outbound, outbound.Length);
+        _delivery.Connect(peers, outbound);
         _inboundRings.Connect(peers, inbound);
     }
 
@@ -309,10 +308,9 @@ internal sealed partial class Shard
             _systemLane.MoveBacklogs();
         }
 
-        for (int target = 0; target < _outbound.Length; target++)
+        for (int target = 0; target < _peers.Length; target++)
         {
-            SpscRing? ring = _outbound[target];
-            bool published = ring is not null && ring.Publish();
+            bool published = _delivery.Publish(target);
             published |= _systemLane.Publish(target);
             if (published)
             {
