@@ -11,16 +11,11 @@ namespace Tina.Scheduling;
 /// handles one message; an isolate with more work goes to the back of its queue, so isolates of a type share their
 /// budget round-robin and no type or isolate starves. Order of what one invocation receives: a ready call outcome,
 /// then a pending Resume, then the oldest mail.
-/// <para>Yield resumes on the next tick, never the same one: a yielding isolate is parked in
-/// <see cref="_yielded"/> and queued at the start of the next dispatch, after this tick has published its outbound
-/// rings and drained its inbound ones. A producer that yields on <see cref="SendResult.RingFull"/> therefore retries
-/// after its earlier sends became visible to the consumer, instead of spinning inside a tick whose ring cannot
-/// change.</para>
+/// <para>Yield resumes on the next tick, never the same one (<see cref="YieldList"/>); a yield after a RingFull
+/// refusal waits for room in that ring instead (<see cref="RoomWaitList"/>).</para>
 /// </remarks>
 internal sealed partial class Shard
 {
-    private long[] _yielded = System.Array.Empty<long>();   // packed (type, slot) of isolates that yielded this tick
-    private int _yieldedCount;
     private Invocation _invocation = Invocation.None;   // the invocation running now and its call's state
 
     public Handle CurrentHandle => _invocation.Handle;
@@ -30,9 +25,9 @@ internal sealed partial class Shard
     private bool Dispatch()
     {
         bool dispatched = false;
-        if (_yieldedCount > 0)
+        if (_yielded.Count > 0)
         {
-            ResumeYielded();
+            _yielded.ResumeAll(_types); // last tick's yielders; one that exited meanwhile is skipped
         }
 
         if (_roomWaits.Count > 0)
@@ -69,25 +64,6 @@ internal sealed partial class Shard
         }
 
         return dispatched;
-    }
-
-    /// <summary>Queues last tick's yielders; one that exited meanwhile is skipped by <see cref="RunOne"/>.</summary>
-    private void ResumeYielded()
-    {
-        for (int i = 0; i < _yieldedCount; i++)
-        {
-            long packed = _yielded[i];
-            IsolateTable table = _types[(int)(packed >> 32)];
-            int slot = (int)packed;
-            ref IsolateMeta meta = ref table.Meta[slot];
-            if ((meta.Flags & IsolateFlags.Yielded) != 0)
-            {
-                meta.Flags &= ~IsolateFlags.Yielded; // cleared by a reallocation too: then the entry is simply stale
-                table.Schedule(slot);
-            }
-        }
-
-        _yieldedCount = 0;
     }
 
     /// <summary>Invokes one isolate with its next message and applies the effect. False when it had nothing to run.</summary>
@@ -235,7 +211,7 @@ internal sealed partial class Shard
                     }
                     else
                     {
-                        _yielded[_yieldedCount++] = packed;
+                        _yielded.Add(packed);
                     }
                 }
                 break;

@@ -49,6 +49,7 @@ internal sealed partial class Shard
     private readonly Delivery _delivery;        // outbound user rings, mailbox delivery, high water (Delivery.cs)
     private readonly SystemLane _systemLane;    // system rings, backlogs, request credit (SystemLane.cs)
     private readonly InboundRings _inboundRings; // user rings and external inbox consumed here (InboundRings.cs)
+    private readonly YieldList _yielded;        // yielders resumed next tick (YieldList.cs)
     private readonly RoomWaitList _roomWaits;   // yielders waiting for ring room (RoomWaitList.cs)
 
     public Shard(TinaRuntime runtime, int id, TinaSpec spec)
@@ -67,7 +68,7 @@ internal sealed partial class Shard
             totalSlots += _types[i].SlotCount;
         }
 
-        _yielded = new long[Math.Max(1, totalSlots)];
+        _yielded = new YieldList(Math.Max(1, totalSlots));
 
         Counters = new ShardCounters();
         _calls = new CallLedger(Counters);
@@ -228,7 +229,7 @@ internal sealed partial class Shard
     /// <summary>True when any isolate is queued to run (or yielded and resumes next tick).</summary>
     public bool HasRunnable()
     {
-        if (_yieldedCount > 0)
+        if (_yielded.Count > 0)
         {
             return true;
         }
