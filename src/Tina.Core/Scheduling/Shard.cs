@@ -17,15 +17,24 @@ namespace Tina.Scheduling;
 /// <para>Ownership. Every field is read and written only by the shard's own thread (or, in simulation, by the one
 /// simulator thread while it runs this shard), except: the inbound rings' producer sides (the peer shards), the
 /// external inbox's producer side (outside threads), <see cref="Signal"/> and <see cref="Status"/>
-/// (documented where they are declared), and counters read through <see cref="ShardCounters"/>.</para>
-/// <para>The tick, in order: system rings (completely) → inbound user rings and external inbox → I/O completions →
-/// dispatch grouped by isolate type with budget weights (then waiting Downs) → flush I/O → move system backlogs and
-/// publish outbound rings (and wake sleeping peers) → advance timers → drain the
-/// log. Every loop in it has a bound: ring capacities, the dispatch budget, the timer table.</para>
-/// <para>Split by role: this file holds state and the tick; <c>Shard.Send.cs</c> local and remote sends;
-/// <c>Shard.Calls.cs</c> calls, replies and obligations; <c>Shard.Dispatch.cs</c> dispatch and effects;
-/// <c>Shard.Lifecycle.cs</c> spawn and exit; <c>Shard.Inbound.cs</c> ring and inbox delivery;
-/// <c>Shard.Timers.cs</c> timer firing.</para>
+/// (documented where they are declared), the buffer-sweep flag (<see cref="BufferReclaim"/>), and counters read
+/// through <see cref="ShardCounters"/>.</para>
+/// <para>The tick (<see cref="RunTick"/>), in order: system rings (completely) → inbound user rings and external
+/// inbox → I/O completions → dispatch grouped by isolate type with budget weights (then waiting Downs) → flush I/O →
+/// move system backlogs and publish outbound rings (and wake sleeping peers) → advance timers → drain the log. Every
+/// loop in it has a bound: ring capacities, the dispatch budget, the timer table.</para>
+/// <para>Components: the message-flow state lives in types of its own, each holding its fields privately, stating
+/// its invariants at its top and reached only through its methods: <see cref="Invocation"/> (the running invocation
+/// and its staged call or I/O), <see cref="CallLedger"/> (correlations, caller waits, outcomes, owed replies),
+/// <see cref="Delivery"/> (outbound user rings, local mailbox delivery, high water), <see cref="InboundRings"/>
+/// (user rings and external inbox consumed here, held heads, rotation), <see cref="SystemLane"/> (system rings,
+/// backlogs, request credit), <see cref="ShardTimers"/> (wheel, resolution, orphan head), <see cref="YieldList"/> and
+/// <see cref="RoomWaitList"/> (yielders), <see cref="BufferReclaim"/> (buffers coming home). The partial files of
+/// <c>Shard</c> route between them: <c>Shard.Send.cs</c> the send path, <c>Shard.Calls.cs</c> call routing,
+/// <c>Shard.Dispatch.cs</c> dispatch and effects, <c>Shard.Inbound.cs</c> where an envelope from a ring goes,
+/// <c>Shard.Timers.cs</c> what a firing does, <c>Shard.Io.cs</c> the reactor seam, <c>Shard.Buffers.cs</c> the
+/// isolate-facing buffer calls; supervision (<c>Shard.Lifecycle.cs</c>, <c>Shard.Watch.cs</c>, <c>Shard.Cancel.cs</c>,
+/// <c>Shard.Supervision.cs</c>, <c>Shard.Shutdown.cs</c>) is documented there.</para>
 /// </remarks>
 internal sealed partial class Shard
 {
