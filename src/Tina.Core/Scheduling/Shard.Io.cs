@@ -10,6 +10,7 @@ namespace Tina.Scheduling;
 /// effect and the shard suspends the isolate (WaitingForIo) with the operation's timeout armed on the wheel. The
 /// completion goes to the isolate's reply slot (kind IoCompleted) and is dispatched before any mail. A timeout, a
 /// cancellation or an exit bumps the isolate's I/O sequence and tells the reactor, so a late completion is stale.
+/// The staged operation (flag and timeout) is part of the current <see cref="Invocation"/>.
 /// </remarks>
 internal sealed partial class Shard
 {
