@@ -17,6 +17,8 @@ namespace Tina.Scheduling;
 internal sealed partial class Shard
 {
     private Invocation _invocation = Invocation.None;   // the invocation running now and its call's state
+    private Message _resumeMessage = new() { KindValue = MessageKind.Resume }; // handed to yielded isolates
+    private int _typeRotation;           // first type dispatched this tick, rotated for fairness
 
     public Handle CurrentHandle => _invocation.Handle;
 

@@ -50,8 +50,6 @@ internal sealed partial class Shard
     private Shard[] _peers = Array.Empty<Shard>();
     private long _nowNanoseconds;        // clock reading at the start of the current tick
     private long _tickCount;             // ticks run; also the heartbeat the watchdog reads
-    private int _typeRotation;           // first type dispatched this tick, rotated for fairness
-    private Message _resumeMessage;      // the Resume message handed to yielded isolates
     private readonly CallLedger _calls;         // correlations, waits, outcomes, owed replies (CallLedger.cs)
     private readonly BufferReclaim _bufferReclaim; // releases home, sweeps (BufferReclaim.cs)
     private readonly ShardTimers _timers;       // wheel, resolution, orphan head (ShardTimers.cs)
@@ -92,7 +90,6 @@ internal sealed partial class Shard
         Buffers = new BufferPool(id, spec.BufferCount, spec.BufferSize);
         _nowNanoseconds = _clock.NowNanoseconds;
         _timers = new ShardTimers(spec.TimerCapacity, spec.TimerSpokeCount, spec.TimerResolution, _nowNanoseconds);
-        _resumeMessage.KindValue = MessageKind.Resume;
         Signal = new ShardSignal();
         _bufferReclaim = new BufferReclaim(id, Buffers, Counters, Signal, _systemLane);
         Status = ShardStatus.Running;
