@@ -352,8 +352,8 @@ public sealed class BufferTests
         sim.Runtime.RunRound(new[] { 1 }); // the flush finds the ring still full
         Assert.Multiple(() =>
         {
-            Assert.That(sim.Shard(1).SystemBacklogCount, Is.EqualTo(24));
-            Assert.That(sim.Shard(1).SystemRingTo(0)!.ProducerWaiting, Is.True, "the home shard is asked to wake it after its drain");
+            Assert.That(sim.Shard(1).SystemLane.BacklogCount, Is.EqualTo(24));
+            Assert.That(sim.Shard(1).SystemLane.RingTo(0)!.ProducerWaiting, Is.True, "the home shard is asked to wake it after its drain");
             Assert.That(sim.Shard(1).HasPendingWork(), Is.False, "nothing can move until the home shard drains: no busy polling");
         });
 

@@ -5,43 +5,28 @@ using Tina.Timers;
 namespace Tina.Scheduling;
 
 /// <remarks>
-/// Call/Reply. An isolate has at most one outstanding call (state WaitingForReply, correlation in its metadata,
-/// timeout timer armed). Call outcomes go to a per-isolate reply slot, never through the mailbox or the user pool
-/// region, so a full mailbox or pool cannot eat them; the slot is dispatched before any mail. An outcome is
-/// accepted only while the caller waits with that correlation; anything else is late or duplicate and is dropped
-/// and counted. Every call ends exactly once: reply, explicit failure, fast failure (request refused, callee gone,
-/// call not answered by its handler) or timeout.
+/// Call/Reply routing: staging and sending the request, sending replies and failures to a caller on this shard, on
+/// another shard (through the system lane, <see cref="SystemLane.ClaimOutcome"/>) or outside, and the obligations of
+/// the isolate handling a call. What an outcome means (the caller's wait, acceptance, counting, owed replies) is
+/// <see cref="CallLedger"/>'s; its invariants are stated there. Every call ends exactly once: reply, explicit failure,
+/// fast failure (request refused, callee gone, call not answered by its handler) or timeout.
 /// </remarks>
 internal sealed partial class Shard
 {
-    private bool _callStaged;            // a Context.Call built a request during the current invocation
-    private Message _stagedRequest;      // that request; target in its header
-    private long _stagedTimeoutTicks;    // its timeout in timer ticks
-
+    /// <summary>Stages the current invocation's call (see <see cref="Invocation.StageCall{T}"/>).</summary>
     public void StageCall<T>(Handle target, in T request, long timeoutTicks)
-        where T : unmanaged
-    {
-        if (_callStaged)
-        {
-            ThrowHelper.ThrowInvalidOperation("A handler may make one call per invocation; return the Effect of the first.");
-        }
-
-        _callStaged = true;
-        _stagedRequest.SetHeader(target, _invocation.Handle, MessageKind.Call, 0);
-        _stagedRequest.SetPayload(in request);
-        _stagedTimeoutTicks = timeoutTicks;
-    }
+        where T : unmanaged => _invocation.StageCall(target, in request, timeoutTicks);
 
     /// <summary>Sends the staged request and suspends the caller, or fails the call at once.</summary>
     private void StartCall(IsolateTable table, int slot, Handle self)
     {
-        _callStaged = false;
+        _invocation.CallStaged = false;
         ref IsolateMeta meta = ref table.Meta[slot];
-        uint correlation = NextCorrelation();
+        uint correlation = _calls.NextCorrelation();
         Counters.Increment(ShardCounter.CallsStarted);
 
         TimerId timer = Timers.Register(
-            _stagedTimeoutTicks, TimerKind.CallTimeout, self, correlation, ref meta.TimerHead, TimerBaseTick);
+            _invocation.StagedTimeoutTicks, TimerKind.CallTimeout, self, correlation, ref meta.TimerHead, TimerBaseTick);
         if (timer.IsNone)
         {
             Counters.Increment(ShardCounter.TimersExhausted);
@@ -49,18 +34,16 @@ internal sealed partial class Shard
             return;
         }
 
-        _stagedRequest.Correlation = correlation;
-        SendResult sent = SendEnvelope(ref _stagedRequest);
+        _invocation.StagedRequest.Correlation = correlation;
+        SendResult sent = SendEnvelope(ref _invocation.StagedRequest);
         if (sent != SendResult.Ok)
         {
             Timers.Cancel(timer, ref meta.TimerHead);
-            FailOwnCallNow(table, slot, self, correlation, ToCallStatus(sent));
+            FailOwnCallNow(table, slot, self, correlation, CallLedger.ToCallStatus(sent));
             return;
         }
 
-        meta.State = IsolateState.WaitingForReply;
-        meta.PendingCorrelation = correlation;
-        meta.CallTimer = timer;
+        CallLedger.BeginWait(ref meta, correlation, timer);
     }
 
     /// <summary>The request never left: the caller gets the failure as its next message.</summary>
@@ -71,38 +54,15 @@ internal sealed partial class Shard
             status = CallStatus.ShuttingDown;
         }
 
-        PostCallOutcome(table, slot, self, _stagedRequest.TargetHandle, correlation, status);
-        CountOutcome(status);
+        CallLedger.PostOutcome(table, slot, self, _invocation.StagedRequest.TargetHandle, correlation, status);
+        _calls.CountOutcome(status);
     }
 
-    /// <summary>
-    /// Puts a status-only outcome of the isolate's own call in its reply slot, to be dispatched before any mail.
-    /// The caller has already ended the wait (or the call never started).
-    /// </summary>
-    private static void PostCallOutcome(IsolateTable table, int slot, Handle self, Handle source, uint correlation, CallStatus status)
-    {
-        table.ReplySlots[slot].SetCallFailure(self, source, correlation, status);
-        table.Meta[slot].Flags |= IsolateFlags.ReplyReady;
-        table.Schedule(slot);
-    }
+    // The supervision side ends a waiting caller's call through these (a cancel of the caller).
+    private static void PostCallOutcome(IsolateTable table, int slot, Handle self, Handle source, uint correlation, CallStatus status) =>
+        CallLedger.PostOutcome(table, slot, self, source, correlation, status);
 
-    /// <summary>The isolate stops waiting on its call: its timeout timer is already cancelled or fired.</summary>
-    private static void EndWait(ref IsolateMeta meta)
-    {
-        meta.CallTimer = TimerId.None;
-        meta.PendingCorrelation = 0;
-        meta.State = IsolateState.Receiving;
-    }
-
-    private static CallStatus ToCallStatus(SendResult result) => result switch
-    {
-        SendResult.MailboxFull => CallStatus.MailboxFull,
-        SendResult.PoolExhausted => CallStatus.PoolExhausted,
-        SendResult.StaleHandle => CallStatus.StaleHandle,
-        SendResult.RingFull => CallStatus.RingFull,
-        SendResult.ShardUnavailable => CallStatus.ShardUnavailable,
-        _ => CallStatus.Failed,
-    };
+    private static void EndWait(ref IsolateMeta meta) => CallLedger.EndWait(ref meta);
 
     /// <summary>Sends a successful reply carrying <paramref name="payload"/> to a waiting caller.</summary>
     public SendResult SendReply<T>(Handle caller, uint correlation, in T payload)
@@ -123,7 +83,7 @@ internal sealed partial class Shard
             return SendResult.Ok;
         }
 
-        ref Message slot = ref ClaimOutcome(caller, correlation, out bool superseded);
+        ref Message slot = ref _systemLane.ClaimOutcome(caller, correlation, out bool superseded);
         if (Unsafe.IsNullRef(ref slot))
         {
             return superseded ? SendResult.Ok : SendResult.ShardUnavailable;
@@ -136,7 +96,7 @@ internal sealed partial class Shard
 
     /// <summary>
     /// Ends a caller's call with a failure status (no payload). Counted where the caller accepts it
-    /// (<see cref="AcceptReply"/>), so a failure that arrives after the call ended is not counted as an ending twice.
+    /// (<see cref="CallLedger.TryAccept"/>), so a failure that arrives after the call ended is not counted as an ending twice.
     /// </summary>
     public SendResult SendFailure(Handle caller, uint correlation, CallStatus status)
     {
@@ -153,7 +113,7 @@ internal sealed partial class Shard
             return AcceptReply(in reply) ? SendResult.Ok : SendResult.StaleHandle;
         }
 
-        ref Message slot = ref ClaimOutcome(caller, correlation, out bool superseded);
+        ref Message slot = ref _systemLane.ClaimOutcome(caller, correlation, out bool superseded);
         if (Unsafe.IsNullRef(ref slot))
         {
             return superseded ? SendResult.Ok : SendResult.ShardUnavailable;
@@ -161,29 +121,6 @@ internal sealed partial class Shard
 
         slot.SetCallFailure(caller, _invocation.Handle, correlation, status);
         return SendResult.Ok;
-    }
-
-    /// <summary>Counts how an accepted call ended, on the caller's shard.</summary>
-    private void CountOutcome(CallStatus status)
-    {
-        switch (status)
-        {
-            case CallStatus.Ok:
-                Counters.Increment(ShardCounter.CallsReplied);
-                break;
-            case CallStatus.Timeout:
-                Counters.Increment(ShardCounter.CallsTimedOut);
-                break;
-            case CallStatus.NoReply:
-                Counters.Increment(ShardCounter.CallsNoReply);
-                break;
-            case CallStatus.Failed:
-                Counters.Increment(ShardCounter.CallsFailedByCallee);
-                break;
-            default:
-                Counters.Increment(ShardCounter.CallsFailedFast);
-                break;
-        }
     }
 
     /// <summary>
@@ -195,24 +132,11 @@ internal sealed partial class Shard
         if (!TryResolve(reply.TargetHandle, out IsolateTable table, out int slot))
         {
             Counters.Increment(ShardCounter.RepliesLateDropped);
-            OnDroppedFromPeer(in reply); // a reply may carry a buffer lent to the gone caller
+            _bufferReclaim.OnDroppedFromPeer(in reply); // a reply may carry a buffer lent to the gone caller
             return false;
         }
 
-        ref IsolateMeta meta = ref table.Meta[slot];
-        if (meta.State != IsolateState.WaitingForReply || meta.PendingCorrelation != reply.Correlation)
-        {
-            Counters.Increment(ShardCounter.RepliesLateDropped);
-            return false;
-        }
-
-        Timers.Cancel(meta.CallTimer, ref meta.TimerHead);
-        EndWait(ref meta);
-        table.ReplySlots[slot] = reply;
-        meta.Flags |= IsolateFlags.ReplyReady;
-        table.Schedule(slot);
-        CountOutcome(reply.StatusValue);
-        return true;
+        return _calls.TryAccept(table, slot, in reply, Timers);
     }
 
     /// <summary>The caller's timeout fired: end the call with Timeout if it is still the one waiting.</summary>
@@ -223,15 +147,7 @@ internal sealed partial class Shard
             return;
         }
 
-        ref IsolateMeta meta = ref table.Meta[slot];
-        if (meta.State != IsolateState.WaitingForReply || meta.PendingCorrelation != correlation)
-        {
-            return;
-        }
-
-        EndWait(ref meta);
-        PostCallOutcome(table, slot, owner, Handle.None, correlation, CallStatus.Timeout);
-        CountOutcome(CallStatus.Timeout);
+        _calls.TryTimeout(table, slot, owner, correlation);
     }
 
     // ---- obligations of the isolate currently handling a call ----
@@ -244,42 +160,20 @@ internal sealed partial class Shard
             ThrowHelper.ThrowInvalidOperation("TryDeferReply is only valid while handling a call that is not yet answered.");
         }
 
-        IsolateTable table = _types[_invocation.Type];
-        ref IsolateMeta meta = ref table.Meta[_invocation.Slot];
-        if (meta.OwedCount >= table.OwedMax)
+        var owed = new ReplyToken(_invocation.Caller, _invocation.Correlation);
+        if (!_calls.TryOwe(_types[_invocation.Type], _invocation.Slot, owed))
         {
-            Counters.Increment(ShardCounter.OwedRepliesFull);
             token = default;
             return false;
         }
 
-        token = new ReplyToken(_invocation.Caller, _invocation.Correlation);
-        table.Owed[(_invocation.Slot * table.OwedMax) + meta.OwedCount] = token;
-        meta.OwedCount++;
+        token = owed;
         _invocation.CallResolved = true;
         return true;
     }
 
     /// <summary>Removes a token from the current isolate's owed list; false when it is not owed (answered already).</summary>
-    public bool TryDischarge(ReplyToken token)
-    {
-        IsolateTable table = _types[_invocation.Type];
-        ref IsolateMeta meta = ref table.Meta[_invocation.Slot];
-        int baseIndex = _invocation.Slot * table.OwedMax;
-        for (int i = 0; i < meta.OwedCount; i++)
-        {
-            if (table.Owed[baseIndex + i] == token)
-            {
-                int last = meta.OwedCount - 1;
-                table.Owed[baseIndex + i] = table.Owed[baseIndex + last];
-                table.Owed[baseIndex + last] = default;
-                meta.OwedCount--;
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public bool TryDischarge(ReplyToken token) => CallLedger.TryDischarge(_types[_invocation.Type], _invocation.Slot, token);
 
     /// <summary>Answers the current call; at most once per call.</summary>
     public void ReplyCurrent<T>(in T payload)

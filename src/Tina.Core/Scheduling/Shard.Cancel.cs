@@ -104,7 +104,7 @@ internal sealed partial class Shard
         bool shutdown = (meta.Flags & IsolateFlags.ShuttingDown) != 0;
         _noticeMessage.SetHeader(self, Handle.None, shutdown ? MessageKind.Shutdown : MessageKind.Cancel, 0);
         long budget = shutdown ? _shutdownBudgetTicks : _cancelDrainTicks;
-        _noticeMessage.SetPayload(new CancelReason(meta.CancelReason, TimeSpan.FromTicks(budget * _resolutionNanoseconds / 100)));
+        _noticeMessage.SetPayload(new CancelReason(meta.CancelReason, TimeSpan.FromTicks(budget * _timers.ResolutionNanoseconds / 100)));
         return ref _noticeMessage;
     }
 

@@ -11,17 +11,14 @@ namespace Tina.Scheduling;
 /// handles one message; an isolate with more work goes to the back of its queue, so isolates of a type share their
 /// budget round-robin and no type or isolate starves. Order of what one invocation receives: a ready call outcome,
 /// then a pending Resume, then the oldest mail.
-/// <para>Yield resumes on the next tick, never the same one: a yielding isolate is parked in
-/// <see cref="_yielded"/> and queued at the start of the next dispatch, after this tick has published its outbound
-/// rings and drained its inbound ones. A producer that yields on <see cref="SendResult.RingFull"/> therefore retries
-/// after its earlier sends became visible to the consumer, instead of spinning inside a tick whose ring cannot
-/// change.</para>
+/// <para>Yield resumes on the next tick, never the same one (<see cref="YieldList"/>); a yield after a RingFull
+/// refusal waits for room in that ring instead (<see cref="RoomWaitList"/>).</para>
 /// </remarks>
 internal sealed partial class Shard
 {
-    private long[] _yielded = System.Array.Empty<long>();   // packed (type, slot) of isolates that yielded this tick
-    private int _yieldedCount;
     private Invocation _invocation = Invocation.None;   // the invocation running now and its call's state
+    private Message _resumeMessage = new() { KindValue = MessageKind.Resume }; // handed to yielded isolates
+    private int _typeRotation;           // first type dispatched this tick, rotated for fairness
 
     public Handle CurrentHandle => _invocation.Handle;
 
@@ -30,14 +27,14 @@ internal sealed partial class Shard
     private bool Dispatch()
     {
         bool dispatched = false;
-        if (_yieldedCount > 0)
+        if (_yielded.Count > 0)
         {
-            ResumeYielded();
+            _yielded.ResumeAll(_types); // last tick's yielders; one that exited meanwhile is skipped
         }
 
-        if (_roomWaiterCount > 0)
+        if (_roomWaits.Count > 0)
         {
-            ResumeRoomWaiters();
+            _roomWaits.Resume(_types, _nowNanoseconds);
         }
 
         int typeCount = _types.Length;
@@ -69,25 +66,6 @@ internal sealed partial class Shard
         }
 
         return dispatched;
-    }
-
-    /// <summary>Queues last tick's yielders; one that exited meanwhile is skipped by <see cref="RunOne"/>.</summary>
-    private void ResumeYielded()
-    {
-        for (int i = 0; i < _yieldedCount; i++)
-        {
-            long packed = _yielded[i];
-            IsolateTable table = _types[(int)(packed >> 32)];
-            int slot = (int)packed;
-            ref IsolateMeta meta = ref table.Meta[slot];
-            if ((meta.Flags & IsolateFlags.Yielded) != 0)
-            {
-                meta.Flags &= ~IsolateFlags.Yielded; // cleared by a reallocation too: then the entry is simply stale
-                table.Schedule(slot);
-            }
-        }
-
-        _yieldedCount = 0;
     }
 
     /// <summary>Invokes one isolate with its next message and applies the effect. False when it had nothing to run.</summary>
@@ -127,14 +105,7 @@ internal sealed partial class Shard
             return false;
         }
 
-        _invocation.Type = table.TypeIndex;
-        _invocation.Slot = slot;
-        _invocation.Handle = self;
-        _invocation.Kind = message.KindValue;
-        _invocation.Caller = message.SourceHandle;
-        _invocation.Correlation = message.Correlation;
-        _invocation.CallResolved = false;
-        _refusedRing = -1;
+        _invocation.Begin(table.TypeIndex, slot, self, in message);
         _runtime.Observer?.OnDispatch(Id, self, in message);
 
         Effect effect;
@@ -180,10 +151,8 @@ internal sealed partial class Shard
         }
 
         // Staged state belongs to one invocation: whatever the effect did, none of it may reach the next isolate.
-        Debug.Assert(!_callStaged && !_ioStaged, "staged state outlived its invocation");
-        _invocation.Type = -1;
-        _invocation.Handle = Handle.None;
-        _invocation.Kind = MessageKind.User;
+        Debug.Assert(!_invocation.HasStaged, "staged state outlived its invocation");
+        _invocation.End();
         return true;
     }
 
@@ -191,7 +160,7 @@ internal sealed partial class Shard
     private void Apply(IsolateTable table, int slot, Handle self, Effect effect)
     {
         _runtime.Observer?.OnEffect(Id, self, effect);
-        if (_ioStaged && _callStaged)
+        if (_invocation.IoStaged && _invocation.CallStaged)
         {
             // Both staged (an I/O method and Context.Call in one invocation): whichever effect came back, the other
             // one was not returned. Both are cleared before the exit, so neither outlives this invocation.
@@ -201,7 +170,7 @@ internal sealed partial class Shard
             return;
         }
 
-        if (_ioStaged && effect.Kind != EffectKind.Io)
+        if (_invocation.IoStaged && effect.Kind != EffectKind.Io)
         {
             ClearStaged(table, slot, self);
             Exit(table, slot, self, ExitOutcome.Panicked, 0,
@@ -209,7 +178,7 @@ internal sealed partial class Shard
             return;
         }
 
-        if (_callStaged && effect.Kind != EffectKind.Call)
+        if (_invocation.CallStaged && effect.Kind != EffectKind.Call)
         {
             ClearStaged(table, slot, self);
             Exit(table, slot, self, ExitOutcome.Panicked, 0,
@@ -238,18 +207,18 @@ internal sealed partial class Shard
                     // Listed at most once per tick (the flag), so the list never holds more than the slot count.
                     yielder.Flags |= IsolateFlags.Yielded;
                     long packed = ((long)table.TypeIndex << 32) | (uint)slot;
-                    if (_refusedRing >= 0)
+                    if (_invocation.RefusedRing >= 0)
                     {
-                        AddRoomWaiter(packed, _refusedRing); // refused by a full ring: resume when it has room
+                        _roomWaits.Add(packed, _invocation.RefusedRing, _nowNanoseconds); // refused by a full ring: resume when it has room
                     }
                     else
                     {
-                        _yielded[_yieldedCount++] = packed;
+                        _yielded.Add(packed);
                     }
                 }
                 break;
             case EffectKind.Call:
-                if (!_callStaged)
+                if (!_invocation.CallStaged)
                 {
                     Exit(table, slot, self, ExitOutcome.Panicked, 0,
                         new InvalidOperationException("Effect kind Call returned without Context.Call."));
@@ -259,7 +228,7 @@ internal sealed partial class Shard
                 StartCall(table, slot, self);
                 break;
             case EffectKind.Io:
-                if (!_ioStaged)
+                if (!_invocation.IoStaged)
                 {
                     Exit(table, slot, self, ExitOutcome.Panicked, 0,
                         new InvalidOperationException("Effect kind Io returned without an I/O method on the context."));
@@ -287,8 +256,8 @@ internal sealed partial class Shard
     /// </summary>
     private void ClearStaged(IsolateTable table, int slot, Handle self)
     {
-        _callStaged = false;
-        if (_ioStaged)
+        _invocation.CallStaged = false;
+        if (_invocation.IoStaged)
         {
             DropStagedIo(table, slot, self);
         }

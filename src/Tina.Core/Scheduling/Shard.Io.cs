@@ -10,14 +10,13 @@ namespace Tina.Scheduling;
 /// effect and the shard suspends the isolate (WaitingForIo) with the operation's timeout armed on the wheel. The
 /// completion goes to the isolate's reply slot (kind IoCompleted) and is dispatched before any mail. A timeout, a
 /// cancellation or an exit bumps the isolate's I/O sequence and tells the reactor, so a late completion is stale.
+/// The staged operation (flag and timeout) is part of the current <see cref="Invocation"/>.
 /// </remarks>
 internal sealed partial class Shard
 {
     private IShardReactor? _reactor;
     private Func<Shard, IShardReactor>? _reactorFactory;
     private Tina.Advanced.ReactorHost? _reactorHost; // the public seam's view of this shard, made once
-    private bool _ioStaged;               // an I/O method staged an operation in the current invocation
-    private long _stagedIoTimeoutTicks;   // its timeout in wheel ticks (0 = none)
 
     /// <summary>The shard's reactor, created on the first tick; null when the spec has no I/O.</summary>
     public IShardReactor? Reactor => _reactor;
@@ -49,7 +48,7 @@ internal sealed partial class Shard
     }
 
     /// <summary>True while the current invocation has staged at least one I/O operation.</summary>
-    public bool IoStagedInInvocation => _ioStaged;
+    public bool IoStagedInInvocation => _invocation.IoStaged;
 
     /// <summary>
     /// Called by an I/O method of the context: names the operation (current isolate, its next sequence) and records
@@ -60,7 +59,7 @@ internal sealed partial class Shard
     /// </summary>
     public bool TryBeginIo(TimeSpan timeout, out Handle isolate, out uint sequence)
     {
-        if (_reactor is null || _invocation.Type < 0 || _callStaged)
+        if (_reactor is null || _invocation.Type < 0 || _invocation.CallStaged)
         {
             isolate = Handle.None;
             sequence = 0;
@@ -70,8 +69,7 @@ internal sealed partial class Shard
         IsolateTable table = _types[_invocation.Type];
         ref IsolateMeta meta = ref table.Meta[_invocation.Slot];
         meta.IoSequence = NextIoSequence(meta.IoSequence);
-        _ioStaged = true;
-        _stagedIoTimeoutTicks = timeout > TimeSpan.Zero ? TicksFor(timeout) : 0;
+        _invocation.StageIo(timeout > TimeSpan.Zero ? TicksFor(timeout) : 0);
         isolate = _invocation.Handle;
         sequence = meta.IoSequence;
         return true;
@@ -82,12 +80,12 @@ internal sealed partial class Shard
     /// <summary>Applies the Io effect: suspend until the completion, with the timeout armed.</summary>
     private void StartIo(IsolateTable table, int slot, Handle self)
     {
-        _ioStaged = false;
+        _invocation.IoStaged = false;
         ref IsolateMeta meta = ref table.Meta[slot];
         meta.State = IsolateState.WaitingForIo;
-        if (_stagedIoTimeoutTicks > 0)
+        if (_invocation.StagedIoTimeoutTicks > 0)
         {
-            meta.IoTimer = Timers.Register(_stagedIoTimeoutTicks, TimerKind.IoTimeout, self, meta.IoSequence, ref meta.TimerHead, TimerBaseTick);
+            meta.IoTimer = Timers.Register(_invocation.StagedIoTimeoutTicks, TimerKind.IoTimeout, self, meta.IoSequence, ref meta.TimerHead, TimerBaseTick);
             if (meta.IoTimer.IsNone)
             {
                 Counters.Increment(ShardCounter.TimersExhausted);
@@ -99,7 +97,7 @@ internal sealed partial class Shard
     /// <summary>The staged operation was not returned as the Io effect.</summary>
     private void DropStagedIo(IsolateTable table, int slot, Handle self)
     {
-        _ioStaged = false;
+        _invocation.IoStaged = false;
         _reactor?.DropStaged(self, table.Meta[slot].IoSequence);
     }
 

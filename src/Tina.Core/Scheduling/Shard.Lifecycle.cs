@@ -238,15 +238,14 @@ internal sealed partial class Shard
     }
 
     /// <summary>The timer-list head of a live owner, or a dummy for a gone one.</summary>
-    private ref int TimerHeadOf(Handle owner)
+    internal ref int TimerHeadOf(Handle owner)
     {
         if (TryResolve(owner, out IsolateTable table, out int slot))
         {
             return ref table.Meta[slot].TimerHead;
         }
 
-        _orphanTimerHead = -1;
-        return ref _orphanTimerHead;
+        return ref _timers.OrphanHead();
     }
 
     /// <summary>Delivers a system message (Down, Cancel, Shutdown) to a local isolate, using the pool reserve and mailbox headroom.</summary>

@@ -4,6 +4,10 @@ using Tina.Messaging;
 
 namespace Tina.Scheduling;
 
+/// <remarks>
+/// Sends: the one send path (<see cref="SendCore"/>) resolves the target and hands the envelope to
+/// <see cref="Delivery"/> (a remote ring slot or a local mailbox), then counts by the sender's side.
+/// </remarks>
 internal sealed partial class Shard
 {
     /// <summary>
@@ -35,10 +39,10 @@ internal sealed partial class Shard
     {
         if (target.Shard != Id)
         {
-            ref Message slot = ref ClaimRemote(target, out SendResult result);
+            ref Message slot = ref _delivery.ClaimRemote(target, out SendResult result, ref _invocation.RefusedRing);
             if (Unsafe.IsNullRef(ref slot))
             {
-                OnRemoteSendRefused();
+                _bufferReclaim.OnRemoteSendRefused();
                 return result;
             }
 
@@ -53,7 +57,7 @@ internal sealed partial class Shard
             return SendResult.StaleHandle;
         }
 
-        SendResult delivered = DeliverUserCore(table, targetSlot, target, ref writer);
+        SendResult delivered = _delivery.DeliverUser(table, targetSlot, target, ref writer);
         Counters.Increment(delivered switch
         {
             SendResult.Ok => ShardCounter.MessagesSent,
@@ -61,79 +65,5 @@ internal sealed partial class Shard
             _ => ShardCounter.SendPoolExhausted,
         });
         return delivered;
-    }
-
-    /// <summary>
-    /// The one user-delivery path into a local mailbox (local sends, and envelopes taken from a ring or the external
-    /// inbox): the mailbox's user capacity (or an injected refusal), a pool slot outside the system reserve, the
-    /// writer fills it in place, then the isolate is queued if it is receiving. Returns MailboxFull or PoolExhausted
-    /// (nothing taken) when refused; the caller counts by its own side. The system twin is
-    /// <see cref="DeliverSystemCore"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private SendResult DeliverUserCore<TWriter>(IsolateTable table, int slot, Handle target, scoped ref TWriter writer)
-        where TWriter : struct, IEnvelopeWriter, allows ref struct
-    {
-        ref IsolateMeta meta = ref table.Meta[slot];
-        if (meta.MailboxCount >= table.MailboxCapacity || (_runtime.Faults is { } faults && faults.RefuseMailbox(Id, target)))
-        {
-            return SendResult.MailboxFull;
-        }
-
-        int index = Pool.TryRentUser();
-        if (index < 0)
-        {
-            return SendResult.PoolExhausted;
-        }
-
-        writer.Write(ref Pool.Slots[index]);
-        table.MailboxPush(slot, index);
-        if (meta.MailboxCount > _mailboxHighWater)
-        {
-            _mailboxHighWater = meta.MailboxCount;
-            Counters.Set(ShardCounter.MailboxHighWater, _mailboxHighWater);
-        }
-
-        if (meta.State == IsolateState.Receiving)
-        {
-            table.Schedule(slot);
-        }
-
-        return SendResult.Ok;
-    }
-
-    /// <summary>Claims a slot in the ring to the target's shard, or returns a null ref and the refusal.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref Message ClaimRemote(Handle target, out SendResult result)
-    {
-        int shard = target.Shard;
-        if ((uint)shard >= (uint)_peers.Length || target.IsNone)
-        {
-            Counters.Increment(ShardCounter.SendStaleHandle);
-            result = SendResult.StaleHandle;
-            return ref Unsafe.NullRef<Message>();
-        }
-
-        IFaultInjector? faults = _runtime.Faults;
-        if (_peers[shard].Status != ShardStatus.Running || (faults is not null && faults.Partitioned(Id, shard)))
-        {
-            Counters.Increment(ShardCounter.SendShardUnavailable);
-            result = SendResult.ShardUnavailable;
-            return ref Unsafe.NullRef<Message>();
-        }
-
-        ref Message slot = ref (faults is not null && faults.RefuseRing(Id, shard))
-            ? ref Unsafe.NullRef<Message>()
-            : ref _outbound[shard]!.TryClaim();
-        if (Unsafe.IsNullRef(ref slot))
-        {
-            _refusedRing = shard; // a Yield from this invocation waits for room in this ring
-            Counters.Increment(ShardCounter.SendRingFull);
-            result = SendResult.RingFull;
-            return ref Unsafe.NullRef<Message>();
-        }
-
-        result = SendResult.Ok;
-        return ref slot;
     }
 }

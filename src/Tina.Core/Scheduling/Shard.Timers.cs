@@ -8,7 +8,8 @@ namespace Tina.Scheduling;
 /// Timers. User timers fire as a Timer message to their owner, taking a pool slot from the system reserve and a
 /// mailbox entry from the system headroom, so a full mailbox or a drained pool does not lose them (if even the
 /// headroom is full the firing is dropped and counted). Call timeouts end the owner's call with Timeout. An exit
-/// cancels every timer its isolate owns.
+/// cancels every timer its isolate owns. The wheel, its resolution and the firing adapter are
+/// <see cref="ShardTimers"/>'s; this part decides what a firing does.
 /// </remarks>
 internal sealed partial class Shard
 {
@@ -36,7 +37,7 @@ internal sealed partial class Shard
         return Timers.Cancel(id, ref table.Meta[_invocation.Slot].TimerHead);
     }
 
-    private void OnTimerFired(in TimerEntry entry)
+    internal void OnTimerFired(in TimerEntry entry)
     {
         if (entry.Kind == TimerKind.CallTimeout)
         {

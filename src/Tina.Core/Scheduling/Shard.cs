@@ -17,41 +17,47 @@ namespace Tina.Scheduling;
 /// <para>Ownership. Every field is read and written only by the shard's own thread (or, in simulation, by the one
 /// simulator thread while it runs this shard), except: the inbound rings' producer sides (the peer shards), the
 /// external inbox's producer side (outside threads), <see cref="Signal"/> and <see cref="Status"/>
-/// (documented where they are declared), and counters read through <see cref="ShardCounters"/>.</para>
-/// <para>The tick, in order: system rings (completely) → inbound user rings and external inbox → I/O completions →
-/// dispatch grouped by isolate type with budget weights (then waiting Downs) → flush I/O → move system backlogs and
-/// publish outbound rings (and wake sleeping peers) → advance timers → drain the
-/// log. Every loop in it has a bound: ring capacities, the dispatch budget, the timer table.</para>
-/// <para>Split by role: this file holds state and the tick; <c>Shard.Send.cs</c> local and remote sends;
-/// <c>Shard.Calls.cs</c> calls, replies and obligations; <c>Shard.Dispatch.cs</c> dispatch and effects;
-/// <c>Shard.Lifecycle.cs</c> spawn and exit; <c>Shard.Inbound.cs</c> ring and inbox delivery;
-/// <c>Shard.Timers.cs</c> timer firing.</para>
+/// (documented where they are declared), the buffer-sweep flag (<see cref="BufferReclaim"/>), and counters read
+/// through <see cref="ShardCounters"/>.</para>
+/// <para>The tick (<see cref="RunTick"/>), in order: system rings (completely) → inbound user rings and external
+/// inbox → I/O completions → dispatch grouped by isolate type with budget weights (then waiting Downs) → flush I/O →
+/// move system backlogs and publish outbound rings (and wake sleeping peers) → advance timers → drain the log. Every
+/// loop in it has a bound: ring capacities, the dispatch budget, the timer table.</para>
+/// <para>Components: the message-flow state lives in types of its own, each holding its fields privately, stating
+/// its invariants at its top and reached only through its methods: <see cref="Invocation"/> (the running invocation
+/// and its staged call or I/O), <see cref="CallLedger"/> (correlations, caller waits, outcomes, owed replies),
+/// <see cref="Delivery"/> (outbound user rings, local mailbox delivery, high water), <see cref="InboundRings"/>
+/// (user rings and external inbox consumed here, held heads, rotation), <see cref="SystemLane"/> (system rings,
+/// backlogs, request credit), <see cref="ShardTimers"/> (wheel, resolution, orphan head), <see cref="YieldList"/> and
+/// <see cref="RoomWaitList"/> (yielders), <see cref="BufferReclaim"/> (buffers coming home). The partial files of
+/// <c>Shard</c> route between them: <c>Shard.Send.cs</c> the send path, <c>Shard.Calls.cs</c> call routing,
+/// <c>Shard.Dispatch.cs</c> dispatch and effects, <c>Shard.Inbound.cs</c> where an envelope from a ring goes,
+/// <c>Shard.Timers.cs</c> what a firing does, <c>Shard.Io.cs</c> the reactor seam, <c>Shard.Buffers.cs</c> the
+/// isolate-facing buffer calls; supervision (<c>Shard.Lifecycle.cs</c>, <c>Shard.Watch.cs</c>, <c>Shard.Cancel.cs</c>,
+/// <c>Shard.Supervision.cs</c>, <c>Shard.Shutdown.cs</c>) is documented there.</para>
 /// </remarks>
 internal sealed partial class Shard
 {
     private readonly TinaRuntime _runtime;
     private readonly IsolateTable[] _types;
-    private readonly SpscRing?[] _outbound;       // [target shard] rings this shard produces into; null for itself
-    private readonly SpscRing?[] _inbound;        // [source shard] rings this shard consumes; null for itself
-    private readonly ExternalInbox _external;
     private bool _previousTickWorked;   // shard thread only: the last tick did work (for BusyNanoseconds)
-    private int _mailboxHighWater;      // shard thread only: the deepest mailbox seen on this shard
     private readonly LogRing _log;
     private readonly ITinaLogSink _logSink;
     private readonly TinaLogLevel _minimumLogLevel;
     private readonly IMonotonicClock _clock;
-    private readonly long _resolutionNanoseconds;
     private readonly int _dispatchQuantum;
     private readonly int _runtimeTag;             // this runtime's tag: a handle carrying another names nothing here
     private Shard[] _peers = Array.Empty<Shard>();
     private long _nowNanoseconds;        // clock reading at the start of the current tick
     private long _tickCount;             // ticks run; also the heartbeat the watchdog reads
-    private uint _nextCorrelation;       // per-shard call correlation counter; wraps, skips 0
-    private int _typeRotation;           // first type dispatched this tick, rotated for fairness
-    private int _inboundRotation;        // first inbound ring drained this tick, rotated for fairness
-    private int _orphanTimerHead = -1;   // stands in for an owner's timer list when the owner is gone
-    private Message _resumeMessage;      // the Resume message handed to yielded isolates
-    private TimerSinkAdapter _timerSink;
+    private readonly CallLedger _calls;         // correlations, waits, outcomes, owed replies (CallLedger.cs)
+    private readonly BufferReclaim _bufferReclaim; // releases home, sweeps (BufferReclaim.cs)
+    private readonly ShardTimers _timers;       // wheel, resolution, orphan head (ShardTimers.cs)
+    private readonly Delivery _delivery;        // outbound user rings, mailbox delivery, high water (Delivery.cs)
+    private readonly SystemLane _systemLane;    // system rings, backlogs, request credit (SystemLane.cs)
+    private readonly InboundRings _inboundRings; // user rings and external inbox consumed here (InboundRings.cs)
+    private readonly YieldList _yielded;        // yielders resumed next tick (YieldList.cs)
+    private readonly RoomWaitList _roomWaits;   // yielders waiting for ring room (RoomWaitList.cs)
 
     public Shard(TinaRuntime runtime, int id, TinaSpec spec)
     {
@@ -59,7 +65,6 @@ internal sealed partial class Shard
         _runtimeTag = runtime.RuntimeTag;
         Id = id;
         _clock = spec.Clock;
-        _resolutionNanoseconds = spec.TimerResolution.Ticks * 100;
         _dispatchQuantum = spec.DispatchQuantum;
         _types = new IsolateTable[spec.Isolates.Count];
         int totalSlots = 0;
@@ -70,24 +75,23 @@ internal sealed partial class Shard
             totalSlots += _types[i].SlotCount;
         }
 
-        _yielded = new long[Math.Max(1, totalSlots)];
-        AllocateRoomWaiters(Math.Max(1, totalSlots));
+        _yielded = new YieldList(Math.Max(1, totalSlots));
 
+        Counters = new ShardCounters();
+        _calls = new CallLedger(Counters);
         Pool = new MessagePool(spec.MessagePoolCapacity);
-        _outbound = new SpscRing?[spec.ShardCount];
-        _systemOutbound = CreateSystemRings(spec, id);
-        _inbound = new SpscRing?[spec.ShardCount];
-        _external = new ExternalInbox(spec.ExternalInboxCapacity);
+        _delivery = new Delivery(id, runtime, Pool, Counters, spec.ShardCount);
+        _roomWaits = new RoomWaitList(Math.Max(1, totalSlots), _delivery.OutboundRings, Counters);
+        _systemLane = new SystemLane(id, spec.ShardCount, spec.RingCapacity, Counters);
+        _inboundRings = new InboundRings(spec.ShardCount, spec.ExternalInboxCapacity, Counters);
         _log = new LogRing(spec.LogCapacity);
         _logSink = spec.LogSink;
         _minimumLogLevel = spec.MinimumLogLevel;
-        Counters = new ShardCounters();
         Buffers = new BufferPool(id, spec.BufferCount, spec.BufferSize);
         _nowNanoseconds = _clock.NowNanoseconds;
-        Timers = new TimerWheel(spec.TimerCapacity, spec.TimerSpokeCount, _nowNanoseconds / _resolutionNanoseconds);
-        _resumeMessage.KindValue = MessageKind.Resume;
-        _timerSink = new TimerSinkAdapter(this);
+        _timers = new ShardTimers(spec.TimerCapacity, spec.TimerSpokeCount, spec.TimerResolution, _nowNanoseconds);
         Signal = new ShardSignal();
+        _bufferReclaim = new BufferReclaim(id, Buffers, Counters, Signal, _systemLane);
         Status = ShardStatus.Running;
         _reactorFactory = spec.ReactorFactory;
         _watches = new Supervision.WatchTable(spec.WatchCapacity);
@@ -100,7 +104,7 @@ internal sealed partial class Shard
 
     public MessagePool Pool { get; }
 
-    public TimerWheel Timers { get; }
+    public TimerWheel Timers => _timers.Wheel;
 
     public ShardCounters Counters { get; }
 
@@ -149,20 +153,37 @@ internal sealed partial class Shard
 
     public long TickCount => System.Threading.Volatile.Read(ref _tickCount);
 
-    public ExternalInbox External => _external;
+    public ExternalInbox External => _inboundRings.External;
+
+    /// <summary>This shard's side of the system lane (its rings, backlogs and credit); for checkers and tests.</summary>
+    internal SystemLane SystemLane => _systemLane;
+
+    // The supervision side claims system slots through these (watch, unwatch and cancel requests, their acks, Downs).
+    private ref Message ClaimSystem(int shard) => ref _systemLane.Claim(shard);
+
+    private ref Message ClaimRequest(int shard) => ref _systemLane.ClaimRequest(shard);
+
+    private void AckRequest(int requester) => _systemLane.Ack(requester);
 
     /// <summary>The ring this shard consumes from <paramref name="source"/> (null for itself); for the simulator's checkers.</summary>
-    public SpscRing? InboundRingFrom(int source) => _inbound[source];
+    public SpscRing? InboundRingFrom(int source) => _inboundRings.RingFrom(source);
 
     /// <summary>Wires the ring matrix; called once at boot before any thread starts.</summary>
     public void Connect(Shard[] peers, SpscRing?[] outbound, SpscRing?[] inbound)
     {
         _peers = peers;
-        _inboundHeld = new bool[peers.Length];
-        AllocateReleaseMarks(peers.Length, Buffers.Count);
-        ConnectSystemLane(peers, _runtime.Spec);
-        Array.Copy(outbound, _outbound, outbound.Length);
-        Array.Copy(inbound, _inbound, inbound.Length);
+        _roomWaits.Connect(peers);
+        _bufferReclaim.Connect(peers);
+        TinaSpec spec = _runtime.Spec;
+        int[] slotBase = new int[_types.Length + 1];
+        for (int type = 0; type < _types.Length; type++)
+        {
+            slotBase[type + 1] = slotBase[type] + _types[type].SlotCount;
+        }
+
+        _systemLane.Connect(peers, slotBase, spec.RingCapacity, spec.BufferCount, spec.WatchCapacity);
+        _delivery.Connect(peers, outbound);
+        _inboundRings.Connect(peers, inbound);
     }
 
     /// <summary>Runs one tick. Returns true when it did work or has work left (so the caller should not park).</summary>
@@ -188,10 +209,10 @@ internal sealed partial class Shard
 
         EnsureReactor();
         EnsureSupervisionStarted();
-        SweepBuffersOfGoneOwners();
-        bool worked = DrainSystemLane(); // first, and completely: system traffic never waits behind user traffic
-        worked |= DrainInbound();
-        worked |= DrainExternal();
+        _bufferReclaim.Sweep(_tickCount);
+        bool worked = _systemLane.Drain(this); // first, and completely: system traffic never waits behind user traffic
+        worked |= _inboundRings.DrainRings(this);
+        worked |= _inboundRings.DrainExternal(this);
         if (_reactor is not null)
         {
             worked |= _reactor.Collect() > 0;
@@ -201,7 +222,7 @@ internal sealed partial class Shard
         RebuildIfRequested();
         _reactor?.Flush();
         FlushOutbound();
-        worked |= AdvanceTimers();
+        worked |= _timers.Advance(_nowNanoseconds, this);
         if (_log.Count > 0)
         {
             _log.DrainTo(_logSink);
@@ -214,7 +235,7 @@ internal sealed partial class Shard
     /// <summary>True when any isolate is queued to run (or yielded and resumes next tick).</summary>
     public bool HasRunnable()
     {
-        if (_yieldedCount > 0)
+        if (_yielded.Count > 0)
         {
             return true;
         }
@@ -240,9 +261,9 @@ internal sealed partial class Shard
     {
         // A held ring (its head waits for room at a target on this shard) is not work: only this shard's own
         // dispatch makes that room, and the tick after it retries the ring.
-        if (HasRunnable() || (_backlogged > 0 && AnyBacklogMovable()) || BufferSweepRequested || HasDeliverableInbound()
+        if (HasRunnable() || (_systemLane.BacklogCount > 0 && _systemLane.AnyBacklogMovable()) || _bufferReclaim.SweepRequested || _inboundRings.HasDeliverable() || _systemLane.HasInbound()
             || (_pendingDownCount > 0 && AnyPendingDownDeliverable())
-            || (_roomWaiterCount > 0 && AnyRoomWaiterReady())
+            || (_roomWaits.Count > 0 && _roomWaits.AnyReady(_clock.NowNanoseconds))
             || (_reactor is not null && _reactor.HasCompletions()))
         {
             return true;
@@ -258,7 +279,7 @@ internal sealed partial class Shard
             return true;
         }
 
-        return Timers.NextDeadlineTick() <= _clock.NowNanoseconds / _resolutionNanoseconds;
+        return _timers.AnyDue(_clock.NowNanoseconds);
     }
 
     /// <summary>
@@ -267,11 +288,10 @@ internal sealed partial class Shard
     /// </summary>
     public long NanosecondsUntilNextDeadline()
     {
-        long deadline = Timers.NextDeadlineTick();
-        long due = deadline == long.MaxValue ? long.MaxValue : deadline * _resolutionNanoseconds;
-        if (_roomWaiterCount > 0)
+        long due = _timers.NextDeadlineNanoseconds();
+        if (_roomWaits.Count > 0)
         {
-            due = Math.Min(due, EarliestRoomWaitDeadline());
+            due = Math.Min(due, _roomWaits.EarliestDeadline());
         }
 
         if (_reactor is not null)
@@ -282,68 +302,28 @@ internal sealed partial class Shard
         return due == long.MaxValue ? -1 : Math.Max(0, due - _clock.NowNanoseconds);
     }
 
-    /// <summary>
-    /// The wheel tick timers registered now count from: this tick's clock reading rounded up to the resolution, so a
-    /// timer never fires before <c>Now + delay</c> (the wheel's own tick lags the clock after an idle stretch).
-    /// </summary>
-    public long TimerBaseTick => (_nowNanoseconds + _resolutionNanoseconds - 1) / _resolutionNanoseconds;
+    /// <summary>The wheel tick timers registered now count from (see <see cref="ShardTimers.BaseTick"/>).</summary>
+    public long TimerBaseTick => _timers.BaseTick(_nowNanoseconds);
 
-    /// <summary>
-    /// Timer ticks for a duration, rounded up, at least 1; a duration at or beyond
-    /// <see cref="TimerWheel.MaxDelayNanoseconds"/> saturates to it (it would overflow the nanosecond arithmetic
-    /// and wrap to a near deadline). A negative duration (<see cref="System.Threading.Timeout.InfiniteTimeSpan"/>
-    /// included) is an <see cref="ArgumentOutOfRangeException"/>: the public entry points check it first with their
-    /// own rule, this is the backstop for every path.
-    /// </summary>
-    public long TicksFor(TimeSpan duration)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
-        if (duration.Ticks >= TimerWheel.MaxDelayNanoseconds / 100)
-        {
-            return TimerWheel.MaxDelayNanoseconds / _resolutionNanoseconds;
-        }
-
-        long nanos = duration.Ticks * 100;
-        long ticks = (nanos + _resolutionNanoseconds - 1) / _resolutionNanoseconds;
-        return Math.Max(1, ticks);
-    }
+    /// <summary>Timer ticks for a duration (see <see cref="ShardTimers.TicksFor"/>).</summary>
+    public long TicksFor(TimeSpan duration) => _timers.TicksFor(duration);
 
     private void FlushOutbound()
     {
-        if (_backlogged > 0)
+        if (_systemLane.BacklogCount > 0)
         {
-            MoveBacklogs();
+            _systemLane.MoveBacklogs();
         }
 
-        for (int target = 0; target < _outbound.Length; target++)
+        for (int target = 0; target < _peers.Length; target++)
         {
-            SpscRing? ring = _outbound[target];
-            bool published = ring is not null && ring.Publish();
-            published |= PublishSystem(target);
+            bool published = _delivery.Publish(target);
+            published |= _systemLane.Publish(target);
             if (published)
             {
                 _peers[target].Signal.Wake();
             }
         }
-    }
-
-    private bool AdvanceTimers()
-    {
-        long nowTick = _nowNanoseconds / _resolutionNanoseconds;
-        return Timers.Advance(nowTick, ref _timerSink) > 0;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private uint NextCorrelation()
-    {
-        uint next = _nextCorrelation + 1;
-        if (next == 0)
-        {
-            next = 1;
-        }
-
-        _nextCorrelation = next;
-        return next;
     }
 
     /// <summary>Appends a log record if its level passes the filter; counts a drop when the ring is full.</summary>
@@ -387,16 +367,4 @@ internal sealed partial class Shard
 
     [Conditional("DEBUG")]
     private void AssertOnShard(Handle handle) => Debug.Assert(handle.Shard == Id, "handle of another shard");
-
-    /// <summary>Adapts the timer wheel's callbacks to this shard without a delegate.</summary>
-    private struct TimerSinkAdapter : ITimerSink
-    {
-        private readonly Shard _shard;
-
-        public TimerSinkAdapter(Shard shard) => _shard = shard;
-
-        public readonly ref int OwnerHead(Handle owner) => ref _shard.TimerHeadOf(owner);
-
-        public readonly void Fire(in TimerEntry entry) => _shard.OnTimerFired(in entry);
-    }
 }

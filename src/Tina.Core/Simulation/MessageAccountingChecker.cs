@@ -123,13 +123,13 @@ internal sealed class MessageAccountingChecker : ISimulationChecker
             Shard shard = runtime.ShardAt(from);
             for (int to = 0; to < runtime.ShardCount; to++)
             {
-                SpscRing? ring = shard.SystemRingTo(to);
+                SpscRing? ring = shard.SystemLane.RingTo(to);
                 if (ring is not null)
                 {
                     count += CountEnvelopes(ring, downsOnly: true);
                 }
 
-                SystemBacklog? backlog = shard.SystemBacklogTo(to);
+                SystemBacklog? backlog = shard.SystemLane.BacklogTo(to);
                 if (backlog is not null)
                 {
                     for (int i = 0; i < backlog.Count; i++)

@@ -105,17 +105,17 @@ public sealed class SystemBacklogTests
         Watcher w = sim.Instance<Watcher>(watcher);
         Assert.Multiple(() =>
         {
-            Assert.That(w.Accepted, Is.EqualTo(Tina.Scheduling.Shard.RequestCreditMin), "one credit per unanswered request");
-            Assert.That(w.Refused, Is.EqualTo(100 - Tina.Scheduling.Shard.RequestCreditMin));
-            Assert.That(sim.Counter(1, ShardCounter.SystemRequestsRefused), Is.EqualTo(100 - Tina.Scheduling.Shard.RequestCreditMin));
-            Assert.That(sim.Shard(0).WatchesInUse, Is.EqualTo(Tina.Scheduling.Shard.RequestCreditMin), "every accepted request was recorded");
-            Assert.That(sim.Shard(0).SystemBacklogCount + sim.Shard(1).SystemBacklogCount, Is.Zero);
+            Assert.That(w.Accepted, Is.EqualTo(Tina.Scheduling.SystemLane.RequestCreditMin), "one credit per unanswered request");
+            Assert.That(w.Refused, Is.EqualTo(100 - Tina.Scheduling.SystemLane.RequestCreditMin));
+            Assert.That(sim.Counter(1, ShardCounter.SystemRequestsRefused), Is.EqualTo(100 - Tina.Scheduling.SystemLane.RequestCreditMin));
+            Assert.That(sim.Shard(0).WatchesInUse, Is.EqualTo(Tina.Scheduling.SystemLane.RequestCreditMin), "every accepted request was recorded");
+            Assert.That(sim.Shard(0).SystemLane.BacklogCount + sim.Shard(1).SystemLane.BacklogCount, Is.Zero);
         });
 
         // The acks came back: a second storm is accepted up to the credit again.
-        sim.Runtime.Send(watcher, new WatchMany(Tina.Scheduling.Shard.RequestCreditMin));
+        sim.Runtime.Send(watcher, new WatchMany(Tina.Scheduling.SystemLane.RequestCreditMin));
         sim.RunUntilIdle();
-        Assert.That(w.Accepted, Is.EqualTo(2 * Tina.Scheduling.Shard.RequestCreditMin));
+        Assert.That(w.Accepted, Is.EqualTo(2 * Tina.Scheduling.SystemLane.RequestCreditMin));
 
         foreach (Handle target in Targets)
         {
@@ -123,7 +123,7 @@ public sealed class SystemBacklogTests
         }
 
         sim.RunUntilIdle();
-        Assert.That(w.Downs, Is.EqualTo(2 * Tina.Scheduling.Shard.RequestCreditMin), "one Down per accepted watch");
+        Assert.That(w.Downs, Is.EqualTo(2 * Tina.Scheduling.SystemLane.RequestCreditMin), "one Down per accepted watch");
     }
 
     public readonly record struct Flush;
@@ -215,14 +215,14 @@ public sealed class SystemBacklogTests
         sim.Runtime.RunRound(new[] { 0 });
         Assert.Multiple(() =>
         {
-            Assert.That(sim.Shard(0).SystemBacklogCount, Is.EqualTo(1), "one outcome per caller slot");
+            Assert.That(sim.Shard(0).SystemLane.BacklogCount, Is.EqualTo(1), "one outcome per caller slot");
             Assert.That(sim.Counter(0, ShardCounter.RepliesLateDropped) - lateBefore, Is.EqualTo(7), "the older ones, provably late, dropped at the callee's shard");
         });
 
         sim.RunUntilIdle();
         Assert.Multiple(() =>
         {
-            Assert.That(sim.Shard(0).SystemBacklogCount, Is.Zero);
+            Assert.That(sim.Shard(0).SystemLane.BacklogCount, Is.Zero);
             Assert.That(sim.Total(ShardCounter.RepliesLateDropped) - lateBefore, Is.EqualTo(24), "every one of them was late");
             Assert.That(sim.Total(ShardCounter.CallsTimedOut), Is.EqualTo(24));
         });

@@ -71,7 +71,7 @@ internal sealed class MisaddressedDownBug : PlantedLifecycleBug
         for (int from = 0; from < Runtime.ShardCount; from++)
         {
             // Downs travel the system lane (the ring from -> to).
-            SpscRing? ring = Runtime.ShardAt(from).SystemRingTo(to);
+            SpscRing? ring = Runtime.ShardAt(from).SystemLane.RingTo(to);
             int inFlight = ring?.InFlightCountUnsynchronized ?? 0;
             for (int i = 0; i < inFlight; i++)
             {

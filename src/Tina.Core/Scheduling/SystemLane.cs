@@ -1,9 +1,14 @@
 using System;
 using System.Runtime.CompilerServices;
+using Tina.Diagnostics;
 using Tina.Messaging;
 
 namespace Tina.Scheduling;
 
+/// <summary>
+/// One shard's side of the system lane: the system rings it produces into and consumes from, the backlogs of what
+/// those rings could not take, and the request credit it holds toward each peer.
+/// </summary>
 /// <remarks>
 /// <para>The system lane: system traffic always gets through. Every ordered shard pair (i → j) has, besides its user
 /// ring, a system ring that carries only system messages: call outcomes (replies and failures), Downs, watch,
@@ -16,77 +21,89 @@ namespace Tina.Scheduling;
 /// ring is full it appends the message to the destination's <see cref="SystemBacklog"/> and the flush moves backlogs
 /// into their rings, oldest first, before publishing. The backlog's bound is derived in <see cref="SystemBacklog"/>;
 /// the only input it needs that is not a table size is the request credit: a shard may have at most
-/// <see cref="_requestCreditMax"/> watch/unwatch/cancel requests toward one peer that the peer has not answered, and
+/// <see cref="CreditMax"/> watch/unwatch/cancel requests toward one peer that the peer has not answered, and
 /// every request is answered by exactly one message (a Down with <see cref="Message.Auxiliary"/> = 1 for a stale or
 /// refused watch, otherwise <see cref="MessageKind.RequestAck"/>). A request without credit is refused to the isolate
 /// (counted <see cref="ShardCounter.SystemRequestsRefused"/>), never dropped.</para>
 /// <para>Messages to a shard that no longer runs (stopped or quarantined) are dropped and counted
 /// (<see cref="ShardCounter.SystemToUnavailableShard"/>): nothing there will read them.</para>
-/// <para>Threads: <see cref="_systemOutbound"/>[k] is produced only by this shard, <see cref="_systemInbound"/>[k] consumed
+/// <para>Invariants. <see cref="BacklogCount"/> is the sum of the backlogs' entries; a peer's credit stays in
+/// [0, <see cref="CreditMax"/>]; the system rings carry only system kinds; a backlog toward a running peer is
+/// non-empty only while that ring's producer-waiting flag is set (or the flush sets it).</para>
+/// <para>Threads: the outbound ring [k] is produced only by this shard, the inbound ring [k] consumed
 /// only by it (the ring's own release/acquire pairs publish the envelopes); backlogs and credits are this shard's
 /// alone. A backlog toward k that waits for ring space sets that ring's producer-waiting flag; k reads it after a
 /// drain that freed slots and wakes this shard, and the park re-check (<see cref="AnyBacklogMovable"/>) runs after the
 /// process-wide barrier, so the wake cannot be lost.</para>
 /// </remarks>
-internal sealed partial class Shard
+internal sealed class SystemLane
 {
     /// <summary>The least request credit per peer; the credit is max(this, RingCapacity / 4).</summary>
     internal const int RequestCreditMin = 64;
 
-    private readonly SpscRing?[] _systemOutbound;  // [target shard] system rings this shard produces into; created here
-    private SpscRing?[] _systemInbound = Array.Empty<SpscRing?>(); // [source shard] the peers' system rings to this shard
-    private SystemBacklog?[] _backlogs = Array.Empty<SystemBacklog?>(); // [target shard] what its system ring could not take
-    private int[] _requestCredit = Array.Empty<int>();  // [target shard] requests this shard may still send unanswered
-    private int _requestCreditMax;
+    private readonly int _id;
+    private readonly ShardCounters _counters;
+    private readonly SpscRing?[] _outbound;   // [target shard] system rings this shard produces into; created here
+    private SpscRing?[] _inbound = Array.Empty<SpscRing?>();            // [source shard] the peers' rings to this shard
+    private SystemBacklog?[] _backlogs = Array.Empty<SystemBacklog?>(); // [target shard] what its ring could not take
+    private int[] _credit = Array.Empty<int>();  // [target shard] requests this shard may still send unanswered
+    private Shard[] _peers = Array.Empty<Shard>();
+    private int _creditMax;
     private int _backlogged;   // entries in all backlogs
 
-    /// <summary>The system ring this shard produces toward <paramref name="target"/> (null for itself).</summary>
-    public SpscRing? SystemRingTo(int target) => _systemOutbound[target];
-
-    /// <summary>The backlog toward <paramref name="target"/>, null for itself (checkers).</summary>
-    internal SystemBacklog? SystemBacklogTo(int target) => (uint)target < (uint)_backlogs.Length ? _backlogs[target] : null;
-
-    /// <summary>Entries waiting in the system backlogs (tests, checkers).</summary>
-    public int SystemBacklogCount => _backlogged;
-
-    private static SpscRing?[] CreateSystemRings(TinaSpec spec, int id)
+    /// <summary>Creates this shard's outbound system rings; <see cref="Connect"/> wires the rest.</summary>
+    public SystemLane(int id, int shardCount, int ringCapacity, ShardCounters counters)
     {
-        var rings = new SpscRing?[spec.ShardCount];
-        for (int target = 0; target < rings.Length; target++)
+        _id = id;
+        _counters = counters;
+        _outbound = new SpscRing?[shardCount];
+        for (int target = 0; target < shardCount; target++)
         {
-            rings[target] = target == id ? null : new SpscRing(spec.RingCapacity);
+            _outbound[target] = target == id ? null : new SpscRing(ringCapacity);
         }
-
-        return rings;
     }
 
-    /// <summary>Wires the system lane; every shard has created its system rings (constructors run before Connect).</summary>
-    private void ConnectSystemLane(Shard[] peers, TinaSpec spec)
+    /// <summary>The request credit per peer (set at <see cref="Connect"/>).</summary>
+    public int CreditMax => _creditMax;
+
+    /// <summary>Entries waiting in all backlogs.</summary>
+    public int BacklogCount => _backlogged;
+
+    /// <summary>The system ring this shard produces toward <paramref name="target"/> (null for itself).</summary>
+    public SpscRing? RingTo(int target) => _outbound[target];
+
+    /// <summary>The backlog toward <paramref name="target"/>, null for itself (checkers).</summary>
+    public SystemBacklog? BacklogTo(int target) => (uint)target < (uint)_backlogs.Length ? _backlogs[target] : null;
+
+    /// <summary>The request credit left toward <paramref name="target"/> (tests).</summary>
+    public int CreditTo(int target) => _credit[target];
+
+    /// <summary>
+    /// Wires the lane; every shard has created its system rings (constructors run before Connect).
+    /// <paramref name="slotBase"/>[type] is the first packed slot of each isolate type on this shard, its last entry
+    /// the slot total; the backlog's bound is derived from it (see <see cref="SystemBacklog"/>).
+    /// </summary>
+    public void Connect(Shard[] peers, int[] slotBase, int ringCapacity, int bufferCount, int watchCapacity)
     {
         int shardCount = peers.Length;
-        _systemInbound = new SpscRing?[shardCount];
+        _peers = peers;
+        _inbound = new SpscRing?[shardCount];
         _backlogs = new SystemBacklog?[shardCount];
-        _requestCredit = new int[shardCount];
-        _requestCreditMax = Math.Max(RequestCreditMin, spec.RingCapacity / 4);
+        _credit = new int[shardCount];
+        _creditMax = Math.Max(RequestCreditMin, ringCapacity / 4);
 
-        int[] slotBase = new int[_types.Length + 1];
-        for (int type = 0; type < _types.Length; type++)
-        {
-            slotBase[type + 1] = slotBase[type] + _types[type].SlotCount;
-        }
-
-        int slots = slotBase[_types.Length];
-        int bound = slots + spec.BufferCount + spec.WatchCapacity + (3 * _requestCreditMax);
+        int slots = slotBase[^1];
+        int bound = slots + bufferCount + watchCapacity + (3 * _creditMax);
         for (int peer = 0; peer < shardCount; peer++)
         {
-            if (peer == Id)
+            if (peer == _id)
             {
                 continue;
             }
 
-            _systemInbound[peer] = peers[peer].SystemRingTo(Id);
+            _inbound[peer] = peers[peer].SystemLane.RingTo(_id);
             _backlogs[peer] = new SystemBacklog(bound, slotBase, slots);
-            _requestCredit[peer] = _requestCreditMax;
+            _credit[peer] = _creditMax;
         }
     }
 
@@ -96,24 +113,24 @@ internal sealed partial class Shard
     /// the bound excludes, the backlog is over its bound (counted).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref Message ClaimSystem(int shard)
+    public ref Message Claim(int shard)
     {
-        if ((uint)shard >= (uint)_peers.Length || shard == Id || _peers[shard].Status != ShardStatus.Running)
+        if ((uint)shard >= (uint)_peers.Length || shard == _id || _peers[shard].Status != ShardStatus.Running)
         {
-            Counters.Increment(ShardCounter.SystemToUnavailableShard);
+            _counters.Increment(ShardCounter.SystemToUnavailableShard);
             return ref Unsafe.NullRef<Message>();
         }
 
         SystemBacklog backlog = _backlogs[shard]!;
         if (backlog.IsEmpty)
         {
-            ref Message slot = ref _systemOutbound[shard]!.TryClaim();
+            ref Message slot = ref _outbound[shard]!.TryClaim();
             if (!Unsafe.IsNullRef(ref slot))
             {
                 return ref slot;
             }
 
-            _systemOutbound[shard]!.SetProducerWaiting(true); // its consumer wakes this shard when it frees slots
+            _outbound[shard]!.SetProducerWaiting(true); // its consumer wakes this shard when it frees slots
         }
 
         return ref AppendBacklog(backlog);
@@ -124,12 +141,12 @@ internal sealed partial class Shard
         ref Message entry = ref backlog.Append();
         if (Unsafe.IsNullRef(ref entry))
         {
-            Counters.Increment(ShardCounter.SystemBacklogOverflows);
+            _counters.Increment(ShardCounter.SystemBacklogOverflows);
             return ref entry;
         }
 
         _backlogged++;
-        Counters.Increment(ShardCounter.SystemBacklogged);
+        _counters.Increment(ShardCounter.SystemBacklogged);
         return ref entry;
     }
 
@@ -139,7 +156,7 @@ internal sealed partial class Shard
     /// takes its place, or the new one is dropped as late when it is the older; <paramref name="superseded"/> is then
     /// true and no slot is returned.
     /// </summary>
-    private ref Message ClaimOutcome(Handle caller, uint correlation, out bool superseded)
+    public ref Message ClaimOutcome(Handle caller, uint correlation, out bool superseded)
     {
         superseded = false;
         int shard = caller.Shard;
@@ -149,7 +166,7 @@ internal sealed partial class Shard
             if (!Unsafe.IsNullRef(ref waiting))
             {
                 superseded = true;
-                Counters.Increment(ShardCounter.RepliesLateDropped);
+                _counters.Increment(ShardCounter.RepliesLateDropped);
                 if ((int)(correlation - waiting.Correlation) > 0)
                 {
                     return ref waiting; // newer call: overwrite the late outcome in place
@@ -158,7 +175,7 @@ internal sealed partial class Shard
                 return ref Unsafe.NullRef<Message>(); // this outcome is the late one
             }
 
-            ref Message entry = ref ClaimSystem(shard);
+            ref Message entry = ref Claim(shard);
             if (!Unsafe.IsNullRef(ref entry))
             {
                 backlog.NoteOutcome(caller);
@@ -167,7 +184,7 @@ internal sealed partial class Shard
             return ref entry;
         }
 
-        ref Message slot = ref ClaimSystem(shard);
+        ref Message slot = ref Claim(shard);
         if (!Unsafe.IsNullRef(ref slot) && !_backlogs[shard]!.IsEmpty)
         {
             _backlogs[shard]!.NoteOutcome(caller); // it went to the backlog (the ring was full)
@@ -180,59 +197,59 @@ internal sealed partial class Shard
     /// A slot for a watch, unwatch or cancel request to <paramref name="shard"/>, holding one request credit until the
     /// answer comes back; a null ref when no credit is left (counted) or that shard no longer runs.
     /// </summary>
-    private ref Message ClaimRequest(int shard)
+    public ref Message ClaimRequest(int shard)
     {
-        if (!TryTakeRequestCredit(shard))
+        if (!TryTakeCredit(shard))
         {
             return ref Unsafe.NullRef<Message>();
         }
 
-        ref Message slot = ref ClaimSystem(shard);
+        ref Message slot = ref Claim(shard);
         if (Unsafe.IsNullRef(ref slot))
         {
-            _requestCredit[shard]++; // never sent: nothing will answer it
+            _credit[shard]++; // never sent: nothing will answer it
         }
 
         return ref slot;
     }
 
     /// <summary>Takes one request credit toward <paramref name="shard"/>; false (counted) when none is left.</summary>
-    private bool TryTakeRequestCredit(int shard)
+    private bool TryTakeCredit(int shard)
     {
-        if (_requestCredit[shard] == 0)
+        if (_credit[shard] == 0)
         {
-            Counters.Increment(ShardCounter.SystemRequestsRefused);
+            _counters.Increment(ShardCounter.SystemRequestsRefused);
             return false;
         }
 
-        _requestCredit[shard]--;
+        _credit[shard]--;
         return true;
     }
 
     /// <summary>A request that arrived from <paramref name="requester"/> is answered with an ack (it produced no Down).</summary>
-    private void AckRequest(int requester)
+    public void Ack(int requester)
     {
-        ref Message slot = ref ClaimSystem(requester);
+        ref Message slot = ref Claim(requester);
         if (Unsafe.IsNullRef(ref slot))
         {
             return;
         }
 
         slot.SetHeader(Handle.None, Handle.None, MessageKind.RequestAck, 0);
-        slot.SetWord0(Id);
+        slot.SetWord0(_id);
     }
 
     /// <summary>An answer to one of this shard's requests arrived from <paramref name="shard"/>: the credit comes back.</summary>
-    private void ReturnRequestCredit(int shard)
+    public void ReturnCredit(int shard)
     {
-        if ((uint)shard < (uint)_requestCredit.Length && _requestCredit[shard] < _requestCreditMax)
+        if ((uint)shard < (uint)_credit.Length && _credit[shard] < _creditMax)
         {
-            _requestCredit[shard]++;
+            _credit[shard]++;
         }
     }
 
     /// <summary>Flush step: moves backlog entries into their system rings, oldest first, as far as each ring has room.</summary>
-    private void MoveBacklogs()
+    public void MoveBacklogs()
     {
         for (int target = 0; target < _backlogs.Length; target++)
         {
@@ -242,7 +259,7 @@ internal sealed partial class Shard
                 continue;
             }
 
-            SpscRing ring = _systemOutbound[target]!;
+            SpscRing ring = _outbound[target]!;
             if (_peers[target].Status != ShardStatus.Running)
             {
                 // Nothing there will read them: drop and count, so this shard does not wait on it forever.
@@ -250,7 +267,7 @@ internal sealed partial class Shard
                 {
                     backlog.RemoveOldest();
                     _backlogged--;
-                    Counters.Increment(ShardCounter.SystemToUnavailableShard);
+                    _counters.Increment(ShardCounter.SystemToUnavailableShard);
                 }
 
                 ring.SetProducerWaiting(false);
@@ -275,13 +292,13 @@ internal sealed partial class Shard
     }
 
     /// <summary>Park re-check: a backlog whose ring has room now.</summary>
-    private bool AnyBacklogMovable()
+    public bool AnyBacklogMovable()
     {
         for (int target = 0; target < _backlogs.Length; target++)
         {
             SystemBacklog? backlog = _backlogs[target];
             if (backlog is not null && !backlog.IsEmpty
-                && (_systemOutbound[target]!.FreeSpace() > 0 || _peers[target].Status != ShardStatus.Running))
+                && (_outbound[target]!.FreeSpace() > 0 || _peers[target].Status != ShardStatus.Running))
             {
                 return true;
             }
@@ -291,12 +308,12 @@ internal sealed partial class Shard
     }
 
     /// <summary>Drains every system ring completely (never held); returns true when anything arrived.</summary>
-    private bool DrainSystemLane()
+    public bool Drain(Shard owner)
     {
         bool received = false;
-        for (int source = 0; source < _systemInbound.Length; source++)
+        for (int source = 0; source < _inbound.Length; source++)
         {
-            SpscRing? ring = _systemInbound[source];
+            SpscRing? ring = _inbound[source];
             if (ring is null)
             {
                 continue;
@@ -310,7 +327,7 @@ internal sealed partial class Shard
 
             for (int i = 0; i < available; i++)
             {
-                DeliverSystemInbound(ref ring.ReadAt(i), source);
+                Deliver(owner, ref ring.ReadAt(i), source);
             }
 
             ring.EndRead(available);
@@ -324,28 +341,28 @@ internal sealed partial class Shard
         return received;
     }
 
-    private void DeliverSystemInbound(ref Message envelope, int source)
+    private void Deliver(Shard owner, ref Message envelope, int source)
     {
         switch (envelope.KindValue)
         {
             case MessageKind.RequestAck:
-                ReturnRequestCredit(source);
+                ReturnCredit(source);
                 return;
             case MessageKind.Down when envelope.Auxiliary != 0:
-                ReturnRequestCredit(source); // it answers one of our watch requests
+                ReturnCredit(source); // it answers one of our watch requests
                 break;
         }
 
-        bool delivered = DeliverInbound(ref envelope, source);
+        bool delivered = owner.DeliverInbound(ref envelope, source);
         System.Diagnostics.Debug.Assert(delivered, "a system message is never held");
     }
 
     /// <summary>True when a system ring has envelopes to take.</summary>
-    private bool HasSystemInbound()
+    public bool HasInbound()
     {
-        for (int source = 0; source < _systemInbound.Length; source++)
+        for (int source = 0; source < _inbound.Length; source++)
         {
-            if (_systemInbound[source] is { } ring && ring.HasPublished())
+            if (_inbound[source] is { } ring && ring.HasPublished())
             {
                 return true;
             }
@@ -355,5 +372,5 @@ internal sealed partial class Shard
     }
 
     /// <summary>Publishes the system ring to <paramref name="target"/>; true when it had new envelopes.</summary>
-    private bool PublishSystem(int target) => _systemOutbound[target] is { } ring && ring.Publish();
+    public bool Publish(int target) => _outbound[target] is { } ring && ring.Publish();
 }
