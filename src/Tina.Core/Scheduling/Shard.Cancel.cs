@@ -17,7 +17,6 @@ internal sealed partial class Shard
 {
     private Message _noticeMessage;      // the Cancel/Shutdown message handed to an isolate with a pending notice
     private long _cancelDrainTicks;      // CancelDrainBudget in wheel ticks
-    private bool _forcing;               // the current exits are forced (drain budget ran out, shutdown phase 3)
 
     /// <summary>Cancels a child this isolate spawned (local), or asks its shard to (remote).</summary>
     public SendResult CancelChild(Handle target, int reason)
@@ -103,7 +102,7 @@ internal sealed partial class Shard
     {
         bool shutdown = (meta.Flags & IsolateFlags.ShuttingDown) != 0;
         _noticeMessage.SetHeader(self, Handle.None, shutdown ? MessageKind.Shutdown : MessageKind.Cancel, 0);
-        long budget = shutdown ? _shutdownBudgetTicks : _cancelDrainTicks;
+        long budget = shutdown ? _shutdown.BudgetTicks : _cancelDrainTicks;
         _noticeMessage.SetPayload(new CancelReason(meta.CancelReason, TimeSpan.FromTicks(budget * _resolutionNanoseconds / 100)));
         return ref _noticeMessage;
     }
@@ -120,10 +119,9 @@ internal sealed partial class Shard
     {
         Counters.Increment(ShardCounter.IsolatesForced);
         bool shutdown = (table.Meta[slot].Flags & IsolateFlags.ShuttingDown) != 0;
-        bool wasForcing = _forcing;
-        _forcing = true;
+        bool wasForcing = _shutdown.BeginForcing();
         Exit(table, slot, handle, ExitOutcome.Cancelled, table.Meta[slot].CancelReason, null, shutdown ? CallStatus.ShuttingDown : CallStatus.NoReply);
-        _forcing = wasForcing;
+        _shutdown.EndForcing(wasForcing);
     }
 
     /// <summary>Cancels a supervisor group and everything under it, deepest first.</summary>
@@ -164,7 +162,7 @@ internal sealed partial class Shard
 
     private void CancelOwnIsolates(SupervisorNode node)
     {
-        long budget = node.CancelForShutdown ? _shutdownBudgetTicks : _cancelDrainTicks;
+        long budget = node.CancelForShutdown ? _shutdown.BudgetTicks : _cancelDrainTicks;
         for (int child = node.Children.Length - 1; child >= 0; child--)
         {
             ref ChildSlot slot = ref node.Children[child];

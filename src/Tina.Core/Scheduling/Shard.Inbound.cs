@@ -222,7 +222,7 @@ internal sealed partial class Shard
             return;
         }
 
-        if (_shutdownStage != ShutdownStage.None)
+        if (_shutdown.Stage != ShutdownStage.None)
         {
             status = CallStatus.ShuttingDown; // its target drained and left: the shutdown is the reason
         }

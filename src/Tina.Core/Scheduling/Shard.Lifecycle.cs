@@ -134,17 +134,9 @@ internal sealed partial class Shard
             reason = meta.CancelReason;
         }
 
-        if (_shutdownStage is ShutdownStage.Draining)
+        if (_shutdown.CountExit())
         {
             failWith = failWith == CallStatus.NoReply ? CallStatus.ShuttingDown : failWith;
-            if (_forcing)
-            {
-                _shutdownForced++;
-            }
-            else
-            {
-                _shutdownDrained++;
-            }
         }
 
         // Calls this isolate owes fail now, not at their callers' timeouts.

@@ -184,7 +184,7 @@ internal sealed partial class Shard
             RestartType.Transient => outcome is ExitOutcome.Error or ExitOutcome.Panicked,
             _ => false,
         };
-        if (!restart || _shutdownStage != ShutdownStage.None || _rebuildRequested || Status == ShardStatus.Quarantined)
+        if (!restart || _shutdown.Stage != ShutdownStage.None || _rebuildRequested || Status == ShardStatus.Quarantined)
         {
             if (child >= node.StaticCount)
             {
@@ -300,7 +300,7 @@ internal sealed partial class Shard
 
         SupervisorNode parent = _nodes[node.Parent];
         parent.Children[node.IndexInParent].Running = false;
-        if (parent.Acting || _shutdownStage != ShutdownStage.None || _rebuildRequested)
+        if (parent.Acting || _shutdown.Stage != ShutdownStage.None || _rebuildRequested)
         {
             return;
         }

@@ -93,6 +93,7 @@ internal sealed partial class Shard
         _watches = new Supervision.WatchTable(spec.WatchCapacity);
         _pendingDowns = new Message[Math.Max(1, spec.WatchCapacity)];
         _cancelDrainTicks = TicksFor(spec.CancelDrainBudget);
+        _shutdown = new Supervision.ShutdownSequence(Counters);
         BuildSupervision(spec);
     }
 
@@ -183,7 +184,7 @@ internal sealed partial class Shard
         int shutdownPhase = _runtime.ShutdownPhase;
         if (shutdownPhase != 0)
         {
-            AdvanceShutdown(shutdownPhase, _runtime.ShutdownBudgetTicksFor(this));
+            _shutdown.Advance(shutdownPhase, _runtime.ShutdownBudgetTicksFor(this), this);
         }
 
         EnsureReactor();
@@ -252,8 +253,7 @@ internal sealed partial class Shard
         // after the last tick read it is seen here even when that wake raced with the park (and was erased by it).
         // Shutdown also polls the published live count, so a count that changed since the last publish is work too.
         int phase = _runtime.ShutdownPhase;
-        if ((phase >= 1 && _shutdownStage == ShutdownStage.None) || (phase >= 3 && _shutdownStage == ShutdownStage.Draining)
-            || (_shutdownStage == ShutdownStage.Draining && PublishedLive != LiveIsolates()))
+        if (_shutdown.HasPendingWork(phase, this))
         {
             return true;
         }
