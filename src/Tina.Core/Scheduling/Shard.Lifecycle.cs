@@ -174,8 +174,8 @@ internal sealed partial class Shard
         }
 
         CountExit(self, outcome, reason, exception);
-        NotifyWatchers(ref meta.WatchHead, self, outcome, reason);
-        ReclaimWatching(ref meta.WatchingHead);
+        _watches.NotifyWatchers(ref meta.WatchHead, self, outcome, reason);
+        _watches.ReclaimWatching(ref meta.WatchingHead);
 
         // Nothing may stay queued to a slot being freed: the next TryAllocate would zero the count and its pool slots
         // would be lost for good. Nothing should arrive after the drain above (a self-watch is refused, Downs skip

@@ -90,8 +90,7 @@ internal sealed partial class Shard
         Signal = new ShardSignal();
         Status = ShardStatus.Running;
         _reactorFactory = spec.ReactorFactory;
-        _watches = new Supervision.WatchTable(spec.WatchCapacity);
-        _pendingDowns = new Message[Math.Max(1, spec.WatchCapacity)];
+        _watches = new Supervision.WatchRegistry(this, spec.WatchCapacity, Counters);
         _cancelDrainTicks = TicksFor(spec.CancelDrainBudget);
         _shutdown = new Supervision.ShutdownSequence(Counters);
         BuildSupervision(spec);
@@ -242,7 +241,7 @@ internal sealed partial class Shard
         // A held ring (its head waits for room at a target on this shard) is not work: only this shard's own
         // dispatch makes that room, and the tick after it retries the ring.
         if (HasRunnable() || (_backlogged > 0 && AnyBacklogMovable()) || BufferSweepRequested || HasDeliverableInbound()
-            || (_pendingDownCount > 0 && AnyPendingDownDeliverable())
+            || _watches.AnyPendingDownDeliverable()
             || (_roomWaiterCount > 0 && AnyRoomWaiterReady())
             || (_reactor is not null && _reactor.HasCompletions()))
         {
