@@ -192,7 +192,7 @@ internal sealed partial class Shard
 
         if (supervisorNode >= 0)
         {
-            OnSupervisedExit(supervisorNode, childIndex, self, outcome);
+            _supervision.OnExit(supervisorNode, childIndex, self, outcome);
         }
     }
 

@@ -25,10 +25,7 @@ internal sealed partial class Shard : IShutdownHost
 
     void IShutdownHost.NoticeAll(long budgetTicks)
     {
-        if (_nodes.Length > 0)
-        {
-            CancelGroup(_nodes[0], 0, shutdown: true);
-        }
+        _supervision.CancelForShutdown();
 
         foreach (IsolateTable table in _types)
         {

@@ -93,7 +93,7 @@ internal sealed partial class Shard
         _watches = new Supervision.WatchRegistry(this, spec.WatchCapacity, Counters);
         _cancelDrainTicks = TicksFor(spec.CancelDrainBudget);
         _shutdown = new Supervision.ShutdownSequence(Counters);
-        BuildSupervision(spec);
+        _supervision = new Supervision.SupervisionTree(this, spec, Counters);
     }
 
     public int Id { get; }
@@ -187,7 +187,7 @@ internal sealed partial class Shard
         }
 
         EnsureReactor();
-        EnsureSupervisionStarted();
+        _supervision.EnsureStarted();
         SweepBuffersOfGoneOwners();
         bool worked = DrainSystemLane(); // first, and completely: system traffic never waits behind user traffic
         worked |= DrainInbound();
@@ -198,7 +198,7 @@ internal sealed partial class Shard
         }
 
         worked |= Status != ShardStatus.Quarantined && Dispatch();
-        RebuildIfRequested();
+        _supervision.RebuildIfRequested();
         _reactor?.Flush();
         FlushOutbound();
         worked |= AdvanceTimers();
