@@ -6,7 +6,8 @@ using Tina.Timers;
 namespace Tina.Scheduling;
 
 /// <remarks>
-/// Cancellation. A cancelled isolate gets a Cancel (or Shutdown) message before any other mail, a drain budget armed
+/// Cancellation (the notices and their budgets are <see cref="CancelNotices"/>'s, <c>Supervision/CancelNotices.cs</c>;
+/// the group cascade is <see cref="SupervisionTree"/>'s). A cancelled isolate gets a Cancel (or Shutdown) message before any other mail, a drain budget armed
 /// on the wheel, and ends with outcome Cancelled when it returns Done (Ok for a shutdown drain). One that is still
 /// running when the budget ends is torn down and counted (<see cref="ShardCounter.IsolatesForced"/>). A call it was
 /// waiting on is abandoned (a late reply is dropped as stale). Cancelling a supervisor group cascades deepest first:
@@ -15,8 +16,7 @@ namespace Tina.Scheduling;
 /// </remarks>
 internal sealed partial class Shard
 {
-    private Message _noticeMessage;      // the Cancel/Shutdown message handed to an isolate with a pending notice
-    private long _cancelDrainTicks;      // CancelDrainBudget in wheel ticks
+    private readonly CancelNotices _notices;
 
     /// <summary>Cancels a child this isolate spawned (local), or asks its shard to (remote).</summary>
     public SendResult CancelChild(Handle target, int reason)
@@ -56,7 +56,7 @@ internal sealed partial class Shard
             return false;
         }
 
-        BeginCancel(table, slot, target, reason, shutdown: false, _cancelDrainTicks);
+        BeginCancel(table, slot, target, reason, shutdown: false, _notices.BudgetTicks(shutdown: false));
         return true;
     }
 
@@ -98,14 +98,8 @@ internal sealed partial class Shard
     }
 
     /// <summary>The notice handed to the isolate: what, why, and how long it has left.</summary>
-    private ref Message BuildNotice(ref IsolateMeta meta, Handle self)
-    {
-        bool shutdown = (meta.Flags & IsolateFlags.ShuttingDown) != 0;
-        _noticeMessage.SetHeader(self, Handle.None, shutdown ? MessageKind.Shutdown : MessageKind.Cancel, 0);
-        long budget = shutdown ? _shutdown.BudgetTicks : _cancelDrainTicks;
-        _noticeMessage.SetPayload(new CancelReason(meta.CancelReason, TimeSpan.FromTicks(budget * _resolutionNanoseconds / 100)));
-        return ref _noticeMessage;
-    }
+    private ref Message BuildNotice(ref IsolateMeta meta, Handle self) =>
+        ref _notices.Build(self, meta.CancelReason, (meta.Flags & IsolateFlags.ShuttingDown) != 0);
 
     private void OnCancelDeadline(Handle owner)
     {

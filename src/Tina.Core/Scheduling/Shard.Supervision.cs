@@ -84,7 +84,7 @@ internal sealed partial class Shard : ISupervisionHost
 
     void ISupervisionHost.TerminateAll(ExitOutcome outcome, CallStatus failWith) => TerminateAll(outcome, failWith);
 
-    long ISupervisionHost.CancelBudgetTicks(bool shutdown) => shutdown ? _shutdown.BudgetTicks : _cancelDrainTicks;
+    long ISupervisionHost.CancelBudgetTicks(bool shutdown) => _notices.BudgetTicks(shutdown);
 
     void ISupervisionHost.BeginCancel(Handle isolate, int reason, bool shutdown, long budgetTicks)
     {

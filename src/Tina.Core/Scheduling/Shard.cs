@@ -91,8 +91,8 @@ internal sealed partial class Shard
         Status = ShardStatus.Running;
         _reactorFactory = spec.ReactorFactory;
         _watches = new Supervision.WatchRegistry(this, spec.WatchCapacity, Counters);
-        _cancelDrainTicks = TicksFor(spec.CancelDrainBudget);
         _shutdown = new Supervision.ShutdownSequence(Counters);
+        _notices = new Supervision.CancelNotices(TicksFor(spec.CancelDrainBudget), _resolutionNanoseconds, _shutdown);
         _supervision = new Supervision.SupervisionTree(this, spec, Counters);
     }
 
