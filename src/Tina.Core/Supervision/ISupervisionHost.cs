@@ -35,7 +35,10 @@ internal interface ISupervisionHost
     /// <summary>The drain budget (wheel ticks) of a cancellation: the shutdown's, or the spec's CancelDrainBudget.</summary>
     long CancelBudgetTicks(bool shutdown);
 
-    /// <summary>Gives a live isolate its Cancel (or Shutdown) notice and drain deadline; nothing when it is gone.</summary>
+    /// <summary>
+    /// Gives a live isolate its Cancel (or Shutdown) notice and drain deadline; nothing when it is gone or already
+    /// cancelling (the tree asks again each time it re-checks a cancelling group).
+    /// </summary>
     void BeginCancel(Handle isolate, int reason, bool shutdown, long budgetTicks);
 
     /// <summary>Marks the shard quarantined (sends to it refused from now on).</summary>

@@ -107,11 +107,12 @@ public sealed class ShutdownSequenceTests
         Assert.That(sequence.CountExit(), Is.True, "the inner scope restores the outer one, still forcing");
         sequence.EndForcing(outer);
         Assert.That(sequence.CountExit(), Is.True);
-        Assert.That((sequence.Drained, sequence.Forced), Is.EqualTo((2L, 2L)));
+        Assert.That(sequence.CountExit(), Is.True);
+        Assert.That((sequence.Drained, sequence.Forced), Is.EqualTo((3L, 2L)));
 
         sequence.Advance(3, 1, host);
         Assert.That(sequence.CountExit(), Is.False, "after Done nothing is counted");
-        Assert.That((sequence.Drained, sequence.Forced), Is.EqualTo((2L, 2L)));
+        Assert.That((sequence.Drained, sequence.Forced), Is.EqualTo((3L, 2L)));
     }
 
     [Test]
