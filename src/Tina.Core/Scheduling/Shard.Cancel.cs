@@ -6,18 +6,15 @@ using Tina.Timers;
 namespace Tina.Scheduling;
 
 /// <remarks>
-/// Cancellation (the notices and their budgets are <see cref="CancelNotices"/>'s, <c>Supervision/CancelNotices.cs</c>;
-/// the group cascade is <see cref="SupervisionTree"/>'s). A cancelled isolate gets a Cancel (or Shutdown) message before any other mail, a drain budget armed
-/// on the wheel, and ends with outcome Cancelled when it returns Done (Ok for a shutdown drain). One that is still
-/// running when the budget ends is torn down and counted (<see cref="ShardCounter.IsolatesForced"/>). A call it was
-/// waiting on is abandoned (a late reply is dropped as stale). Cancelling a supervisor group cascades deepest first:
-/// child groups are cancelled and must finish before the group's own isolates get their notice, and a group is done
-/// only when every child has exited, so its parent observes every child's outcome before its own.
+/// Cancellation: a cancelled isolate gets a Cancel (or Shutdown) message before any other mail (the notice and its
+/// budget are <see cref="CancelNotices"/>'s, <c>Supervision/CancelNotices.cs</c>), a drain budget armed on the wheel,
+/// and ends with outcome Cancelled when it returns Done (Ok for a shutdown drain). One that is still running when the
+/// budget ends is torn down and counted (<see cref="ShardCounter.IsolatesForced"/>), inside a forcing scope of
+/// <see cref="ShutdownSequence"/>. A call it was waiting on is abandoned (a late reply is dropped as stale). Cancelling a
+/// supervisor group cascades deepest first; that cascade is <see cref="SupervisionTree"/>'s.
 /// </remarks>
 internal sealed partial class Shard
 {
-    private readonly CancelNotices _notices;
-
     /// <summary>Cancels a child this isolate spawned (local), or asks its shard to (remote).</summary>
     public SendResult CancelChild(Handle target, int reason)
     {

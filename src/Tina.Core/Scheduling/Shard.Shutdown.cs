@@ -10,8 +10,6 @@ namespace Tina.Scheduling;
 /// </remarks>
 internal sealed partial class Shard : IShutdownHost
 {
-    private readonly ShutdownSequence _shutdown;
-
     /// <summary>False once shutdown has begun or the shard is quarantined.</summary>
     private bool AcceptsNewWork => _shutdown.Stage == ShutdownStage.None && Status != ShardStatus.Quarantined;
 

@@ -11,8 +11,6 @@ namespace Tina.Scheduling;
 /// </remarks>
 internal sealed partial class Shard : ISupervisionHost
 {
-    private readonly SupervisionTree _supervision;
-
     /// <summary>Spawns a dynamic child into a named one-for-one group.</summary>
     public SpawnResult SpawnChild<TStart>(string group, int typeIndex, in TStart start, bool hasStart, RestartType restart)
         where TStart : unmanaged

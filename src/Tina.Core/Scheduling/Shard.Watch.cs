@@ -15,8 +15,6 @@ namespace Tina.Scheduling;
 /// </remarks>
 internal sealed partial class Shard : IWatchHost
 {
-    private readonly WatchRegistry _watches;
-
     /// <summary>Watch entries in use on this shard (for tests and checkers).</summary>
     public int WatchesInUse => _watches.InUse;
 

@@ -53,6 +53,13 @@ internal sealed partial class Shard
     private Message _resumeMessage;      // the Resume message handed to yielded isolates
     private TimerSinkAdapter _timerSink;
 
+    // Supervision components (src/Tina.Core/Supervision/): each owns its state and reaches the shard only through its
+    // host interface, which the shard implements in the matching Shard.*.cs file.
+    private readonly Supervision.ShutdownSequence _shutdown;   // Shard.Shutdown.cs (IShutdownHost)
+    private readonly Supervision.CancelNotices _notices;       // Shard.Cancel.cs
+    private readonly Supervision.WatchRegistry _watches;       // Shard.Watch.cs (IWatchHost)
+    private readonly Supervision.SupervisionTree _supervision; // Shard.Supervision.cs (ISupervisionHost)
+
     public Shard(TinaRuntime runtime, int id, TinaSpec spec)
     {
         _runtime = runtime;
