@@ -6,27 +6,23 @@ namespace Tina.Supervision;
 
 /// <summary>
 /// One shard's supervision: the running tree built from <see cref="TinaSpec.Supervision"/> (the same on every shard),
-/// its group index, every restart decision and strategy, escalation, group cancellation, and the shard rebuild and
-/// quarantine (level 2) with its own budget.
+/// its group index, every restart decision and strategy, and escalation. Level 2 (rebuild, quarantine) is
+/// <see cref="ShardRebuild"/>'s and the cancel cascade is <see cref="GroupCancellation"/>'s; the tree owns both and
+/// calls them.
 /// </summary>
 /// <remarks>
 /// <para>Supervisors are plain data (<see cref="SupervisorNode"/>); a child's exit calls straight into
 /// <see cref="OnExit"/>, which decides by restart type and outcome, charges the group's sliding-window budget and
 /// applies its strategy. A group that exhausts its budget tears down its children and fails as one child of its
-/// parent; the root's failure requests a rebuild, done at a safe point of the tick (<see cref="RebuildIfRequested"/>,
-/// after dispatch); too many rebuilds in the window quarantine the shard.</para>
-/// <para>Invariants. (1) Nothing restarts while the shard shuts down, while a rebuild is requested or under way, or
-/// once it is quarantined. (2) Exits caused by a strategy's own tear-down are not failures: the node is
-/// <see cref="SupervisorNode.Acting"/> while it tears down, and every exit during a rebuild or quarantine
-/// (<c>_rebuilding</c>) is ignored. (3) A loop that starts children stops as soon as the group's epoch changes under it
-/// (a nested escalation tore the group down) or a rebuild is requested. (4) A cancelled group is done only when every
-/// child has exited, child groups first (deepest first), so its parent observes every child's outcome before its own.
-/// (5) The tree's shape and <c>_groupIndex</c> are fixed after construction.</para>
+/// parent; the root's failure requests a rebuild, done at the tick's safe point (<see cref="RebuildIfRequested"/>).</para>
+/// <para>Invariants. (1) Nothing restarts while the shard shuts down, while a rebuild is requested or under way, once
+/// it is quarantined, or while the child's group is being cancelled. (2) Exits caused by a strategy's own tear-down
+/// are not failures: the node is <see cref="SupervisorNode.Acting"/> while it tears down, and every exit during a
+/// rebuild or quarantine is ignored. (3) A loop that starts children stops as soon as the group's epoch changes under
+/// it (a nested escalation tore the group down) or a rebuild is requested. (4) The tree's shape, the node array and
+/// <c>_groupIndex</c> are fixed after construction.</para>
 /// <para>Threads. Shard-thread only; it reaches the shard only through <see cref="ISupervisionHost"/>, whose
 /// tear-downs re-enter <see cref="OnExit"/> synchronously.</para>
-/// <para>Why one file over 400 lines: restart decisions, strategies, escalation, rebuild and group cancellation call
-/// one another re-entrantly (every tear-down comes back through <see cref="OnExit"/>) and share the three level-2
-/// flags and the node epochs; split into types, each would have to expose those flags to the others.</para>
 /// </remarks>
 internal sealed class SupervisionTree
 {
@@ -34,25 +30,23 @@ internal sealed class SupervisionTree
     private readonly ShardCounters _counters;
     private readonly SupervisorNode[] _nodes;
     private readonly Dictionary<string, int> _groupIndex = new(StringComparer.Ordinal); // read-only after construction
-    private readonly RestartHistory _rebuildHistory;
-    private bool _started;             // the root tree has been started on this shard
-    private bool _rebuildRequested;    // the root escalated; rebuild at the next safe point
-    private bool _rebuilding;          // tearing everything down: no supervisor reactions
+    private readonly ShardRebuild _rebuild;           // level 2: rebuild or quarantine after the root escalates
+    private readonly GroupCancellation _cancellation; // the cancel cascade over this tree's nodes
+    private bool _started;                            // the root tree has been started on this shard
 
     public SupervisionTree(ISupervisionHost host, TinaSpec spec, ShardCounters counters)
     {
         _host = host;
         _counters = counters;
-        _rebuildHistory = new RestartHistory(spec.ShardRebuildMax, spec.ShardRebuildWindow.Ticks * 100);
-        if (spec.Supervision is null)
+        _rebuild = new ShardRebuild(host, spec, counters);
+        var nodes = new List<SupervisorNode>();
+        if (spec.Supervision is not null)
         {
-            _nodes = Array.Empty<SupervisorNode>();
-            return;
+            AddNode(spec.Supervision, parent: -1, indexInParent: 0, nodes);
         }
 
-        var nodes = new List<SupervisorNode>();
-        AddNode(spec.Supervision, parent: -1, indexInParent: 0, nodes);
         _nodes = nodes.ToArray();
+        _cancellation = new GroupCancellation(host, _nodes);
     }
 
     /// <summary>The supervisor node named <paramref name="group"/>, or -1.</summary>
@@ -93,14 +87,14 @@ internal sealed class SupervisionTree
 
         slot.Current = Handle.None;
         slot.Running = false;
-        if (node.Acting || _rebuilding)
+        if (node.Acting || _rebuild.InProgress)
         {
             return;
         }
 
         if (node.Cancelling)
         {
-            CheckGroupCancelled(node);
+            _cancellation.CheckDone(node);
             return;
         }
 
@@ -110,7 +104,7 @@ internal sealed class SupervisionTree
             RestartType.Transient => outcome is ExitOutcome.Error or ExitOutcome.Panicked,
             _ => false,
         };
-        if (!restart || _host.ShuttingDown || _rebuildRequested || _host.Quarantined)
+        if (!restart || _host.ShuttingDown || _rebuild.Requested || _host.Quarantined)
         {
             if (child >= node.StaticCount)
             {
@@ -152,26 +146,14 @@ internal sealed class SupervisionTree
         return result;
     }
 
-    /// <summary>Level 2: rebuild the shard from its spec, or quarantine it when rebuilds are over budget.</summary>
+    /// <summary>At the tick's safe point (after dispatch): a requested rebuild tears the shard down and restarts the tree from its spec.</summary>
     public void RebuildIfRequested()
     {
-        if (!_rebuildRequested)
+        if (!_rebuild.TryRebuild())
         {
             return;
         }
 
-        _rebuildRequested = false;
-        if (!_rebuildHistory.TryRecord(_host.NowNanoseconds))
-        {
-            Quarantine();
-            return;
-        }
-
-        _counters.Increment(ShardCounter.ShardRebuilds);
-        _host.Log(TinaLogLevel.Error, "root supervisor escalated; rebuilding the shard", 0, TinaEvent.ShardRebuilding);
-        _rebuilding = true;
-        _host.TerminateAll(ExitOutcome.Cancelled, CallStatus.NoReply);
-        _rebuilding = false;
         foreach (SupervisorNode node in _nodes)
         {
             node.ResetForRebuild();
@@ -191,7 +173,7 @@ internal sealed class SupervisionTree
             return false;
         }
 
-        CancelGroup(_nodes[index], reason, shutdown: false);
+        _cancellation.Cancel(_nodes[index], reason, shutdown: false);
         return true;
     }
 
@@ -200,7 +182,7 @@ internal sealed class SupervisionTree
     {
         if (_nodes.Length > 0)
         {
-            CancelGroup(_nodes[0], 0, shutdown: true);
+            _cancellation.Cancel(_nodes[0], 0, shutdown: true);
         }
     }
 
@@ -237,7 +219,7 @@ internal sealed class SupervisionTree
         int epoch = node.Epoch;
         for (int child = 0; child < node.StaticCount; child++)
         {
-            if (!StartChild(node, child) || node.Epoch != epoch || _rebuildRequested)
+            if (!StartChild(node, child) || node.Epoch != epoch || _rebuild.Requested)
             {
                 return false;
             }
@@ -334,7 +316,7 @@ internal sealed class SupervisionTree
                 continue;
             }
 
-            if (!StartChild(node, child) || node.Epoch != epoch || _rebuildRequested)
+            if (!StartChild(node, child) || node.Epoch != epoch || _rebuild.Requested)
             {
                 return;
             }
@@ -398,13 +380,13 @@ internal sealed class SupervisionTree
         node.ClearDynamic();
         if (node.Parent < 0)
         {
-            _rebuildRequested = true;
+            _rebuild.Request();
             return;
         }
 
         SupervisorNode parent = _nodes[node.Parent];
         parent.Children[node.IndexInParent].Running = false;
-        if (parent.Acting || _host.ShuttingDown || _rebuildRequested)
+        if (parent.Acting || _host.ShuttingDown || _rebuild.Requested)
         {
             return;
         }
@@ -412,102 +394,6 @@ internal sealed class SupervisionTree
         if (TryChargeRestart(parent))
         {
             ApplyStrategy(parent, node.IndexInParent);
-        }
-    }
-
-    /// <summary>Stops the shard for good: every isolate torn down, calls owed fail with ShardUnavailable, sends refused.</summary>
-    private void Quarantine()
-    {
-        _counters.Increment(ShardCounter.ShardQuarantines);
-        _host.Log(TinaLogLevel.Critical, "shard rebuilt too often; quarantined", 0, TinaEvent.ShardQuarantined);
-        _host.MarkQuarantined();
-        _rebuilding = true;
-        _host.TerminateAll(ExitOutcome.Cancelled, CallStatus.ShardUnavailable);
-        _rebuilding = false;
-        _host.DropRunQueues();
-    }
-
-    private void CancelGroup(SupervisorNode node, int reason, bool shutdown)
-    {
-        node.Cancelling = true;
-        node.CancelReason = reason;
-        node.CancelForShutdown = shutdown;
-        bool waitingForGroups = false;
-        for (int child = node.Children.Length - 1; child >= 0; child--)
-        {
-            ref ChildSlot slot = ref node.Children[child];
-            if (slot.Kind == ChildSlotKind.Group && slot.Running)
-            {
-                CancelGroup(_nodes[slot.GroupNode], reason, shutdown);
-                waitingForGroups |= node.Children[child].Running;
-            }
-        }
-
-        if (!waitingForGroups)
-        {
-            CancelOwnIsolates(node);
-        }
-
-        CheckGroupCancelled(node);
-    }
-
-    private void CancelOwnIsolates(SupervisorNode node)
-    {
-        long budget = _host.CancelBudgetTicks(node.CancelForShutdown);
-        for (int child = node.Children.Length - 1; child >= 0; child--)
-        {
-            ref ChildSlot slot = ref node.Children[child];
-            if (slot.Kind == ChildSlotKind.Isolate)
-            {
-                _host.BeginCancel(slot.Current, node.CancelReason, node.CancelForShutdown, budget);
-            }
-        }
-    }
-
-    /// <summary>When the last child of a cancelling group is gone, the group is done and its parent observes it.</summary>
-    private void CheckGroupCancelled(SupervisorNode node)
-    {
-        if (!node.Cancelling)
-        {
-            return;
-        }
-
-        bool groupsRunning = false;
-        bool isolatesRunning = false;
-        foreach (ChildSlot slot in node.Children)
-        {
-            if (slot.Kind == ChildSlotKind.Group && slot.Running)
-            {
-                groupsRunning = true;
-            }
-            else if (slot.Kind == ChildSlotKind.Isolate && !slot.Current.IsNone)
-            {
-                isolatesRunning = true;
-            }
-        }
-
-        if (groupsRunning)
-        {
-            return;
-        }
-
-        if (isolatesRunning)
-        {
-            CancelOwnIsolates(node); // child groups are done: now this group's own isolates get their notice
-            return;
-        }
-
-        node.Cancelling = false;
-        node.ClearDynamic();
-        _host.OnGroupExit(node.Index);
-        if (node.Parent >= 0)
-        {
-            SupervisorNode parent = _nodes[node.Parent];
-            parent.Children[node.IndexInParent].Running = false;
-            if (parent.Cancelling)
-            {
-                CheckGroupCancelled(parent);
-            }
         }
     }
 }
