@@ -18,8 +18,9 @@ namespace Tina.Supervision;
 /// full, so dead watchers never refuse a live one. A self-watch is refused (its Down would land in the mailbox of a
 /// slot being freed).</para>
 /// <para>Invariants. Every used entry's target is live here (entries leave when it exits); a tracked entry's watcher
-/// is live here too. A remote watcher's entry is never on a watcher chain: its chain head is
-/// <c>_noWatcherHead</c>, a dummy reset to -1 before every use and never linked. The pending queue is FIFO and holds
+/// is live here too. A remote watcher's entry is never on a watcher chain: where a watcher chain head is needed for it,
+/// <c>_noWatcherHead</c> stands in, a dummy that is reset to -1 when handed out and that nothing ever links into
+/// (the table does not touch the watcher head of an untracked entry). The pending queue is FIFO and holds
 /// at most <see cref="TinaSpec.WatchCapacity"/> Downs (as many as the table can fire at once); Downs for one watcher
 /// leave it in the order they were sent; while it is not empty a new local Down joins its tail rather than
 /// overtaking. A Down is counted sent once (<see cref="ShardCounter.DownsSent"/>) and then ends delivered, queued
