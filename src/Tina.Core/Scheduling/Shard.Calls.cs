@@ -49,7 +49,7 @@ internal sealed partial class Shard
     /// <summary>The request never left: the caller gets the failure as its next message.</summary>
     private void FailOwnCallNow(IsolateTable table, int slot, Handle self, uint correlation, CallStatus status)
     {
-        if (_shutdownStage != ShutdownStage.None && status is CallStatus.StaleHandle or CallStatus.ShardUnavailable)
+        if (_shutdown.Stage != ShutdownStage.None && status is CallStatus.StaleHandle or CallStatus.ShardUnavailable)
         {
             status = CallStatus.ShuttingDown;
         }

@@ -6,19 +6,15 @@ using Tina.Timers;
 namespace Tina.Scheduling;
 
 /// <remarks>
-/// Cancellation. A cancelled isolate gets a Cancel (or Shutdown) message before any other mail, a drain budget armed
-/// on the wheel, and ends with outcome Cancelled when it returns Done (Ok for a shutdown drain). One that is still
-/// running when the budget ends is torn down and counted (<see cref="ShardCounter.IsolatesForced"/>). A call it was
-/// waiting on is abandoned (a late reply is dropped as stale). Cancelling a supervisor group cascades deepest first:
-/// child groups are cancelled and must finish before the group's own isolates get their notice, and a group is done
-/// only when every child has exited, so its parent observes every child's outcome before its own.
+/// Cancellation: a cancelled isolate gets a Cancel (or Shutdown) message before any other mail (the notice and its
+/// budget are <see cref="CancelNotices"/>'s, <c>Supervision/CancelNotices.cs</c>), a drain budget armed on the wheel,
+/// and ends with outcome Cancelled when it returns Done (Ok for a shutdown drain). One that is still running when the
+/// budget ends is torn down and counted (<see cref="ShardCounter.IsolatesForced"/>), inside a forcing scope of
+/// <see cref="ShutdownSequence"/>. A call it was waiting on is abandoned (a late reply is dropped as stale). Cancelling a
+/// supervisor group cascades deepest first; that cascade is <see cref="SupervisionTree"/>'s.
 /// </remarks>
 internal sealed partial class Shard
 {
-    private Message _noticeMessage;      // the Cancel/Shutdown message handed to an isolate with a pending notice
-    private long _cancelDrainTicks;      // CancelDrainBudget in wheel ticks
-    private bool _forcing;               // the current exits are forced (drain budget ran out, shutdown phase 3)
-
     /// <summary>Cancels a child this isolate spawned (local), or asks its shard to (remote).</summary>
     public SendResult CancelChild(Handle target, int reason)
     {
@@ -57,7 +53,7 @@ internal sealed partial class Shard
             return false;
         }
 
-        BeginCancel(table, slot, target, reason, shutdown: false, _cancelDrainTicks);
+        BeginCancel(table, slot, target, reason, shutdown: false, _notices.BudgetTicks(shutdown: false));
         return true;
     }
 
@@ -99,14 +95,8 @@ internal sealed partial class Shard
     }
 
     /// <summary>The notice handed to the isolate: what, why, and how long it has left.</summary>
-    private ref Message BuildNotice(ref IsolateMeta meta, Handle self)
-    {
-        bool shutdown = (meta.Flags & IsolateFlags.ShuttingDown) != 0;
-        _noticeMessage.SetHeader(self, Handle.None, shutdown ? MessageKind.Shutdown : MessageKind.Cancel, 0);
-        long budget = shutdown ? _shutdownBudgetTicks : _cancelDrainTicks;
-        _noticeMessage.SetPayload(new CancelReason(meta.CancelReason, TimeSpan.FromTicks(budget * _timers.ResolutionNanoseconds / 100)));
-        return ref _noticeMessage;
-    }
+    private ref Message BuildNotice(ref IsolateMeta meta, Handle self) =>
+        ref _notices.Build(self, meta.CancelReason, (meta.Flags & IsolateFlags.ShuttingDown) != 0);
 
     private void OnCancelDeadline(Handle owner)
     {
@@ -120,105 +110,8 @@ internal sealed partial class Shard
     {
         Counters.Increment(ShardCounter.IsolatesForced);
         bool shutdown = (table.Meta[slot].Flags & IsolateFlags.ShuttingDown) != 0;
-        bool wasForcing = _forcing;
-        _forcing = true;
+        bool wasForcing = _shutdown.BeginForcing();
         Exit(table, slot, handle, ExitOutcome.Cancelled, table.Meta[slot].CancelReason, null, shutdown ? CallStatus.ShuttingDown : CallStatus.NoReply);
-        _forcing = wasForcing;
-    }
-
-    /// <summary>Cancels a supervisor group and everything under it, deepest first.</summary>
-    public bool CancelGroup(string group, int reason)
-    {
-        if (!_groupIndex.TryGetValue(group, out int index))
-        {
-            return false;
-        }
-
-        CancelGroup(_nodes[index], reason, shutdown: false);
-        return true;
-    }
-
-    private void CancelGroup(SupervisorNode node, int reason, bool shutdown)
-    {
-        node.Cancelling = true;
-        node.CancelReason = reason;
-        node.CancelForShutdown = shutdown;
-        bool waitingForGroups = false;
-        for (int child = node.Children.Length - 1; child >= 0; child--)
-        {
-            ref ChildSlot slot = ref node.Children[child];
-            if (slot.Kind == ChildSlotKind.Group && slot.Running)
-            {
-                CancelGroup(_nodes[slot.GroupNode], reason, shutdown);
-                waitingForGroups |= node.Children[child].Running;
-            }
-        }
-
-        if (!waitingForGroups)
-        {
-            CancelOwnIsolates(node);
-        }
-
-        CheckGroupCancelled(node);
-    }
-
-    private void CancelOwnIsolates(SupervisorNode node)
-    {
-        long budget = node.CancelForShutdown ? _shutdownBudgetTicks : _cancelDrainTicks;
-        for (int child = node.Children.Length - 1; child >= 0; child--)
-        {
-            ref ChildSlot slot = ref node.Children[child];
-            if (slot.Kind == ChildSlotKind.Isolate && TryResolve(slot.Current, out IsolateTable table, out int isolateSlot))
-            {
-                BeginCancel(table, isolateSlot, slot.Current, node.CancelReason, node.CancelForShutdown, budget);
-            }
-        }
-    }
-
-    /// <summary>When the last child of a cancelling group is gone, the group is done and its parent observes it.</summary>
-    private void CheckGroupCancelled(SupervisorNode node)
-    {
-        if (!node.Cancelling)
-        {
-            return;
-        }
-
-        bool groupsRunning = false;
-        bool isolatesRunning = false;
-        foreach (ChildSlot slot in node.Children)
-        {
-            if (slot.Kind == ChildSlotKind.Group && slot.Running)
-            {
-                groupsRunning = true;
-            }
-            else if (slot.Kind == ChildSlotKind.Isolate && !slot.Current.IsNone)
-            {
-                isolatesRunning = true;
-            }
-        }
-
-        if (groupsRunning)
-        {
-            return;
-        }
-
-        if (isolatesRunning)
-        {
-            CancelOwnIsolates(node); // child groups are done: now this group's own isolates get their notice
-            return;
-        }
-
-        node.Cancelling = false;
-        ClearDynamic(node);
-        _runtime.Observer?.OnGroupExit(Id, node.Index);
-        if (node.Parent >= 0)
-        {
-            SupervisorNode parent = _nodes[node.Parent];
-            parent.Children[node.IndexInParent].Running = false;
-            if (parent.Cancelling)
-            {
-                CheckGroupCancelled(parent);
-            }
-        }
+        _shutdown.EndForcing(wasForcing);
     }
 }

@@ -60,10 +60,7 @@ internal sealed partial class Shard
         }
 
         _typeRotation = _typeRotation + 1 >= typeCount ? 0 : _typeRotation + 1;
-        if (_pendingDownCount > 0)
-        {
-            DeliverPendingDowns(); // dispatch made room in mailboxes and the pool
-        }
+        _watches.DeliverPendingDowns(); // dispatch made room in mailboxes and the pool
 
         return dispatched;
     }

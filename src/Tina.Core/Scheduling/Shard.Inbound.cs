@@ -34,10 +34,10 @@ internal sealed partial class Shard
         switch (envelope.KindValue)
         {
             case MessageKind.WatchRequest:
-                AddWatch(envelope.TargetHandle, envelope.SourceHandle, requester: source);
+                _watches.Add(envelope.TargetHandle, envelope.SourceHandle, requester: source);
                 return true;
             case MessageKind.UnwatchRequest:
-                RemoveLocalWatches(envelope.TargetHandle, envelope.SourceHandle);
+                _watches.RemoveLocal(envelope.TargetHandle, envelope.SourceHandle);
                 AckRequest(source);
                 return true;
             case MessageKind.CancelRequest:
@@ -110,7 +110,7 @@ internal sealed partial class Shard
                 Buffers.AcceptRelease(in envelope);
                 return;
             case MessageKind.WatchRequest:
-                SendDown(envelope.SourceHandle, new Down(envelope.TargetHandle, ExitOutcome.Cancelled, 0, WasStale: true), answersRequest: true);
+                _watches.SendDown(envelope.SourceHandle, new Down(envelope.TargetHandle, ExitOutcome.Cancelled, 0, WasStale: true), answersRequest: true);
                 return;
             case MessageKind.UnwatchRequest:
                 AckRequest(source); // a quarantined shard holds no watches
@@ -134,7 +134,7 @@ internal sealed partial class Shard
             return;
         }
 
-        if (_shutdownStage != ShutdownStage.None)
+        if (_shutdown.Stage != ShutdownStage.None)
         {
             status = CallStatus.ShuttingDown; // its target drained and left: the shutdown is the reason
         }

@@ -134,17 +134,9 @@ internal sealed partial class Shard
             reason = meta.CancelReason;
         }
 
-        if (_shutdownStage is ShutdownStage.Draining)
+        if (_shutdown.CountExit())
         {
             failWith = failWith == CallStatus.NoReply ? CallStatus.ShuttingDown : failWith;
-            if (_forcing)
-            {
-                _shutdownForced++;
-            }
-            else
-            {
-                _shutdownDrained++;
-            }
         }
 
         // Calls this isolate owes fail now, not at their callers' timeouts.
@@ -182,8 +174,8 @@ internal sealed partial class Shard
         }
 
         CountExit(self, outcome, reason, exception);
-        NotifyWatchers(ref meta.WatchHead, self, outcome, reason);
-        ReclaimWatching(ref meta.WatchingHead);
+        _watches.NotifyWatchers(ref meta.WatchHead, self, outcome, reason);
+        _watches.ReclaimWatching(ref meta.WatchingHead);
 
         // Nothing may stay queued to a slot being freed: the next TryAllocate would zero the count and its pool slots
         // would be lost for good. Nothing should arrive after the drain above (a self-watch is refused, Downs skip
@@ -200,7 +192,7 @@ internal sealed partial class Shard
 
         if (supervisorNode >= 0)
         {
-            OnSupervisedExit(supervisorNode, childIndex, self, outcome);
+            _supervision.OnExit(supervisorNode, childIndex, self, outcome);
         }
     }
 

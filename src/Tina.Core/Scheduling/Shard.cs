@@ -59,6 +59,13 @@ internal sealed partial class Shard
     private readonly YieldList _yielded;        // yielders resumed next tick (YieldList.cs)
     private readonly RoomWaitList _roomWaits;   // yielders waiting for ring room (RoomWaitList.cs)
 
+    // Supervision components (src/Tina.Core/Supervision/): each owns its state and reaches the shard only through its
+    // host interface, which the shard implements in the matching Shard.*.cs file.
+    private readonly Supervision.ShutdownSequence _shutdown;   // Shard.Shutdown.cs (IShutdownHost)
+    private readonly Supervision.CancelNotices _notices;       // Shard.Cancel.cs
+    private readonly Supervision.WatchRegistry _watches;       // Shard.Watch.cs (IWatchHost)
+    private readonly Supervision.SupervisionTree _supervision; // Shard.Supervision.cs (ISupervisionHost)
+
     public Shard(TinaRuntime runtime, int id, TinaSpec spec)
     {
         _runtime = runtime;
@@ -94,10 +101,10 @@ internal sealed partial class Shard
         _bufferReclaim = new BufferReclaim(id, Buffers, Counters, Signal, _systemLane);
         Status = ShardStatus.Running;
         _reactorFactory = spec.ReactorFactory;
-        _watches = new Supervision.WatchTable(spec.WatchCapacity);
-        _pendingDowns = new Message[Math.Max(1, spec.WatchCapacity)];
-        _cancelDrainTicks = TicksFor(spec.CancelDrainBudget);
-        BuildSupervision(spec);
+        _watches = new Supervision.WatchRegistry(this, spec.WatchCapacity, Counters);
+        _shutdown = new Supervision.ShutdownSequence(Counters);
+        _notices = new Supervision.CancelNotices(TicksFor(spec.CancelDrainBudget), _timers.ResolutionNanoseconds, _shutdown);
+        _supervision = new Supervision.SupervisionTree(this, spec, Counters);
     }
 
     public int Id { get; }
@@ -204,11 +211,11 @@ internal sealed partial class Shard
         int shutdownPhase = _runtime.ShutdownPhase;
         if (shutdownPhase != 0)
         {
-            AdvanceShutdown(shutdownPhase, _runtime.ShutdownBudgetTicksFor(this));
+            _shutdown.Advance(shutdownPhase, _runtime.ShutdownBudgetTicksFor(this), this);
         }
 
         EnsureReactor();
-        EnsureSupervisionStarted();
+        _supervision.EnsureStarted();
         _bufferReclaim.Sweep(_tickCount);
         bool worked = _systemLane.Drain(this); // first, and completely: system traffic never waits behind user traffic
         worked |= _inboundRings.DrainRings(this);
@@ -219,7 +226,7 @@ internal sealed partial class Shard
         }
 
         worked |= Status != ShardStatus.Quarantined && Dispatch();
-        RebuildIfRequested();
+        _supervision.RebuildIfRequested();
         _reactor?.Flush();
         FlushOutbound();
         worked |= _timers.Advance(_nowNanoseconds, this);
@@ -262,7 +269,7 @@ internal sealed partial class Shard
         // A held ring (its head waits for room at a target on this shard) is not work: only this shard's own
         // dispatch makes that room, and the tick after it retries the ring.
         if (HasRunnable() || (_systemLane.BacklogCount > 0 && _systemLane.AnyBacklogMovable()) || _bufferReclaim.SweepRequested || _inboundRings.HasDeliverable() || _systemLane.HasInbound()
-            || (_pendingDownCount > 0 && AnyPendingDownDeliverable())
+            || _watches.AnyPendingDownDeliverable()
             || (_roomWaits.Count > 0 && _roomWaits.AnyReady(_clock.NowNanoseconds))
             || (_reactor is not null && _reactor.HasCompletions()))
         {
@@ -273,8 +280,7 @@ internal sealed partial class Shard
         // after the last tick read it is seen here even when that wake raced with the park (and was erased by it).
         // Shutdown also polls the published live count, so a count that changed since the last publish is work too.
         int phase = _runtime.ShutdownPhase;
-        if ((phase >= 1 && _shutdownStage == ShutdownStage.None) || (phase >= 3 && _shutdownStage == ShutdownStage.Draining)
-            || (_shutdownStage == ShutdownStage.Draining && PublishedLive != LiveIsolates()))
+        if (_shutdown.HasPendingWork(phase, this))
         {
             return true;
         }
