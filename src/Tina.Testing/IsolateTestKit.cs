@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using Tina.Advanced;
 
+// Over 400 lines on purpose: a quarter is XML documentation of the kit's public API, and the rest is one type a
+// user's test drives (send, call, run until idle, clock, inspection) over a single hidden runtime.
+
 namespace Tina.Testing;
 
 /// <summary>

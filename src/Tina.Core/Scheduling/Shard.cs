@@ -33,8 +33,18 @@ namespace Tina.Scheduling;
 /// <c>Shard</c> route between them: <c>Shard.Send.cs</c> the send path, <c>Shard.Calls.cs</c> call routing,
 /// <c>Shard.Dispatch.cs</c> dispatch and effects, <c>Shard.Inbound.cs</c> where an envelope from a ring goes,
 /// <c>Shard.Timers.cs</c> what a firing does, <c>Shard.Io.cs</c> the reactor seam, <c>Shard.Buffers.cs</c> the
-/// isolate-facing buffer calls; supervision (<c>Shard.Lifecycle.cs</c>, <c>Shard.Watch.cs</c>, <c>Shard.Cancel.cs</c>,
-/// <c>Shard.Supervision.cs</c>, <c>Shard.Shutdown.cs</c>) is documented there.</para>
+/// isolate-facing buffer calls.</para>
+/// <para>Supervision lives in <c>src/Tina.Core/Supervision/</c>, four components behind host interfaces the shard
+/// implements: <see cref="Supervision.SupervisionTree"/> (nodes, restarts, escalation, rebuild and quarantine,
+/// with <see cref="Supervision.ShardRebuild"/> and <see cref="Supervision.GroupCancellation"/>),
+/// <see cref="Supervision.WatchRegistry"/> (watches, pending Downs), <see cref="Supervision.CancelNotices"/> (the
+/// Cancel/Shutdown notice and drain budget) and <see cref="Supervision.ShutdownSequence"/> (stage, budget, counts,
+/// the fields published to the runtime). Their host sides are <c>Shard.Supervision.cs</c>, <c>Shard.Watch.cs</c>,
+/// <c>Shard.Cancel.cs</c> and <c>Shard.Shutdown.cs</c>; <c>Shard.Lifecycle.cs</c> is spawn and exit, which meet
+/// all four.</para>
+/// <para>What is still shared across the partial files, on purpose: <c>_invocation</c> (the running invocation is
+/// the context every effect is applied in), and the shard-wide resources every component is handed or reads:
+/// the type tables, the peers, the pool, the counters, the clock reading of the tick.</para>
 /// </remarks>
 internal sealed partial class Shard
 {

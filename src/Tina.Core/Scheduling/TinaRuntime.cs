@@ -7,6 +7,10 @@ using System.Threading.Tasks;
 using Tina.Messaging;
 using Tina.Scheduling;
 
+// Over 400 lines on purpose: this is the whole public facade (create, spawn, start, outside send/call, stop and
+// shutdown, health and stats). Each entry is a few lines of argument and thread checks that then hand the work to a
+// shard; keeping them together keeps the facade's threading rules (which calls a shard thread may make) in one place.
+
 namespace Tina;
 
 /// <summary>

@@ -6,6 +6,10 @@ using Tina.Isolates;
 using Tina.Scheduling;
 using Tina.Time;
 
+// Over 400 lines on purpose: one run of the simulator (seeded schedule, fault draws, checker calls, trace hash) is
+// one loop whose steps share the run's state; split, the order of draws that makes a seed reproducible would be
+// spread over files.
+
 namespace Tina.Simulation;
 
 /// <summary>

@@ -1,5 +1,8 @@
 using System;
 
+// Over 400 lines on purpose: one incremental state machine (request line, fields, fixed and chunked bodies,
+// trailers) whose states share the head buffer and field table; every rejection rule sits next to the byte it reads.
+
 namespace Tina.Http.Parsing;
 
 /// <summary>
