@@ -50,7 +50,7 @@ public static class HttpHandler
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The status is outside 200..599.</exception>
     /// <exception cref="ArgumentException">The content type holds a control byte (a header injection).</exception>
-    public static Effect Respond(ref Context ctx, in HttpHandlerRequest request, int status, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body)
+    public static Effect Respond(ref Context ctx, in HttpHandlerRequest request, int status, scoped ReadOnlySpan<byte> contentType, scoped ReadOnlySpan<byte> body)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(status, 200);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(status, 599);
