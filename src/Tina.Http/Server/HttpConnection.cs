@@ -54,6 +54,7 @@ internal sealed class HttpConnection : IIsolate
     private uint _generation;
     private int _slotHead;
     private int _slotBody;
+    private bool _retried;
 
     public HttpConnection(HttpServer server) => _server = server;
 
@@ -316,6 +317,7 @@ internal sealed class HttpConnection : IIsolate
         _keepAlive = parser.KeepAlive && _requests < _options.MaxRequestsPerConnection;
         _isHead = parser.Method.SequenceEqual("HEAD"u8);
         _inlineAnswered = false;
+        _retried = false;
         _route = _server.Match(parser.Method, HttpTarget.PathOf(parser.Target));
         bool hasBody = parser.ContentLength > 0 || parser.IsChunked;
         if (hasBody)
@@ -451,17 +453,21 @@ internal sealed class HttpConnection : IIsolate
             return;
         }
 
+        if (message.Status == CallStatus.StaleHandle && !_retried)
+        {
+            // The handler is gone (it crashed, or was stopped): respawn it and call once more with the same slot.
+            _shard.Handlers[_server.Routes[_route].Handler] = Handle.None;
+            _retried = true;
+            _startCall = true;
+            return;
+        }
+
         status = message.Status switch
         {
             CallStatus.Timeout => 504,
             CallStatus.NoReply or CallStatus.Failed or CallStatus.Ok => 500,
             _ => 503,
         };
-        if (message.Status == CallStatus.StaleHandle)
-        {
-            _shard.Handlers[_server.Routes[_route].Handler] = Handle.None; // respawned by the next call
-        }
-
         _shard.Count(HttpServerCounter.HandlerFailures);
         ReleaseSlot();
         WriteResponse(now, status, default, default);

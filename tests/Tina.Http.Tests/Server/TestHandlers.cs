@@ -23,3 +23,36 @@ public sealed class EchoHandler : IIsolate
         return HttpHandler.Respond(ref ctx, in request, 200, "text/plain"u8, body);
     }
 }
+
+/// <summary>Defers its reply and never answers: the connection's call times out.</summary>
+public sealed class StallHandler : IIsolate
+{
+    public Effect OnMessage(ref Context ctx, in Message message)
+    {
+        if (HttpHandler.IsRequest(in message, out _))
+        {
+            ctx.TryDeferReply(out _);
+        }
+
+        return Effect.Receive;
+    }
+}
+
+/// <summary>Throws for a target containing "boom" (a crash: the call fails NoReply), else answers 200 "alive".</summary>
+public sealed class FlakyHandler : IIsolate
+{
+    public Effect OnMessage(ref Context ctx, in Message message)
+    {
+        if (!HttpHandler.IsRequest(in message, out HttpHandlerRequest request))
+        {
+            return Effect.Receive;
+        }
+
+        if (HttpHandler.Read(ref ctx, in request).Target.IndexOf("boom"u8) >= 0)
+        {
+            throw new InvalidOperationException("planted crash");
+        }
+
+        return HttpHandler.Respond(ref ctx, in request, 200, "text/plain"u8, "alive"u8);
+    }
+}

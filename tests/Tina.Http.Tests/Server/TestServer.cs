@@ -7,7 +7,7 @@ namespace Tina.Http.Tests.Server;
 
 /// <summary>
 /// A threaded one-shard runtime on a real backend with an <see cref="HttpServer"/> on a loopback port: GET / and
-/// GET /health answered inline, POST /static inline, GET and POST /echo by <see cref="EchoHandler"/>.
+/// GET /health answered inline, POST /static inline, GET and POST /echo by <see cref="EchoHandler"/>, GET /stall by <see cref="StallHandler"/>, GET /flaky by <see cref="FlakyHandler"/>.
 /// </summary>
 internal sealed class TestServer : IDisposable
 {
@@ -20,7 +20,9 @@ internal sealed class TestServer : IDisposable
             .MapStatic("GET", "/health", 200, "text/plain", "ok"u8)
             .MapStatic("POST", "/static", 200, "text/plain", "accepted"u8)
             .MapHandler<EchoHandler>("GET", "/echo")
-            .MapHandler<EchoHandler>("POST", "/echo");
+            .MapHandler<EchoHandler>("POST", "/echo")
+            .MapHandler<StallHandler>("GET", "/stall")
+            .MapHandler<FlakyHandler>("GET", "/flaky");
         var spec = new TinaSpec { ShardCount = 1, PinThreads = false, IdlePollTicks = 0, MinimumLogLevel = TinaLogLevel.Warning };
         try
         {
