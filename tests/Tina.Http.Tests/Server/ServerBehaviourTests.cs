@@ -164,6 +164,35 @@ public sealed class ServerBehaviourTests
     }
 
     [Test]
+    public void HeaderTimeout_CoversTheWholeHead_NotEachRead()
+    {
+        // A client trickling a byte every 100 ms would keep a per-read timeout of 300 ms alive for the whole 5 s it
+        // trickles; one deadline over the whole head cuts it off long before it is done.
+        using var server = new TestServer(_backend, o => o.HeaderTimeout = TimeSpan.FromMilliseconds(300));
+        using RawClient slow = server.Connect();
+        slow.Send("GET / HTTP/1.1\r\nX-Slow: ");
+        int trickled = 0;
+        using var stop = new CancellationTokenSource();
+        var trickler = new Thread(() =>
+        {
+            for (int i = 0; i < 50 && !stop.IsCancellationRequested; i++)
+            {
+                stop.Token.WaitHandle.WaitOne(100);
+                slow.SendTolerant("a"u8.ToArray());
+                Interlocked.Increment(ref trickled);
+            }
+        }) { IsBackground = true };
+        trickler.Start();
+        RawResponse? response = slow.Read();
+        int sentBeforeTheAnswer = Volatile.Read(ref trickled);
+        stop.Cancel();
+        trickler.Join(TimeSpan.FromSeconds(10));
+        Assert.That(response?.Status, Is.EqualTo(408));
+        Assert.That(sentBeforeTheAnswer, Is.LessThan(50), "answered while the client was still trickling");
+        Assert.That(slow.SeesEndOfStream(), Is.True);
+    }
+
+    [Test]
     public void MinimumBodyRate_ASlowBody_Gets408AfterTheGrace()
     {
         using var server = new TestServer(_backend, o =>
