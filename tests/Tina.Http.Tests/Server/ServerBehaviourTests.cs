@@ -71,7 +71,8 @@ public sealed class ServerBehaviourTests
             RawResponse? response = client.Read();
             Assert.That(response?.Status, Is.EqualTo(200));
             Assert.That(response!.Closes, Is.False);
-            Assert.That(response.Headers.ContainsKey("Date"), Is.True);
+            DateTime date = DateTime.ParseExact(response.Headers["Date"], "r", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+            Assert.That(date, Is.EqualTo(DateTime.UtcNow).Within(TimeSpan.FromMinutes(1)), "Date is an IMF-fixdate of the wall time (anchored once, advanced by the shard clock)");
         }
 
         client.Send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");

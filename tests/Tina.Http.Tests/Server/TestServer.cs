@@ -40,6 +40,8 @@ internal sealed class TestServer : IDisposable
         Runtime.Start();
         Assert.That(Server.WaitUntilListening(1, TimeSpan.FromSeconds(10)), Is.True, "the server listens");
         Port = Server.ListeningPort(0);
+        Assert.That(Runtime.WaitForIoBackends(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(Runtime.GetIoStats(0).Backend, Is.EqualTo(backend == IoBackendKind.IoUring ? "io_uring" : "epoll"), "the backend asked for really runs");
     }
 
     public HttpServer Server { get; }
