@@ -109,7 +109,7 @@ internal sealed class HttpConnection : IIsolate
                 _receiving = false;
                 if (done.IsSuccess && done.Result.Bytes > 0)
                 {
-                    Process(ref ctx, ctx.ReceivedData(in done), fromStash: false);
+                    Process(ref ctx, ctx.ReceivedData(in done));
                     if (_phase == HttpConnectionPhase.Body)
                     {
                         CheckBodyRate(ctx.Now);
@@ -148,7 +148,7 @@ internal sealed class HttpConnection : IIsolate
     {
         if (_stashLength > 0 && CanParse)
         {
-            Process(ref ctx, _buffers!.Stash.AsSpan(0, _stashLength), fromStash: true);
+            Process(ref ctx, _buffers!.Stash.AsSpan(0, _stashLength));
         }
 
         if (_startCall)
@@ -254,7 +254,7 @@ internal sealed class HttpConnection : IIsolate
     }
 
     /// <summary>Parses <paramref name="data"/> up to a point where it must wait; keeps what is left in the stash.</summary>
-    private void Process(ref Context ctx, ReadOnlySpan<byte> data, bool fromStash)
+    private void Process(ref Context ctx, ReadOnlySpan<byte> data)
     {
         HttpRequestParser parser = _buffers!.Parser;
         TimeSpan now = ctx.Now;
@@ -268,6 +268,11 @@ internal sealed class HttpConnection : IIsolate
 
             if (!CanParse)
             {
+                if (_phase != HttpConnectionPhase.Calling && !data.IsEmpty)
+                {
+                    _shard.Count(HttpServerCounter.ParsePauses);
+                }
+
                 break;
             }
 
@@ -305,7 +310,6 @@ internal sealed class HttpConnection : IIsolate
         // What is left waits in the stash (moved to its front when it already is the stash: CopyTo handles the overlap).
         data.CopyTo(_buffers.Stash);
         _stashLength = data.Length;
-        _ = fromStash;
     }
 
     private void OnHead(TimeSpan now)

@@ -48,6 +48,9 @@ public enum HttpServerCounter
     /// <summary>Requests refused for want of a call slot, or too large for a handler (503, 413, 431).</summary>
     HandlerRequestsRefused,
 
+    /// <summary>Times parsing stopped because unsent responses reached <see cref="HttpServerOptions.MaxPendingResponseBytes"/> (received bytes waited in the stash).</summary>
+    ParsePauses,
+
     /// <summary>The number of counters.</summary>
     Count,
 }

@@ -43,6 +43,36 @@ public sealed class ServerBehaviourTests
     }
 
     [Test]
+    public void Pipelining_AClientThatReadsLate_GetsEveryResponseInOrder()
+    {
+        // 2,000 requests (about 200 KB of responses) written before the client reads anything: the server stops
+        // parsing while its unsent responses pass MaxPendingResponseBytes and resumes as sends complete.
+        using var server = new TestServer(_backend, o =>
+        {
+            o.MaxPendingResponseBytes = 4096;
+            o.MaxRequestsPerConnection = 5000;
+        });
+        using RawClient client = server.Connect();
+        var requests = new StringBuilder();
+        for (int i = 0; i < 2000; i++)
+        {
+            requests.Append(i % 3 == 0 ? $"GET /echo?n={i} HTTP/1.1\r\nHost: a\r\n\r\n" : "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        }
+
+        byte[] bytes = Encoding.ASCII.GetBytes(requests.ToString());
+        var writer = new Thread(() => client.Send(bytes)) { IsBackground = true };
+        writer.Start();
+        for (int i = 0; i < 2000; i++)
+        {
+            RawResponse? response = client.Read();
+            Assert.That(response?.Body, Is.EqualTo(i % 3 == 0 ? $"/echo?n={i}" : "hello"), $"response {i}");
+        }
+
+        Assert.That(writer.Join(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(server[HttpServerCounter.ParsePauses], Is.GreaterThan(0), "parsing paused at the pending-response mark");
+    }
+
+    [Test]
     public void ChunkedBody_SplitAtEveryByteBoundary_IsEchoedWhole()
     {
         using var server = new TestServer(_backend);
