@@ -237,7 +237,17 @@ internal sealed class HttpConnection : IIsolate
 
                 break;
             case HttpConnectionPhase.Body:
-                CheckBodyRate(now);
+                if (_options.MinRequestBodyBytesPerSecond == 0)
+                {
+                    // No rate to check: a read that waited a whole KeepAliveTimeout for body bytes ends the request.
+                    _shard.Count(HttpServerCounter.BodyRateTimeouts);
+                    FailRequest(now, 408);
+                }
+                else
+                {
+                    CheckBodyRate(now);
+                }
+
                 break;
         }
     }

@@ -33,8 +33,8 @@ public sealed class HttpServerOptions
 
     /// <summary>
     /// Minimum average body rate in bytes per second, enforced after <see cref="MinRequestBodyRateGrace"/> from the end
-    /// of the head (default 240); a slower body gets 408 and close. 0 turns it off (the body is then bounded by
-    /// <see cref="KeepAliveTimeout"/> per read). 0..1 GiB/s.
+    /// of the head (default 240); a slower body gets 408 and close. 0 turns it off (a body read that then waits
+    /// <see cref="KeepAliveTimeout"/> without a byte gets 408 and close). 0..1 GiB/s.
     /// </summary>
     public int MinRequestBodyBytesPerSecond { get; set; } = 240;
 

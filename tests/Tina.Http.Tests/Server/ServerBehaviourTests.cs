@@ -240,6 +240,21 @@ public sealed class ServerBehaviourTests
     }
 
     [Test]
+    public void NoMinimumRate_ABodyThatStops_Gets408AfterAKeepAliveTimeoutWithoutBytes()
+    {
+        using var server = new TestServer(_backend, o =>
+        {
+            o.MinRequestBodyBytesPerSecond = 0;
+            o.KeepAliveTimeout = TimeSpan.FromMilliseconds(200);
+        });
+        using RawClient client = server.Connect();
+        client.Send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
+        List<RawResponse> responses = client.ReadAllUntilClosed();
+        Assert.That(responses, Has.Count.EqualTo(1));
+        Assert.That(responses[0].Status, Is.EqualTo(408));
+    }
+
+    [Test]
     public void ConnectionLimitPerShard_RefusesTheConnectionBeyondIt()
     {
         using var server = new TestServer(_backend, o => o.MaxConnectionsPerShard = 2);
