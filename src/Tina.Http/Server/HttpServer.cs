@@ -210,7 +210,8 @@ public sealed class HttpServer : IDisposable
     internal int Match(ReadOnlySpan<byte> method, ReadOnlySpan<byte> path)
     {
         bool head = method.SequenceEqual("HEAD"u8);
-        int samePath = -1;
+        int getRoute = -1;      // for HEAD: the path's GET route
+        int otherMethod = -1;   // a route on the path with another method (405)
         HttpRoute[] routes = _routes;
         for (int i = 0; i < routes.Length; i++)
         {
@@ -225,17 +226,17 @@ public sealed class HttpServer : IDisposable
                 return i;
             }
 
-            if (head && route.Method.AsSpan().SequenceEqual("GET"u8))
+            if (head && getRoute < 0 && route.Method.AsSpan().SequenceEqual("GET"u8))
             {
-                samePath = samePath >= 0 && routes[samePath].Method.AsSpan().SequenceEqual("GET"u8) ? samePath : i;
-                continue;
+                getRoute = i;
             }
-
-            samePath = samePath < 0 ? -2 - i : samePath;
+            else if (otherMethod < 0)
+            {
+                otherMethod = i;
+            }
         }
 
-        // HEAD falls back to the path's GET route, else 405 on a known path, else 404.
-        return samePath >= 0 ? samePath : samePath < -1 ? samePath : -1;
+        return getRoute >= 0 ? getRoute : otherMethod >= 0 ? -2 - otherMethod : -1;
     }
 
     private void Freeze()
