@@ -38,6 +38,35 @@ public sealed class StallHandler : IIsolate
     }
 }
 
+/// <summary>Answers with what it read: "method target version; name=value;..." over every header field, and the body length.</summary>
+public sealed class InspectHandler : IIsolate
+{
+    private readonly byte[] _text = new byte[4096];
+
+    public Effect OnMessage(ref Context ctx, in Message message)
+    {
+        if (!HttpHandler.IsRequest(in message, out HttpHandlerRequest request))
+        {
+            return Effect.Receive;
+        }
+
+        HttpRequestView view = HttpHandler.Read(ref ctx, in request);
+        var text = new System.Text.StringBuilder();
+        text.Append(System.Text.Encoding.ASCII.GetString(view.Method)).Append(' ')
+            .Append(System.Text.Encoding.ASCII.GetString(view.Target)).Append(' ')
+            .Append(System.Text.Encoding.ASCII.GetString(view.Path)).Append(" 1.").Append(view.VersionMinor).Append(';');
+        for (int i = 0; i < view.HeaderCount; i++)
+        {
+            text.Append(System.Text.Encoding.ASCII.GetString(view.HeaderName(i))).Append('=').Append(System.Text.Encoding.ASCII.GetString(view.HeaderValue(i))).Append(';');
+        }
+
+        text.Append(view.TryGetHeader("x-b"u8, out ReadOnlySpan<byte> b) ? "x-b:" + System.Text.Encoding.ASCII.GetString(b) : "no x-b");
+        text.Append(" body ").Append(view.Body.Length);
+        int length = System.Text.Encoding.ASCII.GetBytes(text.ToString(), _text);
+        return HttpHandler.Respond(ref ctx, in request, 201, "text/x-inspect"u8, _text.AsSpan(0, length));
+    }
+}
+
 /// <summary>Throws for a target containing "boom" (a crash: the call fails NoReply), else answers 200 "alive".</summary>
 public sealed class FlakyHandler : IIsolate
 {

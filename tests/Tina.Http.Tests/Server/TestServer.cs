@@ -22,7 +22,8 @@ internal sealed class TestServer : IDisposable
             .MapHandler<EchoHandler>("GET", "/echo")
             .MapHandler<EchoHandler>("POST", "/echo")
             .MapHandler<StallHandler>("GET", "/stall")
-            .MapHandler<FlakyHandler>("GET", "/flaky");
+            .MapHandler<FlakyHandler>("GET", "/flaky")
+            .MapHandler<InspectHandler>("POST", "/inspect");
         var spec = new TinaSpec { ShardCount = 1, PinThreads = false, IdlePollTicks = 0, MinimumLogLevel = TinaLogLevel.Warning };
         try
         {
