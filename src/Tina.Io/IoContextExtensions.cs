@@ -221,6 +221,13 @@ public static class IoContextExtensions
     public static int LocalPort(this ref Context ctx, SocketHandle socket) => ReactorOf(ref ctx).LocalPort(socket);
 
     /// <summary>
+    /// The remote address of a connection of this shard (getpeername on Linux), for per-client limits and logs. False
+    /// for a stale handle, a listener, or a backend that cannot tell (IOCP and the simulated network: not wired yet).
+    /// </summary>
+    public static bool TryGetPeerAddress(this ref Context ctx, SocketHandle socket, out IoAddress address) =>
+        ReactorOf(ref ctx).TryGetPeerAddress(socket, out address);
+
+    /// <summary>
     /// Makes another isolate of this shard the socket's owner (its exit will close it). Only the current owner may
     /// do this. False for a stale socket, an owner elsewhere, or a dead or remote new owner.
     /// </summary>

@@ -81,6 +81,15 @@ public sealed class HttpRequestParser
         ResetForNextRequest();
     }
 
+    /// <summary>
+    /// Forgets everything, a failure included, so the parser (and its buffers) can serve a new connection. Only for a
+    /// new connection: within one, a failed parser must stay failed.
+    /// </summary>
+    public void Reset() => ResetForNextRequest();
+
+    /// <summary>True while no byte of the current request has been consumed (between requests, or before the first).</summary>
+    public bool IsBetweenRequests => _state == State.Complete || (_state == State.RequestLine && _headLength == 0 && _lineBytes == 0);
+
     /// <summary>The options this parser enforces.</summary>
     public HttpParserOptions Options => _options;
 

@@ -80,6 +80,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "getsockname", SetLastError = true)]
     public static partial int GetSockName(int socket, byte* address, int* addressLength);
 
+    [LibraryImport(Library, EntryPoint = "getpeername", SetLastError = true)]
+    public static partial int GetPeerName(int socket, byte* address, int* addressLength);
+
     [LibraryImport(Library, EntryPoint = "epoll_create1", SetLastError = true)]
     public static partial int EpollCreate1(int flags);
 

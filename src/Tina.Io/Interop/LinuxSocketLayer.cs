@@ -97,5 +97,14 @@ internal sealed unsafe class LinuxSocketLayer : ISocketLayer
         return SockAddr.TryDecode(sockaddr, length, Libc.AF_INET, Libc.AF_INET6, out _, out int port) ? port : -1;
     }
 
+    public bool TryGetPeerAddress(int descriptor, out IoAddress address)
+    {
+        byte* sockaddr = stackalloc byte[SockAddr.IPv6Length];
+        int length = SockAddr.IPv6Length;
+        address = default;
+        return Libc.GetPeerName(descriptor, sockaddr, &length) == 0
+            && SockAddr.TryDecode(sockaddr, length, Libc.AF_INET, Libc.AF_INET6, out address, out _);
+    }
+
     public void CloseUnregistered(int descriptor) => Libc.Close(descriptor);
 }

@@ -22,6 +22,13 @@ internal unsafe interface ISocketLayer
     /// <summary>The local port a socket is bound to, or -1.</summary>
     int LocalPort(int descriptor);
 
+    /// <summary>The remote address of a connected socket; false when the layer cannot tell (or the socket is not connected).</summary>
+    bool TryGetPeerAddress(int descriptor, out IoAddress address)
+    {
+        address = default;
+        return false;
+    }
+
     /// <summary>Closes a descriptor the backend has never seen (a socket whose setup failed).</summary>
     void CloseUnregistered(int descriptor);
 

@@ -359,4 +359,10 @@ internal sealed unsafe partial class IoReactor
     }
 
     public int LocalPort(SocketHandle socket) => Resolve(socket, out int index) ? _sockets.LocalPort(_table[index].Descriptor) : -1;
+
+    public bool TryGetPeerAddress(SocketHandle socket, out IoAddress address)
+    {
+        address = default;
+        return Resolve(socket, out int index) && _sockets.TryGetPeerAddress(_table[index].Descriptor, out address);
+    }
 }

@@ -1,0 +1,56 @@
+namespace Tina.Http.Server;
+
+/// <summary>Per-shard counters of an <see cref="HttpServer"/> (read with <see cref="HttpServer.Counter"/>).</summary>
+public enum HttpServerCounter
+{
+    /// <summary>Connections accepted and given a connection isolate.</summary>
+    ConnectionsAccepted,
+
+    /// <summary>Connections closed at once because the shard had <see cref="HttpServerOptions.MaxConnectionsPerShard"/> open.</summary>
+    ConnectionsRefusedShardLimit,
+
+    /// <summary>Connections closed at once because their client had <see cref="HttpServerOptions.MaxConnectionsPerClient"/> open.</summary>
+    ConnectionsRefusedClientLimit,
+
+    /// <summary>Connections closed at once because no connection isolate could be spawned.</summary>
+    ConnectionsRefusedSpawn,
+
+    /// <summary>Connection isolates that ended (every accepted connection ends here once).</summary>
+    ConnectionsClosed,
+
+    /// <summary>Request heads parsed.</summary>
+    Requests,
+
+    /// <summary>Responses answered inline by the connection (static routes, 404, 405).</summary>
+    InlineResponses,
+
+    /// <summary>Calls made to handler isolates.</summary>
+    HandlerCalls,
+
+    /// <summary>Handler calls that ended without a usable response (answered 500, 503 or 504).</summary>
+    HandlerFailures,
+
+    /// <summary>Requests the parser rejected (answered with its status and close).</summary>
+    ParseErrors,
+
+    /// <summary>Heads that did not arrive within <see cref="HttpServerOptions.HeaderTimeout"/> (408 and close).</summary>
+    HeaderTimeouts,
+
+    /// <summary>Bodies slower than <see cref="HttpServerOptions.MinRequestBodyBytesPerSecond"/> (408 and close).</summary>
+    BodyRateTimeouts,
+
+    /// <summary>Kept-alive connections closed after <see cref="HttpServerOptions.KeepAliveTimeout"/> without a next request.</summary>
+    IdleTimeouts,
+
+    /// <summary><c>100 Continue</c> interim responses sent.</summary>
+    ContinuesSent,
+
+    /// <summary>Requests refused for want of a call slot, or too large for a handler (503, 413, 431).</summary>
+    HandlerRequestsRefused,
+
+    /// <summary>Times parsing stopped because unsent responses reached <see cref="HttpServerOptions.MaxPendingResponseBytes"/> (received bytes waited in the stash).</summary>
+    ParsePauses,
+
+    /// <summary>The number of counters.</summary>
+    Count,
+}
