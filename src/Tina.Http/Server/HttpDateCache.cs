@@ -23,7 +23,7 @@ internal sealed class HttpDateCache
     /// <summary>The current value (29 bytes), valid after a <see cref="Refresh"/>.</summary>
     public ReadOnlySpan<byte> Value => _value;
 
-    /// <summary>Anchors the wall clock explicitly (tests); otherwise the first refresh reads <see cref="DateTime.UtcNow"/>.</summary>
+    /// <summary>Anchors the wall clock explicitly (tests); otherwise the first refresh reads the system wall clock.</summary>
     public void Anchor(DateTime wallUtc, TimeSpan shardNow)
     {
         _anchorWall = wallUtc;
@@ -42,7 +42,9 @@ internal sealed class HttpDateCache
 
         if (!_anchored)
         {
-            Anchor(DateTime.UtcNow, shardNow);
+            // The one wall-clock read: an HTTP Date is wall time by definition (RFC 9110 section 6.6.1), read once per
+            // shard through the framework's TimeProvider and advanced by the shard clock from then on.
+            Anchor(TimeProvider.System.GetUtcNow().UtcDateTime, shardNow);
         }
 
         DateTime wall = _anchorWall + (shardNow - _anchorNow);
