@@ -204,7 +204,7 @@ public sealed class AllocationTests
             {
                 ShardCount = 2,
                 PinThreads = false,
-                IdlePollTicks = 1_000_000, // keep polling through the exchange: parking is not what this measures
+                IdlePollTicks = 1_000_000, // keep polling through the exchange; the process-wide window ends with a park
                 LogSink = new ListLogSink(),
             };
             spec.AddIsolate<Pinger>(slots: 2);
@@ -225,6 +225,24 @@ public sealed class AllocationTests
                 {
                     return false;
                 }
+            }
+
+            return true;
+        }
+
+        /// <summary>Polls without allocating until both shards have parked more often than the given counts.</summary>
+        public static bool WaitForParks(TinaRuntime runtime, long shard0Parks, long shard1Parks)
+        {
+            long deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 120);
+            while (runtime.ShardAt(0).Counters.Read(ShardCounter.Parks) <= shard0Parks
+                || runtime.ShardAt(1).Counters.Read(ShardCounter.Parks) <= shard1Parks)
+            {
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    return false;
+                }
+
+                Thread.Sleep(1);
             }
 
             return true;
@@ -365,9 +383,12 @@ public sealed class AllocationTests
     }
 
     /// <summary>
-    /// The whole process allocates nothing while two shard threads exchange 500,000 pings and 500,000 pongs:
-    /// measured with <see cref="GC.GetTotalAllocatedBytes(bool)"/> in a child process (this test assembly's own
-    /// entry point, see Program.cs) in which only the runtime runs.
+    /// The whole process allocates nothing while two shard threads exchange 500,000 pings and 500,000 pongs and
+    /// then go idle and park: measured with <see cref="GC.GetTotalAllocatedBytes(bool)"/> in a child process (this
+    /// test assembly's own entry point, see Program.cs) in which only the runtime runs. The window ends only once
+    /// each shard has parked after the exchange: a shard's first park used to allocate 24 B (the lazily created lock
+    /// of the ManualResetEventSlim it waited on), which made this test fail now and then on a loaded machine, when a
+    /// park happened to land in the window (with the park in the window it failed every time with 48 B).
     /// </summary>
     [Test]
     public void CrossShard_MillionMessagesInAProcessRunningOnlyTheRuntime_ProcessAllocatesNothing()
@@ -398,6 +419,7 @@ public sealed class AllocationTests
         Assert.Multiple(() =>
         {
             Assert.That(messages, Is.EqualTo(1_000_000));
+            Assert.That(AllocationProbe.Field(output, "parked"), Is.EqualTo("1"), "both shards parked inside the window");
             Assert.That(allocated, Is.Zero, "GC.GetTotalAllocatedBytes(precise: true) delta over the window");
         });
     }
@@ -418,17 +440,24 @@ internal static class AllocationProbe
             return 2;
         }
 
+        long parksBefore0 = runtime.ShardAt(0).Counters.Read(ShardCounter.Parks);
+        long parksBefore1 = runtime.ShardAt(1).Counters.Read(ShardCounter.Parks);
         long before = GC.GetTotalAllocatedBytes(precise: true);
         SendResult sent = runtime.Send(pinger, new AllocationTests.Go(count, ponger));
         bool finished = AllocationTests.Exchange.WaitForCompleted(3);
+
+        // The window goes on until each shard thread has parked after the exchange (it polls IdlePollTicks empty
+        // ticks first), so the park path is measured too: parking for the first time is where a shard used to
+        // allocate (the wait primitive's lazily created lock).
+        bool parked = AllocationTests.Exchange.WaitForParks(runtime, parksBefore0, parksBefore1);
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         long failures = Interlocked.Read(ref AllocationTests.Exchange.Failures);
         runtime.Stop(TimeSpan.FromSeconds(30));
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"result={(sent == SendResult.Ok && finished && failures == 0 ? "ok" : "failed")} allocated={allocated} messages={2 * count} failures={failures}"));
-        return sent == SendResult.Ok && finished && failures == 0 ? 0 : 3;
+            $"result={(sent == SendResult.Ok && finished && failures == 0 ? "ok" : "failed")} allocated={allocated} messages={2 * count} failures={failures} parked={(parked ? 1 : 0)} parks-before={parksBefore0 + parksBefore1}"));
+        return sent == SendResult.Ok && finished && failures == 0 && parked ? 0 : 3;
     }
 
     public static string Field(string output, string name)

@@ -183,7 +183,7 @@ public sealed class ConstructorContainmentTests
         {
             Assert.That(harness.Count(ShardCounter.SupervisorRestarts), Is.EqualTo(2), "each failed construction is a restart");
             Assert.That(harness.Count(ShardCounter.SupervisorEscalations), Is.Zero);
-            Assert.That(harness.Shard().IsAlive(harness.Child("root", 0)), Is.True, "the third try runs");
+            Assert.That(harness.Runtime.IsAlive(harness.Child("root", 0)), Is.True, "the third try runs");
         });
     }
 
@@ -220,7 +220,7 @@ public sealed class ConstructorContainmentTests
             Assert.That(harness.Count(ShardCounter.SupervisorRestarts), Is.EqualTo(2), "the crash's restart, then the failed construction's retry");
             Assert.That(harness.Count(ShardCounter.SupervisorEscalations), Is.Zero);
             Assert.That(restarted, Is.Not.EqualTo(first));
-            Assert.That(harness.Shard().IsAlive(restarted), Is.True);
+            Assert.That(harness.Runtime.IsAlive(restarted), Is.True);
         });
     }
 

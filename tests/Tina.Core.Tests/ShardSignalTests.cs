@@ -126,4 +126,66 @@ public sealed class ShardSignalTests
         {
         }
     }
+
+    /// <summary>
+    /// A shard's first real park allocates nothing: the wait blocks (nothing sets the event) and times out. With a
+    /// ManualResetEventSlim as the event this allocated 24 B, its lock object, created on the first blocking wait;
+    /// the process-wide allocation test failed now and then when such a first park landed in its window.
+    /// </summary>
+    [Test]
+    public void FirstPark_WaitThatBlocksAndTimesOut_AllocatesNothing()
+    {
+        using (var warm = new ShardSignal())
+        {
+            warm.PrepareToPark(); // jit the park path and pay any once-per-process cost of a monitor wait
+            warm.Wait(1);
+            warm.EndPark();
+        }
+
+        using var signal = new ShardSignal();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        signal.PrepareToPark();
+        bool woken = signal.Wait(1);
+        signal.EndPark();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(woken, Is.False, "nothing woke it: the wait blocked and timed out");
+        Assert.That(allocated, Is.Zero, "bytes allocated by the first park of a fresh signal");
+    }
+
+    /// <summary>A first park woken by another thread's Wake allocates nothing on the parked thread either.</summary>
+    [Test]
+    public void FirstPark_WokenByAnotherThread_AllocatesNothingAndReturnsWoken()
+    {
+        using (var warm = new ShardSignal())
+        {
+            warm.PrepareToPark();
+            warm.Wait(1);
+            warm.EndPark();
+        }
+
+        using var signal = new ShardSignal();
+        var waker = new System.Threading.Thread(() =>
+        {
+            // Wake once the sleeper announced its park; if this lands before the wait blocks, the wait returns at
+            // once (the allocation check below then covers the non-blocking path only, and still must be zero).
+            while (!signal.IsSleeping)
+            {
+                System.Threading.Thread.Yield();
+            }
+
+            signal.Wake();
+        }) { IsBackground = true };
+        waker.Start();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        signal.PrepareToPark();
+        bool woken = signal.Wait(60_000); // a hang guard, not a speed bound: a lost wake fails the woken check below
+        signal.EndPark();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(waker.Join(TimeSpan.FromSeconds(60)), Is.True, "the waker finished (hang guard, not a speed bound)");
+        Assert.That(woken, Is.True);
+        Assert.That(allocated, Is.Zero, "bytes allocated on the parked thread");
+    }
 }

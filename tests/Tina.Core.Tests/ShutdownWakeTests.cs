@@ -53,7 +53,9 @@ public sealed class ShutdownWakeTests
         Assert.That(raced, Is.True, "the ForceWake landed while the shard was held before its park");
         Assert.That(report.ThreadsJoined, Is.True);
         Assert.That(report.IsolatesForced, Is.Zero, "the shard saw the drain phase; nothing waited for phase 3");
-        Assert.That(report.IsolatesDrained, Is.EqualTo(1));
-        Assert.That(report.Elapsed, Is.LessThan(timeout), "the drain did not wait out the timeout");
+        Assert.That(report.IsolatesDrained, Is.EqualTo(1), "the counter drained in phase 1");
+
+        // No assertion on report.Elapsed (tests assert behaviour, not wall time): a lost wake leaves the shard
+        // parked through phase 1, so phase 3 forces the counter, and the two assertions above fail.
     }
 }

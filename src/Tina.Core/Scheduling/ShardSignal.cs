@@ -11,8 +11,16 @@ namespace Tina.Scheduling;
 /// set by wakers with <c>Interlocked.Exchange</c> (the one that turns it 0 → 1 sets the event; the rest skip the
 /// syscall). <c>_forcedWake</c>: set by <see cref="ForceWake"/>, consumed by the sleeper after the barrier. The event
 /// is reset by the sleeper and set by wakers.</para>
+/// <para><b>The event</b> is a flag (<c>_eventSet</c>) and a monitor on <c>_gate</c>, not a
+/// <c>ManualResetEventSlim</c>: that one creates its lock object on its first blocking wait, so each shard allocated
+/// 24 B the first time it parked (a process-wide allocation test caught it when a park landed in its window). The
+/// gate is allocated with the signal, and a monitor wait and pulse allocate nothing on the managed heap (the sync
+/// block is native). Set: under the gate, store 1 and pulse. Reset: the sleeper stores 0 (no lock: wakers only ever
+/// store 1, and the orderings below decide which of a racing Set and Reset wins, as they did with the old event).
+/// Wait: under the gate, return at once if 1, else one monitor wait; a Set takes the gate, so it either lands before
+/// the check (seen) or pulses the waiting sleeper (woken).</para>
 /// <para><b>Sleeper</b> (<see cref="PrepareToPark"/>, then the caller's re-check, then the wait), in this order:
-/// (1) <c>_event.Reset()</c>; (2) <c>_wakePending = 0</c> (release); (3) <c>_sleeping = 1</c> (release);
+/// (1) reset the event (<c>_eventSet = 0</c>); (2) <c>_wakePending = 0</c> (release); (3) <c>_sleeping = 1</c> (release);
 /// (4) <c>Interlocked.MemoryBarrierProcessWide()</c>; (5) a <see cref="ForceWake"/> seen in <c>_forcedWake</c>
 /// re-arms the wake; then the caller re-checks every inbound source, the shutdown phase and the stop request, and
 /// waits only if all are empty. <b>Waker</b> (<see cref="Wake"/>): publish the work (release store of a ring tail),
@@ -44,7 +52,8 @@ namespace Tina.Scheduling;
 /// </remarks>
 internal sealed class ShardSignal : System.IDisposable
 {
-    private readonly ManualResetEventSlim _event = new(false, spinCount: 1);
+    private readonly object _gate = new(); // the event's monitor, allocated here so no park allocates
+    private int _eventSet;     // the event: 1 = set. Wakers store 1 under _gate and pulse; the sleeper stores 0
     private int _sleeping;     // 1 while the shard is in (or about to enter) its wait; sleeper writes, wakers read
     private int _wakePending;  // 1 once a waker has set the event for this sleep; sleeper clears, wakers set (interlocked)
     private int _forcedWake;   // 1 from a ForceWake until the sleeper's next park consumes it (interlocked)
@@ -64,7 +73,7 @@ internal sealed class ShardSignal : System.IDisposable
     }
 
     /// <summary>Tests: true while the event is set (a wake is pending for the event wait).</summary>
-    internal bool IsEventSet => _event.IsSet;
+    internal bool IsEventSet => Volatile.Read(ref _eventSet) != 0;
 
     /// <summary>Sleeper, before its first park: route wakes to the reactor the shard will park in.</summary>
     public void SetWakeTarget(IShardReactor reactor) => Volatile.Write(ref _wakeTarget, reactor);
@@ -80,7 +89,7 @@ internal sealed class ShardSignal : System.IDisposable
     {
         System.Action<int>? hook = Volatile.Read(ref _parkHook);
         hook?.Invoke(0);
-        _event.Reset();                          // (1) first: a stale waker's Set is either erased here or follows it
+        Volatile.Write(ref _eventSet, 0);        // (1) first: a stale waker's Set is either erased here or follows it
         hook?.Invoke(1);
         Volatile.Write(ref _wakePending, 0);     // (2) release: a waker that reads this 0 sets the event after (1)
         hook?.Invoke(2);
@@ -99,7 +108,29 @@ internal sealed class ShardSignal : System.IDisposable
     }
 
     /// <summary>Sleeper: block until woken or until the timeout (milliseconds, -1 = none). True when woken.</summary>
-    public bool Wait(int timeoutMilliseconds) => _event.Wait(timeoutMilliseconds);
+    public bool Wait(int timeoutMilliseconds)
+    {
+        if (Volatile.Read(ref _eventSet) != 0)
+        {
+            return true;
+        }
+
+        // RS0030 bans locks in shard code because shard state is owned by one thread; this is the park itself,
+        // where the shard thread blocks on purpose until a waker (another thread) pulses it.
+#pragma warning disable RS0030
+        lock (_gate)
+        {
+            if (_eventSet == 0 && timeoutMilliseconds != 0)
+            {
+                // One wait: a pulse comes only after a Set's store (under the gate), and a timeout or a rare early
+                // return just ends the park; the runner ticks and parks again if nothing is due.
+                Monitor.Wait(_gate, timeoutMilliseconds);
+            }
+
+            return _eventSet != 0;
+        }
+#pragma warning restore RS0030
+    }
 
     /// <summary>Sleeper: done sleeping (woken, timed out, or found work on the re-check).</summary>
     public void EndPark() => Volatile.Write(ref _sleeping, 0);
@@ -136,7 +167,13 @@ internal sealed class ShardSignal : System.IDisposable
         }
         else
         {
-            _event.Set();
+#pragma warning disable RS0030 // a waker (never the sleeping shard's own thread) takes the park gate to pulse it
+            lock (_gate)
+            {
+                Volatile.Write(ref _eventSet, 1);
+                Monitor.PulseAll(_gate);
+            }
+#pragma warning restore RS0030
         }
     }
 
@@ -151,7 +188,10 @@ internal sealed class ShardSignal : System.IDisposable
         SetEvent();
     }
 
-    public void Dispose() => _event.Dispose();
+    /// <summary>Nothing to release since the event is a monitor (kept so the runtime's teardown stays unchanged).</summary>
+    public void Dispose()
+    {
+    }
 
     /// <summary>True while the shard is parked or about to park (diagnostics and tests).</summary>
     public bool IsSleeping => Volatile.Read(ref _sleeping) != 0;

@@ -16,7 +16,10 @@ namespace Tina.Tests.Stress;
 public sealed class ParkWakeStressTests
 {
     private const int Trials = 5_000;
-    private static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(5); // per trial; far above any real wake latency
+    // Per trial, a hang guard rather than a latency bound: a lost wake never delivers (the sink has no deadline to
+    // wake it), so any bound catches it; a generous one keeps a slow, loaded machine from counting a late wake as lost.
+    // A passing trial never waits for it. Latency is printed, never asserted.
+    private static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(30);
 
     private static long s_received; // written by the sink's shard thread, read by the test thread
 

@@ -8,15 +8,15 @@ namespace Tina.Tests.Stress;
 
 /// <summary>
 /// Real threads, not the simulator: thousands of start/shutdown cycles of a small 2-shard runtime, idle or with work
-/// in flight. Every shutdown must drain (nothing forced) and return far sooner than its timeout: a lost shutdown
-/// wake-up shows as a drain that waits out the whole timeout and then forces the parked shard's isolates.
+/// in flight. Every shutdown must drain every isolate on its own (nothing forced) and join its threads: a lost
+/// shutdown wake-up shows as a drain that waits out the whole timeout and then forces the parked shard's isolates,
+/// so the report's counts catch it without any assertion on wall time (the elapsed times are printed only).
 /// </summary>
 [Category("Stress")]
 public sealed class ShutdownStressTests
 {
     private const int Trials = 2_000;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan FarSooner = TimeSpan.FromSeconds(5); // generous: a healthy drain takes milliseconds
 
     public readonly record struct Peer(ulong Handle);
 
@@ -63,7 +63,7 @@ public sealed class ShutdownStressTests
     }
 
     [Test]
-    public void StartThenShutdown_IdleOrBusy_AlwaysDrainsLongBeforeTheTimeout()
+    public void StartThenShutdown_IdleOrBusy_AlwaysDrainsWithoutForcing()
     {
         const int seed = 20_240_612;
         var random = new Random(seed);
@@ -136,8 +136,7 @@ public sealed class ShutdownStressTests
             ShutdownReport report = runtime.Shutdown(Timeout);
             forcedTotal += report.IsolatesForced;
             maxElapsed = report.Elapsed > maxElapsed ? report.Elapsed : maxElapsed;
-            bool ok = report.ThreadsJoined && report.IsolatesForced == 0 && report.IsolatesDrained == isolates
-                && report.Elapsed < FarSooner;
+            bool ok = report.ThreadsJoined && report.IsolatesForced == 0 && report.IsolatesDrained == isolates;
             if (!ok)
             {
                 failures++;
@@ -152,6 +151,6 @@ public sealed class ShutdownStressTests
         TestContext.Out.WriteLine(
             $"shutdown stress: trials {Trials}, failures {failures}, forced {forcedTotal}, max elapsed {maxElapsed.TotalMilliseconds:F1} ms "
             + $"(timeout {Timeout.TotalSeconds:F0} s), seed {seed}, total {total.Elapsed.TotalSeconds:F1} s {firstFailure}");
-        Assert.That(failures, Is.Zero, $"every shutdown drains, forces nothing and returns long before the timeout; first: {firstFailure}");
+        Assert.That(failures, Is.Zero, $"every shutdown drains every isolate, forces nothing and joins its threads; first: {firstFailure}");
     }
 }

@@ -118,10 +118,10 @@ public sealed class CancellationTests
         harness.Runtime.Send(Parent.Kid, new Tick()); // start it yielding forever
         harness.Runtime.Send(parent, new CancelKid(9));
         harness.Run(10);
-        Assert.That(harness.Shard().IsAlive(Parent.Kid), Is.True, "still draining before its deadline");
+        Assert.That(harness.Runtime.IsAlive(Parent.Kid), Is.True, "still draining before its deadline");
 
         harness.Advance(TimeSpan.FromMilliseconds(60));
-        Assert.That(harness.Shard().IsAlive(Parent.Kid), Is.False);
+        Assert.That(harness.Runtime.IsAlive(Parent.Kid), Is.False);
         Assert.That(harness.Count(ShardCounter.IsolatesForced), Is.EqualTo(1));
         Assert.That(Parent.Downs, Has.Count.EqualTo(1));
         Assert.That(Parent.Downs[0].Outcome, Is.EqualTo(ExitOutcome.Cancelled));
@@ -138,7 +138,7 @@ public sealed class CancellationTests
         harness.Runtime.Send(parent, new CancelKid(1));
         harness.Run(3);
         Assert.That(Parent.LastCancel, Is.EqualTo(SendResult.StaleHandle));
-        Assert.That(harness.Shard().IsAlive(stranger), Is.True);
+        Assert.That(harness.Runtime.IsAlive(stranger), Is.True);
     }
 
     [Test]

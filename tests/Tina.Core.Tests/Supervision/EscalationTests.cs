@@ -51,7 +51,7 @@ public sealed class EscalationTests
         Handle holder = harness.Runtime.Spawn<Hoarder>(1).Handle;
         Handle caller = harness.Runtime.Spawn<Caller, Target>(0, new Target(holder.Value)).Handle;
         harness.Run(4);
-        Assert.That(harness.Shard(0).IsAlive(caller), Is.True);
+        Assert.That(harness.Runtime.IsAlive(caller), Is.True);
 
         // First leaf crash: leaf (budget 0) escalates to root (budget 0), which escalates: shard 1 is rebuilt.
         // The rebuild tears down the Hoarder, so the call it owes fails at once with NoReply.

@@ -52,7 +52,7 @@ public sealed class RestartMatrixTests
         Handle middleAfter = harness.Child("root", 1);
         Handle firstAfter = harness.Child("root", 0);
         Handle lastAfter = harness.Child("root", 2);
-        Assert.That(harness.Shard().IsAlive(middle), Is.False, "the exited child's old handle is stale");
+        Assert.That(harness.Runtime.IsAlive(middle), Is.False, "the exited child's old handle is stale");
 
         if (!restarts)
         {
@@ -65,7 +65,7 @@ public sealed class RestartMatrixTests
 
         Assert.That(middleAfter, Is.Not.EqualTo(Handle.None), "restarted");
         Assert.That(middleAfter, Is.Not.EqualTo(middle), "with a new handle");
-        Assert.That(harness.Shard().IsAlive(middleAfter), Is.True);
+        Assert.That(harness.Runtime.IsAlive(middleAfter), Is.True);
         Assert.That(harness.Count(ShardCounter.SupervisorRestarts), Is.EqualTo(1));
         switch (strategy)
         {
@@ -76,7 +76,7 @@ public sealed class RestartMatrixTests
             case SupervisionStrategy.OneForAll:
                 Assert.That(firstAfter, Is.Not.EqualTo(first).And.Not.EqualTo(Handle.None));
                 Assert.That(lastAfter, Is.Not.EqualTo(last).And.Not.EqualTo(Handle.None));
-                Assert.That(harness.Shard().IsAlive(first) || harness.Shard().IsAlive(last), Is.False);
+                Assert.That(harness.Runtime.IsAlive(first) || harness.Runtime.IsAlive(last), Is.False);
                 break;
             case SupervisionStrategy.RestForOne:
                 Assert.That(firstAfter, Is.EqualTo(first), "children started before it survive");

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Linq;
 using NUnit.Framework;
 using Tina.Tests.Support;
@@ -60,36 +59,47 @@ public sealed class ShutdownBeforeFirstTickTests
         sim.Runtime.BeginShutdownPhase(3, TimeSpan.Zero);
         sim.RunRounds(2);
 
-        AssertClean(sim.Runtime, sim.Log);
-        Assert.That(sim.IsAlive(root), Is.False);
-        Assert.That(sim.Shard(0).ShutdownDrained, Is.EqualTo(1), "the root drained on its own");
-        Assert.That(sim.Shard(0).ShutdownForced + sim.Shard(1).ShutdownForced, Is.Zero);
-        Assert.That(sim.Shard(0).LiveIsolates() + sim.Shard(1).LiveIsolates(), Is.Zero);
+        // Read through the public surface (counters, IsAlive); only the staging (BeginShutdownPhase, RunRounds on a
+        // manual clock) is internal, because a phase raised before the first tick cannot be timed on real threads.
+        AssertClean(sim.Runtime, sim.Log); // IsolatesForced == 0 among them
+        Assert.Multiple(() =>
+        {
+            Assert.That(sim.Runtime.IsAlive(root), Is.False, "the root ended");
+            Assert.That(sim.Total(ShardCounter.IsolatesSpawned), Is.EqualTo(1), "the tree was never started: the root is the only isolate");
+            Assert.That(sim.Total(ShardCounter.IsolatesExitedOk), Is.EqualTo(1), "the root drained on its own");
+        });
     }
 
+    /// <summary>
+    /// Real shard threads, Start then Shutdown at once, a fixed number of times: every run ends clean. No wall-clock
+    /// bound on the loop or the test (the project's tests assert behaviour, not speed): a run that hangs is caught by
+    /// the shutdown's own timeout, after which the report says the threads did not join (asserted below), and
+    /// Stop/Dispose join with their own bound; nothing here depends on how fast the machine is.
+    /// </summary>
     [Test]
     public void StartThenShutdownAtOnce_RealThreads_EndsCleanEveryTime()
     {
         const int Trials = 200;
-        var budget = Stopwatch.StartNew();
-        int run = 0;
-        while (run < Trials && budget.Elapsed < TimeSpan.FromSeconds(90))
+        for (int run = 0; run < Trials; run++)
         {
             TinaSpec spec = Spec();
             var log = new ListLogSink();
             spec.LogSink = log;
             using TinaRuntime runtime = TinaRuntime.Create(spec);
-            runtime.Spawn<Child>(run % 2);
+            Handle root = runtime.Spawn<Child>(run % 2).Handle;
             runtime.Start();
             ShutdownReport report = runtime.Shutdown(TimeSpan.FromSeconds(5));
 
-            Assert.That(report.ThreadsJoined, Is.True, $"trial {run}");
-            Assert.That(report.IsolatesForced, Is.Zero, $"trial {run}");
-            Assert.That(report.MessagesDropped, Is.Zero, $"trial {run}");
+            long spawned = runtime.Total(ShardCounter.IsolatesSpawned);
+            Assert.Multiple(() =>
+            {
+                Assert.That(report.ThreadsJoined, Is.True, $"trial {run}: every shard thread joined");
+                Assert.That(report.IsolatesForced, Is.Zero, $"trial {run}");
+                Assert.That(report.MessagesDropped, Is.Zero, $"trial {run}");
+                Assert.That(report.IsolatesDrained, Is.EqualTo(spawned), $"trial {run}: every isolate spawned (the root and any tree children) drained on its own");
+                Assert.That(runtime.IsAlive(root), Is.False, $"trial {run}: the root ended");
+            });
             AssertClean(runtime, log);
-            run++;
         }
-
-        Assert.That(run, Is.GreaterThanOrEqualTo(20), "enough trials ran inside the time bound to mean something");
     }
 }

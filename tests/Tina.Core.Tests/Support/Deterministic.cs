@@ -72,7 +72,7 @@ internal sealed class Deterministic : IDisposable
         return table.InstanceAt(handle.Slot);
     }
 
-    public bool IsAlive(Handle handle) => Runtime.ShardAt(handle.Shard).IsAlive(handle);
+    public bool IsAlive(Handle handle) => Runtime.IsAlive(handle); // the public query
 
     public void RunRound() => Runtime.RunRound();
 
