@@ -64,6 +64,13 @@ public sealed class IngressTelemetry : BackgroundService
         _state.Metrics = Snapshot();
     }
 
+    /// <summary>Publishes once before the host reports started, so /healthz never answers "starting" after that.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await PublishAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc/>
     public override void Dispose()
     {
@@ -78,8 +85,8 @@ public sealed class IngressTelemetry : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await PublishAsync(stoppingToken).ConfigureAwait(false);
                 await Task.Delay(_interval, stoppingToken).ConfigureAwait(false);
+                await PublishAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
