@@ -25,13 +25,19 @@ public sealed class JsonHandler : IIsolate, IDisposable
             return Effect.Receive;
         }
 
+        return HttpHandler.Respond(ref ctx, in request, 200, "application/json"u8, Serialize());
+    }
+
+    /// <summary>Writes the body into the handler's buffer; valid until the next call.</summary>
+    public ReadOnlySpan<byte> Serialize()
+    {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
         _writer.WriteStartObject();
         _writer.WriteString("message"u8, "Hello, World!"u8);
         _writer.WriteEndObject();
         _writer.Flush();
-        return HttpHandler.Respond(ref ctx, in request, 200, "application/json"u8, _buffer.WrittenSpan);
+        return _buffer.WrittenSpan;
     }
 
     /// <inheritdoc/>
