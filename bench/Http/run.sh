@@ -5,10 +5,10 @@
 #
 #   bench/Http/run.sh [--seconds S] [--runs N] [--connections C] [--depth D] SERVER...
 #
-# SERVER is `kestrel` (bench/Http/KestrelPlaintext, minimal API, defaults), `ingress` (samples/Ingress, once it
-# exists) or `cmd:PORT:COMMAND` for any other server listening on PORT. wrk comes from the Debian package; the script
-# installs it when it is missing. Results go to stdout as a Markdown table; paste the run into bench/RESULTS.md with
-# the date and machine.
+# SERVER is `kestrel` (bench/Http/KestrelPlaintext, minimal API, defaults), `ingress` (samples/Ingress, one shard,
+# /plaintext from a handler isolate) or `cmd:PORT:COMMAND` for any other server listening on PORT. wrk comes from
+# the Debian package; the script installs it when it is missing. Results go to stdout as a Markdown table; paste the
+# run into bench/RESULTS.md with the date and machine. bench/Http/haproxy.sh runs two ingresses behind HAProxy.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -1,0 +1,47 @@
+using System;
+
+namespace Ingress;
+
+/// <summary>
+/// The <c>Ingress</c> configuration section: where to listen, the server's limits, and the drain. <c>--urls
+/// http://HOST:PORT</c> on the command line overrides <see cref="Address"/> and <see cref="Port"/> (the first URL).
+/// Every limit lands in <c>HttpServerOptions</c>, which validates it at boot naming the field.
+/// </summary>
+public sealed class IngressOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Ingress";
+
+    /// <summary>Local address (IPv4 or IPv6 literal).</summary>
+    public string Address { get; set; } = "0.0.0.0";
+
+    /// <summary>Port every shard listens on (SO_REUSEPORT); 0 picks one per shard (tests, one shard).</summary>
+    public int Port { get; set; } = 8080;
+
+    /// <summary>Open connections per shard.</summary>
+    public int MaxConnectionsPerShard { get; set; } = 4096;
+
+    /// <summary>Open connections per client address per shard (a load balancer is one client: keep it high behind one).</summary>
+    public int MaxConnectionsPerClient { get; set; } = 1024;
+
+    /// <summary>Idle time after which a kept-alive connection is closed.</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(75);
+
+    /// <summary>Time a request head may take to arrive.</summary>
+    public TimeSpan HeaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of the Call to a handler isolate.</summary>
+    public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// On stop, how long <c>/healthz</c> answers 503 "draining" while everything is still served, before waiting for
+    /// connections to finish: set it to the load balancer's health interval × its fall count so it stops sending first.
+    /// </summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>On stop, the longest wait for open connections to finish before the runtime shuts down (and cuts them).</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often the health check runs and the metrics snapshot is taken (what /healthz and /metrics answer from).</summary>
+    public TimeSpan TelemetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
