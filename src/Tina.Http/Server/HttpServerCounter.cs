@@ -51,6 +51,33 @@ public enum HttpServerCounter
     /// <summary>Times parsing stopped because unsent responses reached <see cref="HttpServerOptions.MaxPendingResponseBytes"/> (received bytes waited in the stash).</summary>
     ParsePauses,
 
+    /// <summary>Requests shed (503, <c>Retry-After</c>) because the shard's open connections passed their class's share of <see cref="HttpServerOptions.MaxConnectionsPerShard"/>; the connection closes after it.</summary>
+    ShedConnections,
+
+    /// <summary>Requests shed because the calls out to their handler passed their class's share of <see cref="HttpServerOptions.MaxHandlerQueue"/>.</summary>
+    ShedHandlerQueue,
+
+    /// <summary>Requests shed because the call slots in use passed their class's share of <see cref="HttpServerOptions.HandlerCallSlotsPerShard"/>.</summary>
+    ShedCallSlots,
+
+    /// <summary>Requests shed because their handler's standing queueing delay passed their class's share of <see cref="HttpServerOptions.QueueDelayTarget"/>.</summary>
+    ShedQueueDelay,
+
+    /// <summary>Requests shed because the runtime refused the Call: the handler's mailbox was full (<see cref="HttpServerOptions.HandlerMailboxCapacity"/>).</summary>
+    ShedMailboxFull,
+
+    /// <summary>Requests shed because the runtime refused the Call: the shard's message pool (or timer table) was at its reserve.</summary>
+    ShedMessagePool,
+
+    /// <summary>Shed requests of class <see cref="HttpPriority.Low"/> (every shed request is counted once by reason and once by class).</summary>
+    ShedLow,
+
+    /// <summary>Shed requests of class <see cref="HttpPriority.Normal"/>.</summary>
+    ShedNormal,
+
+    /// <summary>Shed requests of class <see cref="HttpPriority.High"/>.</summary>
+    ShedHigh,
+
     /// <summary>The number of counters.</summary>
     Count,
 }
