@@ -45,7 +45,7 @@ public enum HttpServerCounter
     /// <summary><c>100 Continue</c> interim responses sent.</summary>
     ContinuesSent,
 
-    /// <summary>Requests refused for want of a call slot, or too large for a handler (503, 413, 431).</summary>
+    /// <summary>Requests too large for a handler (413, 431), or finding no call slot free (503; shedding by call slots normally answers first, see <see cref="ShedCallSlots"/>).</summary>
     HandlerRequestsRefused,
 
     /// <summary>Times parsing stopped because unsent responses reached <see cref="HttpServerOptions.MaxPendingResponseBytes"/> (received bytes waited in the stash).</summary>
