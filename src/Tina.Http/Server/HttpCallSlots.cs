@@ -20,6 +20,8 @@ internal sealed class HttpCallSlots
     private readonly uint[] _generations;
     private readonly bool[] _busy;
     private readonly int[] _free;
+    private readonly TimeSpan[] _calledAt;  // when the slot's Call was made (shard clock), for the queueing delay
+    private readonly int[] _handler;        // the handler type index it was made to; -1: no start to report (none, or reported)
     private readonly int _requestBytes;
     private readonly int _responseBytes;
     private int _freeCount;
@@ -31,6 +33,8 @@ internal sealed class HttpCallSlots
         _generations = new uint[count];
         _busy = new bool[count];
         _free = new int[count];
+        _calledAt = new TimeSpan[count];
+        _handler = new int[count];
         _requestBytes = requestBytes;
         _responseBytes = responseBytes;
         for (int i = 0; i < count; i++)
@@ -54,6 +58,7 @@ internal sealed class HttpCallSlots
 
         slot = _free[--_freeCount];
         _busy[slot] = true;
+        _handler[slot] = -1;
         generation = ++_generations[slot];
         _requests[slot] ??= new byte[_requestBytes];
         _responses[slot] ??= new byte[_responseBytes];
@@ -70,6 +75,32 @@ internal sealed class HttpCallSlots
         _busy[slot] = false;
         _generations[slot]++;
         _free[_freeCount++] = slot;
+    }
+
+    /// <summary>The connection makes the slot's Call to handler type <paramref name="handler"/> at <paramref name="now"/>.</summary>
+    public void Called(int slot, int handler, TimeSpan now)
+    {
+        _calledAt[slot] = now;
+        _handler[slot] = handler;
+    }
+
+    /// <summary>
+    /// The handler starts on a live (slot, generation): true once per Call, with the handler type and how long the
+    /// request waited since the Call; false for a stale pair or a start already reported.
+    /// </summary>
+    public bool TryStart(int slot, uint generation, TimeSpan now, out int handler, out TimeSpan sojourn)
+    {
+        if (!IsLive(slot, generation) || _handler[slot] < 0)
+        {
+            handler = -1;
+            sojourn = default;
+            return false;
+        }
+
+        handler = _handler[slot];
+        sojourn = now - _calledAt[slot];
+        _handler[slot] = -1;
+        return true;
     }
 
     /// <summary>The request area of a live (slot, generation), or empty.</summary>

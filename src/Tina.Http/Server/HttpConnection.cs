@@ -55,6 +55,8 @@ internal sealed class HttpConnection : IIsolate
     private int _slotHead;
     private int _slotBody;
     private bool _retried;
+    private HttpPriority _priority;
+    private int _calledHandler = -1; // the handler type of the Call out (counted in the shard's admission), or -1
 
     public HttpConnection(HttpServer server) => _server = server;
 
@@ -356,6 +358,15 @@ internal sealed class HttpConnection : IIsolate
                 return;
             }
 
+            // Load shedding: decided here, in O(1), before the request takes a slot or reaches the handler.
+            _priority = PriorityOf(parser, _server.Routes[_route]);
+            HttpServerCounter shed = _shard.Admission.Check(_priority, _server.Routes[_route].Handler, _shard.Connections, _shard.CallSlots.InUse, now);
+            if (shed != HttpServerCounter.Count)
+            {
+                Shed(now, shed, close: hasBody || shed == HttpServerCounter.ShedConnections);
+                return;
+            }
+
             if (!_shard.CallSlots.TryAcquire(out _slot, out _generation))
             {
                 RefuseHandlerRequest(now, 503);
@@ -443,11 +454,20 @@ internal sealed class HttpConnection : IIsolate
         }
 
         _shard.Count(HttpServerCounter.HandlerCalls);
+        _shard.CallSlots.Called(_slot, route.Handler, ctx.Now);
+        _shard.Admission.CallStarted(route.Handler);
+        _calledHandler = route.Handler;
         return ctx.Call(handler, new HttpHandlerRequest(_server.Id, _slot, _generation, _slotHead, _slotBody), _options.HandlerTimeout);
     }
 
     private void OnHandlerReply(ref Context ctx, in Message message)
     {
+        if (_calledHandler >= 0)
+        {
+            _shard.Admission.CallEnded(_calledHandler);
+            _calledHandler = -1;
+        }
+
         if (_phase != HttpConnectionPhase.Calling)
         {
             return;
@@ -476,6 +496,15 @@ internal sealed class HttpConnection : IIsolate
             return;
         }
 
+        if (message.Status is CallStatus.MailboxFull or CallStatus.PoolExhausted)
+        {
+            // The runtime refused the Call (the handler never saw it): the last, hard shedding signals.
+            ReleaseSlot();
+            Shed(now, message.Status == CallStatus.MailboxFull ? HttpServerCounter.ShedMailboxFull : HttpServerCounter.ShedMessagePool, close: false);
+            EndRequest(now);
+            return;
+        }
+
         status = message.Status switch
         {
             CallStatus.Timeout => 504,
@@ -486,6 +515,56 @@ internal sealed class HttpConnection : IIsolate
         ReleaseSlot();
         WriteResponse(now, status, default, default);
         EndRequest(now);
+    }
+
+    /// <summary>
+    /// Answers 503 with Retry-After, counted by <paramref name="reason"/> and class. The connection stays open unless
+    /// <paramref name="close"/> (a body not read yet, whose bytes would cost more than the answer, or a full
+    /// connection table, which closing relieves).
+    /// </summary>
+    private void Shed(TimeSpan now, HttpServerCounter reason, bool close)
+    {
+        _shard.Count(reason);
+        _shard.Count(_priority switch
+        {
+            HttpPriority.Low => HttpServerCounter.ShedLow,
+            HttpPriority.Normal => HttpServerCounter.ShedNormal,
+            _ => HttpServerCounter.ShedHigh,
+        });
+        _slot = -1;
+        if (close)
+        {
+            _keepAlive = false;
+            _closeAfterFlush = true;
+        }
+
+        WriteResponse(now, 503, _server.RetryAfterLine, default);
+        _inlineAnswered = true;
+    }
+
+    /// <summary>The route's class, or the one <see cref="HttpServerOptions.PriorityHeader"/> names.</summary>
+    private HttpPriority PriorityOf(HttpRequestParser parser, HttpRoute route)
+    {
+        byte[] name = _server.PriorityHeaderName;
+        if (name.Length > 0 && parser.TryGetHeader(name, out ReadOnlySpan<byte> value))
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(value, "high"u8))
+            {
+                return HttpPriority.High;
+            }
+
+            if (System.Text.Ascii.EqualsIgnoreCase(value, "normal"u8))
+            {
+                return HttpPriority.Normal;
+            }
+
+            if (System.Text.Ascii.EqualsIgnoreCase(value, "low"u8))
+            {
+                return HttpPriority.Low;
+            }
+        }
+
+        return route.Priority;
     }
 
     private void RefuseHandlerRequest(TimeSpan now, int status)
@@ -650,6 +729,12 @@ internal sealed class HttpConnection : IIsolate
 
         _left = true;
         ReleaseSlot();
+        if (_calledHandler >= 0)
+        {
+            _shard.Admission.CallEnded(_calledHandler); // it ended waiting: its outcome will never be read
+            _calledHandler = -1;
+        }
+
         _shard.Leave(_hasPeer, _peer);
         _shard.Count(HttpServerCounter.ConnectionsClosed);
         if (_buffers is not null)

@@ -33,7 +33,9 @@ public static class HttpHandler
     /// <summary>The request, valid during this invocation; <see cref="HttpRequestView.IsValid"/> is false when its call already ended.</summary>
     public static HttpRequestView Read(ref Context ctx, in HttpHandlerRequest request)
     {
-        Span<byte> area = SlotsOf(ref ctx, request.Server) is HttpCallSlots slots ? slots.Request(request.Slot, request.Generation) : default;
+        HttpShard? shard = ShardOf(ref ctx, request.Server);
+        Started(ref ctx, shard, in request);
+        Span<byte> area = shard is not null ? shard.CallSlots.Request(request.Slot, request.Generation) : default;
         if (area.IsEmpty || request.HeadBytes <= 0 || request.HeadBytes + request.BodyBytes > area.Length)
         {
             return default;
@@ -62,7 +64,9 @@ public static class HttpHandler
             }
         }
 
-        Span<byte> area = SlotsOf(ref ctx, request.Server) is HttpCallSlots slots ? slots.Response(request.Slot, request.Generation) : default;
+        HttpShard? shard = ShardOf(ref ctx, request.Server);
+        Started(ref ctx, shard, in request);
+        Span<byte> area = shard is not null ? shard.CallSlots.Response(request.Slot, request.Generation) : default;
         int headerBytes = contentType.IsEmpty ? 0 : "Content-Type: "u8.Length + contentType.Length + 2;
         if (area.IsEmpty || headerBytes + body.Length > area.Length)
         {
@@ -80,5 +84,15 @@ public static class HttpHandler
         return ctx.Reply(new HttpHandlerResponse(status, request.Slot, request.Generation, headerBytes, body.Length));
     }
 
-    private static HttpCallSlots? SlotsOf(ref Context ctx, int server) => HttpServerRegistry.Get(server)?.ShardOrNull(ctx.ShardId)?.CallSlots;
+    private static HttpShard? ShardOf(ref Context ctx, int server) => HttpServerRegistry.Get(server)?.ShardOrNull(ctx.ShardId);
+
+    /// <summary>The handler's first touch of a call is its start: the wait since the Call feeds the queueing-delay signal.</summary>
+    private static void Started(ref Context ctx, HttpShard? shard, in HttpHandlerRequest request)
+    {
+        TimeSpan now = ctx.Now;
+        if (shard is not null && shard.CallSlots.TryStart(request.Slot, request.Generation, now, out int handler, out TimeSpan sojourn))
+        {
+            shard.Admission.HandlerStarted(handler, now, sojourn);
+        }
+    }
 }

@@ -29,6 +29,9 @@ internal sealed class HttpRoute
 
     public bool IsStatic => Handler < 0;
 
+    /// <summary>The class of the route's requests under overload (handler routes; a static answer costs what a 503 would, so it is never shed).</summary>
+    public HttpPriority Priority { get; init; } = HttpPriority.Normal;
+
     /// <summary>"Allow: ...\r\n" listing every method mapped on this path (for 405), set at freeze.</summary>
     public byte[] AllowLine { get; set; } = [];
 }

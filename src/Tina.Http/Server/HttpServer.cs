@@ -56,6 +56,12 @@ public sealed class HttpServer : IDisposable
 
     internal int HandlerCount => _spawners.Count;
 
+    /// <summary>"Retry-After: N\r\n" of a shed request's 503, encoded at freeze.</summary>
+    internal byte[] RetryAfterLine { get; private set; } = [];
+
+    /// <summary><see cref="HttpServerOptions.PriorityHeader"/> in lower case, or empty (off), encoded at freeze.</summary>
+    internal byte[] PriorityHeaderName { get; private set; } = [];
+
     /// <summary>Capacity of a connection's output buffer: the pending mark plus the largest single response.</summary>
     internal int OutputCapacity { get; private set; }
 
@@ -86,9 +92,10 @@ public sealed class HttpServer : IDisposable
     /// <summary>
     /// Maps a route served by a handler isolate of type <typeparamref name="THandler"/> (one per shard, spawned by the
     /// listener, respawned by a connection that finds it gone). The handler gets the request through
-    /// <see cref="HttpHandler.Read"/>, bounded by <see cref="HttpServerOptions.MaxHandlerRequestBytes"/>.
+    /// <see cref="HttpHandler.Read"/>, bounded by <see cref="HttpServerOptions.MaxHandlerRequestBytes"/>. Under overload
+    /// its requests are shed by <paramref name="priority"/> (lower classes first; see <see cref="HttpPriority"/>).
     /// </summary>
-    public HttpServer MapHandler<THandler>(string method, string path)
+    public HttpServer MapHandler<THandler>(string method, string path, HttpPriority priority = HttpPriority.Normal)
         where THandler : class, IIsolate, new()
     {
         CheckMutable();
@@ -101,7 +108,12 @@ public sealed class HttpServer : IDisposable
             _registrars.Add(static (spec, mailbox) => spec.AddIsolate<THandler>(slots: 2, mailboxCapacity: mailbox));
         }
 
-        _routeList.Add(new HttpRoute(Token(method, nameof(method)), PathBytes(path), null, null, index));
+        if (priority is < HttpPriority.Low or > HttpPriority.High)
+        {
+            throw new ArgumentOutOfRangeException(nameof(priority), priority, "Low, Normal or High.");
+        }
+
+        _routeList.Add(new HttpRoute(Token(method, nameof(method)), PathBytes(path), null, null, index) { Priority = priority });
         return this;
     }
 
@@ -271,6 +283,8 @@ public sealed class HttpServer : IDisposable
             }
         }
 
+        RetryAfterLine = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"Retry-After: {Options.ShedRetryAfterSeconds}\r\n"));
+        PriorityHeaderName = Options.PriorityHeader is string header ? Encoding.ASCII.GetBytes(header.ToLowerInvariant()) : [];
         int largest = Math.Max(largestStatic, Options.MaxHandlerResponseBytes) + 512; // + status line, Date, Connection, Content-Length
         OutputCapacity = Options.MaxPendingResponseBytes + largest;
     }

@@ -45,11 +45,38 @@ public enum HttpServerCounter
     /// <summary><c>100 Continue</c> interim responses sent.</summary>
     ContinuesSent,
 
-    /// <summary>Requests refused for want of a call slot, or too large for a handler (503, 413, 431).</summary>
+    /// <summary>Requests too large for a handler (413, 431), or finding no call slot free (503; shedding by call slots normally answers first, see <see cref="ShedCallSlots"/>).</summary>
     HandlerRequestsRefused,
 
     /// <summary>Times parsing stopped because unsent responses reached <see cref="HttpServerOptions.MaxPendingResponseBytes"/> (received bytes waited in the stash).</summary>
     ParsePauses,
+
+    /// <summary>Requests shed (503, <c>Retry-After</c>) because the shard's open connections passed their class's share of <see cref="HttpServerOptions.MaxConnectionsPerShard"/>; the connection closes after it.</summary>
+    ShedConnections,
+
+    /// <summary>Requests shed because the calls out to their handler passed their class's share of <see cref="HttpServerOptions.MaxHandlerQueue"/>.</summary>
+    ShedHandlerQueue,
+
+    /// <summary>Requests shed because the call slots in use passed their class's share of <see cref="HttpServerOptions.HandlerCallSlotsPerShard"/>.</summary>
+    ShedCallSlots,
+
+    /// <summary>Requests shed because their handler's standing queueing delay passed their class's share of <see cref="HttpServerOptions.QueueDelayTarget"/>.</summary>
+    ShedQueueDelay,
+
+    /// <summary>Requests shed because the runtime refused the Call: the handler's mailbox was full (<see cref="HttpServerOptions.HandlerMailboxCapacity"/>).</summary>
+    ShedMailboxFull,
+
+    /// <summary>Requests shed because the runtime refused the Call: the shard's message pool (or timer table) was at its reserve.</summary>
+    ShedMessagePool,
+
+    /// <summary>Shed requests of class <see cref="HttpPriority.Low"/> (every shed request is counted once by reason and once by class).</summary>
+    ShedLow,
+
+    /// <summary>Shed requests of class <see cref="HttpPriority.Normal"/>.</summary>
+    ShedNormal,
+
+    /// <summary>Shed requests of class <see cref="HttpPriority.High"/>.</summary>
+    ShedHigh,
 
     /// <summary>The number of counters.</summary>
     Count,

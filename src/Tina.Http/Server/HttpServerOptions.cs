@@ -93,6 +93,39 @@ public sealed class HttpServerOptions
     /// </summary>
     public int HandlerCallSlotsPerShard { get; set; } = 64;
 
+    /// <summary>
+    /// Load shedding: calls out to one handler isolate of a shard (in its mailbox or held by it) at which a
+    /// <see cref="HttpPriority.High"/> request to it is shed with 503 and <c>Retry-After</c> (default 256); lower classes
+    /// are shed at their percentage of it. 1..65,536.
+    /// </summary>
+    public int MaxHandlerQueue { get; set; } = 256;
+
+    /// <summary>
+    /// Load shedding: the standing queueing delay (the minimum wait, over a whole <see cref="QueueDelayInterval"/>,
+    /// between a handler Call and the handler starting on it) above which a <see cref="HttpPriority.High"/> request is
+    /// shed (default 100 ms; lower classes at their percentage of it). Zero turns the signal off. 0..1 min.
+    /// </summary>
+    public TimeSpan QueueDelayTarget { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The interval over which the minimum queueing delay is taken (default 100 ms). 1 ms..1 min.</summary>
+    public TimeSpan QueueDelayInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Load shedding: <see cref="HttpPriority.Low"/> requests are shed at this percentage of each signal's limit (default 50). 1..100, at most <see cref="NormalPriorityShedPercent"/>.</summary>
+    public int LowPriorityShedPercent { get; set; } = 50;
+
+    /// <summary>Load shedding: <see cref="HttpPriority.Normal"/> requests are shed at this percentage of each signal's limit (default 75). 1..100.</summary>
+    public int NormalPriorityShedPercent { get; set; } = 75;
+
+    /// <summary>The <c>Retry-After</c> of a shed request's 503, in seconds (default 1). 0..86,400.</summary>
+    public int ShedRetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// A request header that sets the request's <see cref="HttpPriority"/> (<c>high</c>, <c>normal</c> or <c>low</c>,
+    /// any case; another value keeps the route's), or null (default): the route's class only. The client chooses its
+    /// own class with it, so set it only behind a front that sets or strips the header. A token of at most 64 bytes.
+    /// </summary>
+    public string? PriorityHeader { get; set; }
+
     /// <summary>A copy (the server freezes one at construction so later edits cannot change a running server).</summary>
     public HttpServerOptions Clone() => (HttpServerOptions)MemberwiseClone();
 
@@ -130,6 +163,44 @@ public sealed class HttpServerOptions
         Range(nameof(MaxHandlerRequestBytes), MaxHandlerRequestBytes, 256, 16 << 20);
         Range(nameof(MaxHandlerResponseBytes), MaxHandlerResponseBytes, 64, 16 << 20);
         Range(nameof(HandlerCallSlotsPerShard), HandlerCallSlotsPerShard, 1, 65536);
+        Range(nameof(MaxHandlerQueue), MaxHandlerQueue, 1, 65536);
+        if (QueueDelayTarget < TimeSpan.Zero || QueueDelayTarget > TimeSpan.FromMinutes(1))
+        {
+            throw new TinaConfigurationException(
+                "HttpServerOptions." + nameof(QueueDelayTarget), QueueDelayTarget.ToString("c", CultureInfo.InvariantCulture), "must be in 00:00:00..00:01:00 (0: off)");
+        }
+
+        if (QueueDelayInterval < TimeSpan.FromMilliseconds(1) || QueueDelayInterval > TimeSpan.FromMinutes(1))
+        {
+            throw new TinaConfigurationException(
+                "HttpServerOptions." + nameof(QueueDelayInterval), QueueDelayInterval.ToString("c", CultureInfo.InvariantCulture), "must be in 00:00:00.0010000..00:01:00");
+        }
+
+        Range(nameof(NormalPriorityShedPercent), NormalPriorityShedPercent, 1, 100);
+        Range(nameof(LowPriorityShedPercent), LowPriorityShedPercent, 1, NormalPriorityShedPercent);
+        Range(nameof(ShedRetryAfterSeconds), ShedRetryAfterSeconds, 0, 86400);
+        if (PriorityHeader is not null && !IsToken(PriorityHeader))
+        {
+            throw new TinaConfigurationException("HttpServerOptions." + nameof(PriorityHeader), PriorityHeader, "a header name (a token of 1..64 visible ASCII bytes)");
+        }
+    }
+
+    private static bool IsToken(string name)
+    {
+        if (name.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (c <= ' ' || c >= 0x7F || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void Range(string field, long value, long min, long max)

@@ -26,7 +26,11 @@ internal sealed class HttpShard
         CallSlots = new HttpCallSlots(options.HandlerCallSlotsPerShard, options.MaxHandlerRequestBytes, options.MaxHandlerResponseBytes);
         _perClient = new Dictionary<IoAddress, int>(options.MaxConnectionsPerShard + 1);
         Handlers = new Handle[handlerCount];
+        Admission = new HttpAdmission(options, handlerCount);
     }
+
+    /// <summary>Load shedding's signals and decision for this shard.</summary>
+    public HttpAdmission Admission { get; }
 
     public HttpDateCache Date { get; } = new();
 

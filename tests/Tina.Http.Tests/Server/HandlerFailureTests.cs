@@ -60,7 +60,7 @@ public sealed class HandlerFailureTests
         other.Send(Encoding.ASCII.GetBytes("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n"));
         Assert.That(other.Read()?.Status, Is.EqualTo(503));
         Assert.That(holder.Read()?.Status, Is.EqualTo(504));
-        Assert.That(server[HttpServerCounter.HandlerRequestsRefused], Is.EqualTo(1));
+        Assert.That(server[HttpServerCounter.ShedCallSlots], Is.EqualTo(1), "no free slot is shed (High: the last slot)");
     }
 
     [Test]

@@ -25,6 +25,14 @@ public sealed class ServerOptionsTests
         yield return Bad("HttpServerOptions.Parser.MaxHeaderCount", o => o.Parser = new HttpParserOptions { MaxHeaderCount = 0 });
         yield return Bad("HttpServerOptions.Parser.MaxRequestLineBytes", o => o.Parser = new HttpParserOptions { MaxRequestLineBytes = 3 });
         yield return Bad("HttpServerOptions.Parser.MaxBodyBytes", o => o.Parser = new HttpParserOptions { MaxBodyBytes = -1 });
+        yield return Bad("HttpServerOptions.MaxHandlerQueue", o => o.MaxHandlerQueue = 0);
+        yield return Bad("HttpServerOptions.QueueDelayTarget", o => o.QueueDelayTarget = TimeSpan.FromMilliseconds(-1));
+        yield return Bad("HttpServerOptions.QueueDelayInterval", o => o.QueueDelayInterval = TimeSpan.Zero);
+        yield return Bad("HttpServerOptions.NormalPriorityShedPercent", o => o.NormalPriorityShedPercent = 101);
+        yield return Bad("HttpServerOptions.LowPriorityShedPercent", o => o.LowPriorityShedPercent = 0);
+        yield return Bad("HttpServerOptions.LowPriorityShedPercent", o => (o.LowPriorityShedPercent, o.NormalPriorityShedPercent) = (80, 60)).SetName("Configure rejects Low above Normal");
+        yield return Bad("HttpServerOptions.ShedRetryAfterSeconds", o => o.ShedRetryAfterSeconds = -1);
+        yield return Bad("HttpServerOptions.PriorityHeader", o => o.PriorityHeader = "X Priority");
     }
 
     [TestCaseSource(nameof(BadOptions))]

@@ -7,11 +7,11 @@ namespace Tina.Http.Tests.Server;
 
 /// <summary>
 /// A threaded one-shard runtime on a real backend with an <see cref="HttpServer"/> on a loopback port: GET / and
-/// GET /health answered inline, POST /static inline, GET and POST /echo by <see cref="EchoHandler"/>, GET /stall by <see cref="StallHandler"/>, GET /flaky by <see cref="FlakyHandler"/>.
+/// GET /health answered inline, POST /static inline, GET and POST /echo by <see cref="EchoHandler"/>, GET /stall by <see cref="StallHandler"/>, GET /flaky by <see cref="FlakyHandler"/>, and what <c>map</c> adds.
 /// </summary>
 internal sealed class TestServer : IDisposable
 {
-    public TestServer(IoBackendKind backend = IoBackendKind.Epoll, Action<HttpServerOptions>? configure = null)
+    public TestServer(IoBackendKind backend = IoBackendKind.Epoll, Action<HttpServerOptions>? configure = null, Action<HttpServer>? map = null)
     {
         var options = new HttpServerOptions { Address = IoAddress.Loopback, Port = 0 };
         configure?.Invoke(options);
@@ -24,6 +24,7 @@ internal sealed class TestServer : IDisposable
             .MapHandler<StallHandler>("GET", "/stall")
             .MapHandler<FlakyHandler>("GET", "/flaky")
             .MapHandler<InspectHandler>("POST", "/inspect");
+        map?.Invoke(Server);
         var spec = new TinaSpec { ShardCount = 1, PinThreads = false, IdlePollTicks = 0, MinimumLogLevel = TinaLogLevel.Warning };
         try
         {
