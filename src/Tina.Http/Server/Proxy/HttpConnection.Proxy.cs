@@ -21,6 +21,7 @@ internal sealed partial class HttpConnection
 {
     private HttpProxyRoute? _proxyRoute;
     private HttpProxyLink? _proxyLink;
+    private Handle _proxyExchange;
     private HttpProxyMessage _proxyOut;   // a message to send at the next Pump (the parser callbacks have no context)
     private bool _proxyStart;             // a proxied head was parsed: lease and send it at the next Pump
     private bool _proxyWaiting;
@@ -68,7 +69,7 @@ internal sealed partial class HttpConnection
         {
             HttpProxyMessage message = _proxyOut;
             _proxyOut = default;
-            if (ctx.Send(_proxyLink.Exchange, message) != SendResult.Ok)
+            if (ctx.Send(_proxyExchange, message) != SendResult.Ok)
             {
                 ProxyFailed(ctx.Now, 502);
             }
@@ -102,7 +103,8 @@ internal sealed partial class HttpConnection
         }
 
         _proxyLink = link;
-        ctx.Watch(link.Exchange);
+        _proxyExchange = link.Exchange; // kept here: the link forgets it when the exchange ends, before its last mail is read
+        ctx.Watch(_proxyExchange);
         int head = HttpProxyHeads.WriteRequest(link.RequestArea, parser, _hasPeer, _peer, route.ViaBytes, route.ProtoBytes);
         if (head < 0)
         {
@@ -156,7 +158,7 @@ internal sealed partial class HttpConnection
     {
         if (message.Kind == MessageKind.Down)
         {
-            if (_proxyLink is not null && message.Is(out Down down) && down.Target == _proxyLink.Exchange)
+            if (_proxyLink is not null && message.Is(out Down down) && down.Target == _proxyExchange)
             {
                 ProxyFailed(ctx.Now, 502); // the exchange died without answering
             }
@@ -169,7 +171,7 @@ internal sealed partial class HttpConnection
             return false;
         }
 
-        if (_proxyLink is null || message.Source != _proxyLink.Exchange)
+        if (_proxyLink is null || message.Source != _proxyExchange)
         {
             return true; // late mail of an exchange this connection no longer holds
         }
@@ -201,7 +203,7 @@ internal sealed partial class HttpConnection
 
                 if ((m.Flags & HttpProxyMessage.FlagComplete) != 0)
                 {
-                    _ = ctx.Send(_proxyLink.Exchange, new HttpProxyMessage(HttpProxyMessageKind.DataAck, 0, 0, 0, 0));
+                    _ = ctx.Send(_proxyExchange, new HttpProxyMessage(HttpProxyMessageKind.DataAck, 0, 0, 0, 0));
                     ProxyRelease(ref ctx);
                     EndRequest(now);
                 }
@@ -225,7 +227,7 @@ internal sealed partial class HttpConnection
         if (_proxyAckOnSend && _outputLength == 0 && _proxyLink is not null)
         {
             _proxyAckOnSend = false;
-            _ = ctx.Send(_proxyLink.Exchange, new HttpProxyMessage(HttpProxyMessageKind.DataAck, 0, 0, 0, 0));
+            _ = ctx.Send(_proxyExchange, new HttpProxyMessage(HttpProxyMessageKind.DataAck, 0, 0, 0, 0));
         }
     }
 
@@ -265,7 +267,7 @@ internal sealed partial class HttpConnection
     {
         if (_proxyLink is not null)
         {
-            ctx.Unwatch(_proxyLink.Exchange);
+            ctx.Unwatch(_proxyExchange);
         }
 
         _proxyLink = null;
@@ -279,7 +281,7 @@ internal sealed partial class HttpConnection
     {
         if (_proxyLink is not null)
         {
-            _ = ctx.Send(_proxyLink.Exchange, new HttpProxyMessage(HttpProxyMessageKind.Abort, 0, 0, 0, 0));
+            _ = ctx.Send(_proxyExchange, new HttpProxyMessage(HttpProxyMessageKind.Abort, 0, 0, 0, 0));
             _proxyLink = null;
         }
     }
