@@ -274,6 +274,49 @@ public sealed class ProxyTests
     }
 
     [Test]
+    public void A_client_that_does_not_read_stalls_the_upstream_instead_of_being_buffered_for()
+    {
+        const int size = 48 << 20; // far over every socket buffer and pool on the way, so a stall must come from the proxy
+        long written = 0;
+        using var upstream = new TestUpstream(connection =>
+        {
+            connection.ReadRequest();
+            connection.Write($"HTTP/1.1 200 OK\r\nContent-Length: {size}\r\n\r\n");
+            byte[] piece = new byte[64 * 1024];
+            piece.AsSpan().Fill((byte)'q');
+            for (int at = 0; at < size; at += piece.Length)
+            {
+                connection.Write(piece); // blocks (bounded by its 10 s timeout) while the proxy stops reading
+                Interlocked.Add(ref written, piece.Length);
+            }
+        });
+        using var proxy = new ProxyTestServer([upstream.Port], o => o.ChunkBytes = 8192);
+        using ProxyClient client = proxy.Connect();
+        client.Send("GET /api/flood HTTP/1.1\r\nHost: a\r\n\r\n");
+
+        // Not reading: the upstream's writes must stop well short of the body (the proxy holds one step, not the body).
+        long last = -1;
+        int steady = 0;
+        for (int i = 0; i < 200 && steady < 5; i++)
+        {
+            Thread.Sleep(50);
+            long now = Interlocked.Read(ref written);
+            steady = now == last ? steady + 1 : 0;
+            last = now;
+        }
+
+        Assert.That(steady, Is.EqualTo(5), "the upstream's writes stalled");
+        Assert.That(last, Is.LessThan(size / 2), "what the proxy and the sockets hold is bounded");
+
+        // Reading now, the whole body comes through.
+        while (client.ReadLine() is { Length: > 0 })
+        {
+        }
+
+        Assert.That(client.Drain(size), Is.EqualTo(size));
+    }
+
+    [Test]
     public void A_large_request_body_streams_to_the_upstream()
     {
         const int size = (2 << 20) + 777;
