@@ -17,7 +17,7 @@ namespace Tina.Http.Server;
 /// Receive's own (the reactor's deadline sweep): the deadline of the current phase, so no thread and no timer message
 /// (mail waits while the isolate waits for I/O) is involved.
 /// </remarks>
-internal sealed class HttpConnection : IIsolate
+internal sealed partial class HttpConnection : IIsolate
 {
     private static readonly TimeSpan RateCheckInterval = TimeSpan.FromSeconds(1);
     private readonly HttpServer _server;
@@ -100,6 +100,11 @@ internal sealed class HttpConnection : IIsolate
             return Pump(ref ctx);
         }
 
+        if (OnProxyMail(ref ctx, in message)) // proxy hook (Proxy/HttpConnection.Proxy.cs)
+        {
+            return Pump(ref ctx);
+        }
+
         if (!message.Is(out IoCompletion done))
         {
             return Effect.Receive;
@@ -134,6 +139,11 @@ internal sealed class HttpConnection : IIsolate
 
             case IoOperation.Send:
                 _sending = false;
+                if (done.IsSuccess)
+                {
+                    ProxySent(ref ctx); // proxy hook
+                }
+
                 return done.IsSuccess ? Pump(ref ctx) : Abort(ref ctx);
 
             case IoOperation.Close:
@@ -153,6 +163,8 @@ internal sealed class HttpConnection : IIsolate
             Process(ref ctx, _buffers!.Stash.AsSpan(0, _stashLength));
         }
 
+        PumpProxy(ref ctx); // proxy hook
+
         if (_startCall)
         {
             _startCall = false;
@@ -169,7 +181,7 @@ internal sealed class HttpConnection : IIsolate
             staged = true;
         }
 
-        if ((_closeAfterFlush || (_peerClosed && _stashLength == 0 && _phase != HttpConnectionPhase.Calling)) && !_sending && _outputLength == 0)
+        if ((_closeAfterFlush || (_peerClosed && _stashLength == 0 && _phase != HttpConnectionPhase.Calling && !ProxyBlocksParsing)) && !_sending && _outputLength == 0)
         {
             return Finish(ref ctx);
         }
@@ -198,10 +210,10 @@ internal sealed class HttpConnection : IIsolate
             return ctx.WaitForIo();
         }
 
-        return _phase == HttpConnectionPhase.Calling ? Effect.Receive : Finish(ref ctx);
+        return _phase == HttpConnectionPhase.Calling || ProxyBlocksParsing ? Effect.Receive : Finish(ref ctx);
     }
 
-    private bool CanParse => _phase != HttpConnectionPhase.Calling && _outputLength < _options.MaxPendingResponseBytes && !_closeAfterFlush;
+    private bool CanParse => _phase != HttpConnectionPhase.Calling && _outputLength < _options.MaxPendingResponseBytes && !_closeAfterFlush && !ProxyBlocksParsing;
 
     private TimeSpan ReceiveTimeout(TimeSpan now)
     {
@@ -343,6 +355,11 @@ internal sealed class HttpConnection : IIsolate
             _bodyBytes = 0;
         }
 
+        if (_route == -1 && BeginProxy(parser, hasBody)) // proxy hook: a prefix route takes a path no exact route has
+        {
+            return;
+        }
+
         if (_route >= 0 && !_server.Routes[_route].IsStatic)
         {
             int head = HeadLayoutBytes(parser);
@@ -398,6 +415,12 @@ internal sealed class HttpConnection : IIsolate
     private void OnBody(TimeSpan now, ReadOnlySpan<byte> body)
     {
         _bodyBytes += body.Length;
+        if (_proxyRoute is not null)
+        {
+            ProxyBody(body); // proxy hook
+            return;
+        }
+
         if (_slot < 0)
         {
             return; // an inline route reads and drops the body (bounded by the parser's MaxBodyBytes)
@@ -417,6 +440,12 @@ internal sealed class HttpConnection : IIsolate
 
     private void OnComplete(TimeSpan now)
     {
+        if (_proxyRoute is not null)
+        {
+            ProxyComplete(); // proxy hook
+            return;
+        }
+
         if (_slot >= 0)
         {
             _phase = HttpConnectionPhase.Calling;
@@ -708,6 +737,7 @@ internal sealed class HttpConnection : IIsolate
 
     private Effect Finish(ref Context ctx)
     {
+        ProxyAbandon(ref ctx); // proxy hook
         if (!ctx.CanStart(IoOperation.Close) || _socket.IsNone)
         {
             Leave();

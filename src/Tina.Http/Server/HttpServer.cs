@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using System.Threading;
+using Tina.Http.Server.Proxy;
 using Tina.Io;
 
 namespace Tina.Http.Server;
@@ -27,7 +28,7 @@ namespace Tina.Http.Server;
 /// 404, a known path with another method 405 with <c>Allow</c>. Everything the server keeps per shard is created by
 /// that shard's listener on the shard's thread and touched only there (see <see cref="HttpShard"/>).
 /// </remarks>
-public sealed class HttpServer : IDisposable
+public sealed partial class HttpServer : IDisposable
 {
     private readonly List<HttpRoute> _routeList = [];
     private readonly List<Action<TinaSpec, int>> _registrars = [];
@@ -130,6 +131,7 @@ public sealed class HttpServer : IDisposable
         Freeze();
         spec.AddIsolate(() => new HttpListener(this), slots: 2, mailboxCapacity: 8);
         spec.AddIsolate(() => new HttpConnection(this), slots: Options.MaxConnectionsPerShard, mailboxCapacity: 8);
+        ConfigureProxies(spec); // proxy hook (Proxy/HttpServer.Proxy.cs)
         foreach (Action<TinaSpec, int> register in _registrars)
         {
             register(spec, Options.HandlerMailboxCapacity); // two slots: the live one and a respawn while the old one exits
@@ -286,7 +288,7 @@ public sealed class HttpServer : IDisposable
         RetryAfterLine = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"Retry-After: {Options.ShedRetryAfterSeconds}\r\n"));
         PriorityHeaderName = Options.PriorityHeader is string header ? Encoding.ASCII.GetBytes(header.ToLowerInvariant()) : [];
         int largest = Math.Max(largestStatic, Options.MaxHandlerResponseBytes) + 512; // + status line, Date, Connection, Content-Length
-        OutputCapacity = Options.MaxPendingResponseBytes + largest;
+        OutputCapacity = Options.MaxPendingResponseBytes + Math.Max(largest, LargestProxyStep); // proxy hook
     }
 
     private void CheckMutable()
