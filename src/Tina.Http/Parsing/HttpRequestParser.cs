@@ -666,22 +666,11 @@ public sealed class HttpRequestParser
         {
             int comma = value.IndexOf((byte)',');
             ReadOnlySpan<byte> member = HttpSyntax.TrimOws(comma < 0 ? value : value[..comma]);
-            if (member.IsEmpty || member.Length > 18)
+            if (!HttpSyntax.TryParseDecimal(member, out long n))
             {
                 return HttpParseError.InvalidContentLength;
             }
 
-            long n = 0;
-            for (int i = 0; i < member.Length; i++)
-            {
-                byte b = member[i];
-                if (b < '0' || b > '9')
-                {
-                    return HttpParseError.InvalidContentLength;
-                }
-
-                n = (n * 10) + (b - '0');
-            }
             if (_contentLength != NoContentLength && _contentLength != n)
             {
                 return HttpParseError.DifferingContentLength;
@@ -802,18 +791,11 @@ public sealed class HttpRequestParser
 
     private HttpParseError ParseChunkSize(ReadOnlySpan<byte> line)
     {
-        int i = 0;
-        long size = 0;
-        while (i < line.Length && HttpSyntax.IsHex(line[i]))
+        if (!HttpSyntax.TryParseHexPrefix(line, out long size, out int i))
         {
-            if (size > (long.MaxValue >> 4))
-            {
-                return HttpParseError.ChunkSizeOverflow;
-            }
-
-            size = (size << 4) | (long)HttpSyntax.HexValue(line[i]);
-            i++;
+            return HttpParseError.ChunkSizeOverflow;
         }
+
         if (i == 0)
         {
             return HttpParseError.InvalidChunkSize;

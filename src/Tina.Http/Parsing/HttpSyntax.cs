@@ -36,6 +36,56 @@ internal static class HttpSyntax
 
     public static bool IsOws(byte b) => b == ' ' || b == '\t';
 
+    public static bool IsDigit(byte b) => b >= '0' && b <= '9';
+
+    /// <summary>
+    /// 1*18DIGIT as a number (a Content-Length): false when empty, longer than 18 digits (so it cannot overflow) or
+    /// holding anything but digits.
+    /// </summary>
+    public static bool TryParseDecimal(System.ReadOnlySpan<byte> digits, out long value)
+    {
+        value = 0;
+        if (digits.IsEmpty || digits.Length > 18)
+        {
+            return false;
+        }
+
+        foreach (byte b in digits)
+        {
+            if (!IsDigit(b))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (b - '0');
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The hex digits at the start of <paramref name="s"/> (a chunk size) as a number: <paramref name="used"/> digits
+    /// were read, up to the first byte that is not one. False when the value would not fit a long (before the digit
+    /// that would overflow it).
+    /// </summary>
+    public static bool TryParseHexPrefix(System.ReadOnlySpan<byte> s, out long value, out int used)
+    {
+        value = 0;
+        used = 0;
+        while (used < s.Length && IsHex(s[used]))
+        {
+            if (value > (long.MaxValue >> 4))
+            {
+                return false;
+            }
+
+            value = (value << 4) | (long)HexValue(s[used]);
+            used++;
+        }
+
+        return true;
+    }
+
     /// <summary>ASCII case-insensitive equality of a span and a lower-case literal.</summary>
     public static bool EqualsIgnoreCase(System.ReadOnlySpan<byte> span, System.ReadOnlySpan<byte> lowerLiteral)
     {

@@ -148,23 +148,17 @@ public sealed class HttpResponseParser
                 case State.Complete:
                     return HttpParseEvent.MessageComplete;
                 case State.FixedBody:
+                    if (consumed == input.Length)
                     {
-                        if (consumed == input.Length)
-                        {
-                            return HttpParseEvent.NeedMoreData;
-                        }
-
-                        int take = (int)Math.Min(_remaining, input.Length - consumed);
-                        body = input.Slice(consumed, take);
-                        consumed += take;
-                        _remaining -= take;
-                        if (_remaining == 0)
-                        {
-                            _state = State.Complete;
-                        }
-
-                        return HttpParseEvent.BodyData;
+                        return HttpParseEvent.NeedMoreData;
                     }
+
+                    if (TakeBody(input, ref consumed, out body))
+                    {
+                        _state = State.Complete;
+                    }
+
+                    return HttpParseEvent.BodyData;
 
                 case State.CloseBody:
                     if (consumed == input.Length)
@@ -176,24 +170,18 @@ public sealed class HttpResponseParser
                     consumed = input.Length;
                     return HttpParseEvent.BodyData;
                 case State.ChunkData:
+                    if (consumed == input.Length)
                     {
-                        if (consumed == input.Length)
-                        {
-                            return HttpParseEvent.NeedMoreData;
-                        }
-
-                        int take = (int)Math.Min(_remaining, input.Length - consumed);
-                        body = input.Slice(consumed, take);
-                        consumed += take;
-                        _remaining -= take;
-                        if (_remaining == 0)
-                        {
-                            _state = State.ChunkDataEnd;
-                            _lineLength = 0;
-                        }
-
-                        return HttpParseEvent.BodyData;
+                        return HttpParseEvent.NeedMoreData;
                     }
+
+                    if (TakeBody(input, ref consumed, out body))
+                    {
+                        _state = State.ChunkDataEnd;
+                        _lineLength = 0;
+                    }
+
+                    return HttpParseEvent.BodyData;
 
                 default:
                     {
@@ -307,7 +295,7 @@ public sealed class HttpResponseParser
     {
         // HTTP/1.x SP 3DIGIT SP reason-phrase (the reason may be empty but the SP is required by RFC 9112 §4).
         if (line.Length < 13 || !line.StartsWith("HTTP/1."u8) || (line[7] != '0' && line[7] != '1') || line[8] != ' '
-            || !IsDigit(line[9]) || !IsDigit(line[10]) || !IsDigit(line[11]) || line[12] != ' ' || line[9] == '0')
+            || !HttpSyntax.IsDigit(line[9]) || !HttpSyntax.IsDigit(line[10]) || !HttpSyntax.IsDigit(line[11]) || line[12] != ' ' || line[9] == '0')
         {
             return Fail(HttpResponseError.BadStatusLine);
         }
@@ -416,7 +404,7 @@ public sealed class HttpResponseParser
             ReadOnlySpan<byte> value = HeaderValue(i);
             if (HttpSyntax.EqualsIgnoreCase(name, "content-length"u8))
             {
-                if (!ParseLength(value, out long length) || (ContentLength >= 0 && ContentLength != length))
+                if (!HttpSyntax.TryParseDecimal(value, out long length) || (ContentLength >= 0 && ContentLength != length))
                 {
                     return Fail(HttpResponseError.BadContentLength);
                 }
@@ -494,20 +482,14 @@ public sealed class HttpResponseParser
             return Fail(HttpResponseError.BadChunk);
         }
 
-        long size = 0;
-        foreach (byte b in digits)
+        if (!HttpSyntax.TryParseHexPrefix(digits, out long size, out int used))
         {
-            if (!HttpSyntax.IsHex(b))
-            {
-                return Fail(HttpResponseError.BadChunk);
-            }
+            return Fail(HttpResponseError.ChunkSizeOverflow);
+        }
 
-            if (size > (long.MaxValue >> 4))
-            {
-                return Fail(HttpResponseError.ChunkSizeOverflow);
-            }
-
-            size = (size << 4) | (long)HttpSyntax.HexValue(b);
+        if (used != digits.Length)
+        {
+            return Fail(HttpResponseError.BadChunk);
         }
 
         if (semicolon >= 0)
@@ -532,28 +514,16 @@ public sealed class HttpResponseParser
         return HttpParseEvent.NeedMoreData;
     }
 
-    private static bool ParseLength(ReadOnlySpan<byte> value, out long length)
+
+    /// <summary>Up to <c>_remaining</c> body bytes from the rest of <paramref name="input"/>; true when the part is done.</summary>
+    private bool TakeBody(ReadOnlySpan<byte> input, scoped ref int consumed, out ReadOnlySpan<byte> body)
     {
-        length = 0;
-        if (value.IsEmpty || value.Length > 18)
-        {
-            return false;
-        }
-
-        foreach (byte b in value)
-        {
-            if (!IsDigit(b))
-            {
-                return false;
-            }
-
-            length = (length * 10) + (b - '0');
-        }
-
-        return true;
+        int take = (int)Math.Min(_remaining, input.Length - consumed);
+        body = input.Slice(consumed, take);
+        consumed += take;
+        _remaining -= take;
+        return _remaining == 0;
     }
-
-    private static bool IsDigit(byte b) => b >= '0' && b <= '9';
 
     private HttpParseEvent Fail(HttpResponseError error)
     {
