@@ -34,27 +34,18 @@ internal sealed class ProxyResponse
 /// <summary>A blocking loopback client of the proxy that decodes Content-Length and chunked bodies (every read bounded by 10 s).</summary>
 internal sealed class ProxyClient : IDisposable
 {
-    private readonly Socket _socket;
-    private readonly byte[] _buffer = new byte[1 << 16];
-    private int _start;
-    private int _end;
+    private readonly BufferedSocket _connection;
 
     public ProxyClient(int port)
     {
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 10_000, SendTimeout = 10_000 };
-        _socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 10_000, SendTimeout = 10_000 };
+        socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
+        _connection = new BufferedSocket(socket, closedFromAnotherThread: false);
     }
 
     public void Send(string text) => Send(Encoding.Latin1.GetBytes(text));
 
-    public void Send(byte[] bytes)
-    {
-        int sent = 0;
-        while (sent < bytes.Length)
-        {
-            sent += _socket.Send(bytes, sent, bytes.Length - sent, SocketFlags.None);
-        }
-    }
+    public void Send(byte[] bytes) => _connection.Send(bytes);
 
     /// <summary>The next response, or null when the stream ends before one; throws when it ends inside a body.</summary>
     public ProxyResponse? Read(bool head = false)
@@ -115,104 +106,21 @@ internal sealed class ProxyClient : IDisposable
         }
         else
         {
-            var body = new List<byte>();
-            while (Fill())
-            {
-            }
-
-            body.AddRange(_buffer.AsSpan(_start, _end - _start).ToArray());
-            _start = _end;
-            response.Body = [.. body];
+            response.Body = _connection.ReadToEnd();
         }
 
         return response;
     }
 
     /// <summary>Reads a body of exactly <paramref name="count"/> bytes, or as many as come before the stream ends.</summary>
-    public int Drain(int count)
-    {
-        int got = 0;
-        while (got < count)
-        {
-            if (_start == _end && !Fill())
-            {
-                break;
-            }
-
-            int n = Math.Min(count - got, _end - _start);
-            _start += n;
-            got += n;
-        }
-
-        return got;
-    }
+    public int Drain(int count) => _connection.Skip(count);
 
     /// <summary>True when the proxy closed (end of stream or reset) with no further byte, within the read timeout.</summary>
-    public bool SeesEndOfStream() => _start == _end && !Fill();
+    public bool SeesEndOfStream() => _connection.SeesEndOfStream();
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose() => _connection.Dispose();
 
-    public string? ReadLine()
-    {
-        while (true)
-        {
-            int lf = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
-            if (lf >= 0)
-            {
-                string line = Encoding.Latin1.GetString(_buffer, _start, lf).TrimEnd('\r');
-                _start += lf + 1;
-                return line;
-            }
+    public string? ReadLine() => _connection.ReadLine();
 
-            if (!Fill())
-            {
-                return null;
-            }
-        }
-    }
-
-    public byte[] ReadBytes(int count)
-    {
-        byte[] result = new byte[count];
-        int got = 0;
-        while (got < count)
-        {
-            if (_start == _end && !Fill())
-            {
-                throw new InvalidOperationException($"the stream ended inside a body ({got} of {count} bytes)");
-            }
-
-            int n = Math.Min(count - got, _end - _start);
-            Array.Copy(_buffer, _start, result, got, n);
-            _start += n;
-            got += n;
-        }
-
-        return result;
-    }
-
-    private bool Fill()
-    {
-        if (_start == _end)
-        {
-            _start = _end = 0;
-        }
-        else if (_start > 0)
-        {
-            Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-            _end -= _start;
-            _start = 0;
-        }
-
-        try
-        {
-            int n = _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
-            _end += n;
-            return n > 0;
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
-        {
-            return false;
-        }
-    }
+    public byte[] ReadBytes(int count) => _connection.ReadBytes(count, "a body");
 }

@@ -34,20 +34,17 @@ internal sealed class UpstreamRequest
 }
 
 /// <summary>One accepted upstream connection, served by its test's script on a thread of its own (every read bounded).</summary>
-internal sealed class UpstreamConnection
+internal sealed class UpstreamConnection : IDisposable
 {
-    private readonly Socket _socket;
-    private readonly byte[] _buffer = new byte[1 << 16];
-    private int _start;
-    private int _end;
+    private readonly BufferedSocket _connection;
     private readonly ConcurrentQueue<UpstreamRequest> _sink;
 
     public UpstreamConnection(Socket socket, ConcurrentQueue<UpstreamRequest> sink)
     {
-        _socket = socket;
+        socket.ReceiveTimeout = 10_000;
+        socket.SendTimeout = 10_000;
+        _connection = new BufferedSocket(socket, closedFromAnotherThread: true);
         _sink = sink;
-        _socket.ReceiveTimeout = 10_000;
-        _socket.SendTimeout = 10_000;
     }
 
     /// <summary>The next request, or null at end of stream.</summary>
@@ -99,84 +96,15 @@ internal sealed class UpstreamConnection
 
     public void Write(string text) => Write(Encoding.Latin1.GetBytes(text));
 
-    public void Write(byte[] bytes)
-    {
-        int sent = 0;
-        while (sent < bytes.Length)
-        {
-            sent += _socket.Send(bytes, sent, bytes.Length - sent, SocketFlags.None);
-        }
-    }
+    public void Write(byte[] bytes) => _connection.Send(bytes);
 
-    public void Close() => _socket.Dispose();
+    public void Close() => Dispose();
 
-    private string? ReadLine()
-    {
-        while (true)
-        {
-            int lf = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
-            if (lf >= 0)
-            {
-                string line = Encoding.Latin1.GetString(_buffer, _start, lf).TrimEnd('\r');
-                _start += lf + 1;
-                return line;
-            }
+    public void Dispose() => _connection.Dispose();
 
-            if (!Fill())
-            {
-                return null;
-            }
-        }
-    }
+    private string? ReadLine() => _connection.ReadLine();
 
-    private byte[] ReadBytes(int count)
-    {
-        byte[] result = new byte[count];
-        int got = 0;
-        while (got < count)
-        {
-            if (_start == _end && !Fill())
-            {
-                throw new InvalidOperationException("the proxy closed inside a request body");
-            }
-
-            int n = Math.Min(count - got, _end - _start);
-            Array.Copy(_buffer, _start, result, got, n);
-            _start += n;
-            got += n;
-        }
-
-        return result;
-    }
-
-    private bool Fill()
-    {
-        if (_start == _end)
-        {
-            _start = _end = 0;
-        }
-        else if (_start > 0)
-        {
-            Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-            _end -= _start;
-            _start = 0;
-        }
-
-        try
-        {
-            int n = _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
-            _end += n;
-            return n > 0;
-        }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
-        {
-            return false;
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
-        }
-    }
+    private byte[] ReadBytes(int count) => _connection.ReadBytes(count, "a request body");
 }
 
 /// <summary>
