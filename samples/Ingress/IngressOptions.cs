@@ -24,6 +24,19 @@ public sealed class IngressOptions
     /// <summary>Open connections per client address per shard (a load balancer is one client: keep it high behind one).</summary>
     public int MaxConnectionsPerClient { get; set; } = 1024;
 
+    /// <summary>
+    /// Handler calls in flight at once per shard: every connection waiting on /plaintext or /json holds one. Size it to
+    /// the concurrent requests a shard should serve (a closed-loop client with 64 connections keeps up to 64 in
+    /// flight); a request past the Normal class's share of it is shed with 503.
+    /// </summary>
+    public int HandlerCallSlotsPerShard { get; set; } = 1024;
+
+    /// <summary>Bytes of one call slot's request area (the request head and body a handler reads).</summary>
+    public int MaxHandlerRequestBytes { get; set; } = 40 * 1024;
+
+    /// <summary>Bytes of one call slot's response area (what a handler writes: /metrics is the largest, about 4 KiB per shard).</summary>
+    public int MaxHandlerResponseBytes { get; set; } = 32 * 1024;
+
     /// <summary>Idle time after which a kept-alive connection is closed.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(75);
 

@@ -35,6 +35,9 @@ public sealed class IngressServer : IDisposable
             MaxConnectionsPerShard = options.MaxConnectionsPerShard,
             MaxConnectionsPerClient = options.MaxConnectionsPerClient,
             KeepAliveTimeout = options.KeepAliveTimeout,
+            HandlerCallSlotsPerShard = options.HandlerCallSlotsPerShard,
+            MaxHandlerRequestBytes = options.MaxHandlerRequestBytes,
+            MaxHandlerResponseBytes = options.MaxHandlerResponseBytes,
             HeaderTimeout = options.HeaderTimeout,
             HandlerTimeout = options.HandlerTimeout,
         };

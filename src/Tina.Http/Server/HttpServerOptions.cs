@@ -88,10 +88,12 @@ public sealed class HttpServerOptions
     public int MaxHandlerResponseBytes { get; set; } = 64 * 1024;
 
     /// <summary>
-    /// Handler calls in flight at once on one shard (default 64): each holds one call slot (a request and a response
-    /// area). A request that finds none free gets 503. 1..65,536.
+    /// Handler calls in flight at once on one shard (default 256, the same as <see cref="MaxHandlerQueue"/>): each holds
+    /// one call slot (a request and a response area, allocated at the slot's first use and kept). A request past its
+    /// class's share of the slots gets 503, so size it to the requests a shard should have in flight: every client
+    /// connection waiting on a handler holds one. 1..65,536.
     /// </summary>
-    public int HandlerCallSlotsPerShard { get; set; } = 64;
+    public int HandlerCallSlotsPerShard { get; set; } = 256;
 
     /// <summary>
     /// Load shedding: calls out to one handler isolate of a shard (in its mailbox or held by it) at which a
