@@ -37,6 +37,9 @@ public sealed class IngressOptions
     /// <summary>Bytes of one call slot's response area (what a handler writes: /metrics is the largest, about 4 KiB per shard).</summary>
     public int MaxHandlerResponseBytes { get; set; } = 32 * 1024;
 
+    /// <summary>CPU time one GET /work costs its handler (the overload benchmark's route), in microseconds: 1..1,000,000.</summary>
+    public int WorkMicroseconds { get; set; } = 100;
+
     /// <summary>Idle time after which a kept-alive connection is closed.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(75);
 

@@ -28,6 +28,15 @@ public sealed class IngressServer : IDisposable
     public IngressServer(IngressOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.WorkMicroseconds is < 1 or > 1_000_000)
+        {
+            throw new Tina.TinaConfigurationException(
+                "Ingress:" + nameof(IngressOptions.WorkMicroseconds),
+                options.WorkMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "1..1000000");
+        }
+
+        WorkHandler.SetCost(options.WorkMicroseconds);
         _options = new HttpServerOptions
         {
             Address = IoAddress.Parse(options.Address),
@@ -58,6 +67,7 @@ public sealed class IngressServer : IDisposable
         HttpServer server = new HttpServer(_options)
             .MapHandler<PlaintextHandler>("GET", "/plaintext")
             .MapHandler<JsonHandler>("GET", "/json")
+            .MapHandler<WorkHandler>("GET", "/work")
             .MapHandler<HealthHandler>("GET", "/healthz")
             .MapHandler<MetricsHandler>("GET", "/metrics")
             .MapStatic("GET", "/whoami", 200, "text/plain", System.Text.Encoding.ASCII.GetBytes($"{ProcessId}\n"));
