@@ -6,7 +6,8 @@
 #   bench/Http/run.sh [--seconds S] [--runs N] [--connections C] [--depth D] SERVER...
 #
 # SERVER is `kestrel` (bench/Http/KestrelPlaintext, minimal API, defaults), `ingress` (samples/Ingress, one shard,
-# /plaintext from a handler isolate) or `cmd:PORT:COMMAND` for any other server listening on PORT. wrk comes from
+# /plaintext from a handler isolate), `c-epoll` (bench/Http/c/epoll_plaintext.c: one thread, epoll, a fixed response per
+# "\r\n\r\n", the floor) or `cmd:PORT:COMMAND` for any other server listening on PORT. wrk comes from
 # the Debian package; the script installs it when it is missing. Results go to stdout as a Markdown table; paste the
 # run into bench/RESULTS.md with the date and machine. bench/Http/haproxy.sh runs two ingresses behind HAProxy.
 set -euo pipefail
@@ -23,7 +24,7 @@ while [[ $# -gt 0 ]]; do
     --runs) RUNS="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --depth) DEPTH="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) SERVERS+=("$1"); shift ;;
   esac
 done
@@ -49,6 +50,12 @@ start_server() { # name -> sets SERVER_PID, PORT
       dotnet build -c Release -v q samples/Ingress >/dev/null
       PORT=5090
       taskset -c 0 dotnet samples/Ingress/bin/Release/net10.0/Ingress.dll --urls "http://127.0.0.1:$PORT" --Tina:ShardCount=1 >/dev/null 2>&1 &
+      SERVER_PID=$! ;;
+    c-epoll)
+      local bin="${TMPDIR:-/tmp}/tina-epoll-plaintext"
+      cc -O2 -Wall -o "$bin" bench/Http/c/epoll_plaintext.c
+      PORT=5070
+      taskset -c 0 "$bin" "$PORT" >/dev/null 2>&1 &
       SERVER_PID=$! ;;
     cmd:*)
       local rest="${name#cmd:}"
