@@ -275,6 +275,11 @@ internal sealed partial class HttpConnection : IIsolate
 
     private void CheckBodyRate(TimeSpan now)
     {
+        if (_closeAfterFlush)
+        {
+            return; // the request was already answered (a parse error in its body, a refusal): nothing follows that answer
+        }
+
         int rate = _options.MinRequestBodyBytesPerSecond;
         TimeSpan elapsed = now - _bodyStart;
         if (rate > 0 && elapsed > _options.MinRequestBodyRateGrace && _bodyBytes < rate * elapsed.TotalSeconds)
