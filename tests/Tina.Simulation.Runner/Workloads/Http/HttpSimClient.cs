@@ -83,6 +83,7 @@ internal sealed class HttpSimClient : IIsolate
     private int _batch;
     private int _sent;
     private int _sendLimit;
+    private int _piece;         // bytes of the send in flight
     private int _begun;         // requests whose first byte went out
     private int _headsCounted;  // requests whose head was counted as sent
     private int _answered;
@@ -149,6 +150,7 @@ internal sealed class HttpSimClient : IIsolate
                 return SendPiece(ref ctx);
             case IoOperation.Send:
                 _tally.IoFailures++; // the server may have closed first (a 408 to a slow peer): not a violation
+                OnSent(_piece, ctx.Now); // a reset send may still have delivered its bytes: count them as possibly sent
                 return EndSession(ref ctx);
             case IoOperation.Receive when done.IsSuccess && done.Result.Bytes > 0:
                 return OnData(ref ctx, ctx.ReceivedData(in done));
@@ -231,6 +233,7 @@ internal sealed class HttpSimClient : IIsolate
             int rest = _sendLimit - _sent;
             int piece = _slow ? 1 + Next(_slowPiece) : Next(4) == 0 ? rest : 1 + Next(rest);
             piece = Math.Min(Math.Min(piece, rest), ctx.MaxSendBytes());
+            _piece = piece;
             return ctx.Send(_socket, _out.AsSpan(_sent, piece), SendTimeout);
         }
 
