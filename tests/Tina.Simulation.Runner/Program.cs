@@ -102,6 +102,7 @@ internal static class Runner
         long dispatches = 0;
         int outlived = 0;
         var echo = new EchoTotals();
+        var http = new HttpSimTotals { Runs = 0 };
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < seeds; i++)
         {
@@ -120,6 +121,12 @@ internal static class Runner
             {
                 echo.Add(tcp.Totals(simulator.Runtime));
             }
+
+            if (instance is HttpServerWorkload<SimEchoHandler> server)
+            {
+                http.Add(server.Totals(simulator.Runtime));
+            }
+
             if (!result.Passed)
             {
                 failures++;
@@ -134,6 +141,12 @@ internal static class Runner
         {
             Console.WriteLine("  tcp-echo: " + echo);
         }
+
+        if (http.Runs > 0)
+        {
+            Console.WriteLine("  http-server: " + http);
+        }
+
         return failures == 0 ? 0 : 1;
     }
 

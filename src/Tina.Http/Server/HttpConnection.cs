@@ -34,6 +34,7 @@ internal sealed partial class HttpConnection : IIsolate
     private bool _closeAfterFlush;
     private bool _peerClosed;
     private bool _startCall;
+    private bool _parsePaused; // parsing stopped at a full output with no byte left: the parser may still hold an event
     private int _outputLength;
     private int _stashLength;
 
@@ -158,7 +159,7 @@ internal sealed partial class HttpConnection : IIsolate
     /// <summary>Starts what can start: the handler call, the next send, the next receive; or closes when all is done.</summary>
     private Effect Pump(ref Context ctx)
     {
-        if (_stashLength > 0 && CanParse)
+        if ((_stashLength > 0 || _parsePaused) && CanParse)
         {
             Process(ref ctx, _buffers!.Stash.AsSpan(0, _stashLength));
         }
@@ -179,6 +180,12 @@ internal sealed partial class HttpConnection : IIsolate
             _outputLength = 0;
             _sending = true;
             staged = true;
+            if (_parsePaused && CanParse)
+            {
+                // The Send copied the output: resume a pause that left no bytes in the stash now, before a Receive is
+                // posted (else the held event, such as a bodiless request's end, waits for bytes that may never come).
+                Process(ref ctx, default);
+            }
         }
 
         if ((_closeAfterFlush || (_peerClosed && _stashLength == 0 && _phase != HttpConnectionPhase.Calling && !ProxyBlocksParsing)) && !_sending && _outputLength == 0)
@@ -268,6 +275,11 @@ internal sealed partial class HttpConnection : IIsolate
 
     private void CheckBodyRate(TimeSpan now)
     {
+        if (_closeAfterFlush)
+        {
+            return; // the request was already answered (a parse error in its body, a refusal): nothing follows that answer
+        }
+
         int rate = _options.MinRequestBodyBytesPerSecond;
         TimeSpan elapsed = now - _bodyStart;
         if (rate > 0 && elapsed > _options.MinRequestBodyRateGrace && _bodyBytes < rate * elapsed.TotalSeconds)
@@ -282,6 +294,7 @@ internal sealed partial class HttpConnection : IIsolate
     {
         HttpRequestParser parser = _buffers!.Parser;
         TimeSpan now = ctx.Now;
+        _parsePaused = false;
         while (true)
         {
             if (_closeAfterFlush)
@@ -297,6 +310,10 @@ internal sealed partial class HttpConnection : IIsolate
                     _shard.Count(HttpServerCounter.ParsePauses);
                 }
 
+                // Paused at a full output with every byte consumed: the parser may still hold an event that needs no
+                // input (the MessageComplete after a bodiless request's HeadersComplete). Pump resumes it once the
+                // output is sent; the stash cannot, being empty. (Found by the http-server simulation workload.)
+                _parsePaused = _phase != HttpConnectionPhase.Calling && data.IsEmpty;
                 break;
             }
 

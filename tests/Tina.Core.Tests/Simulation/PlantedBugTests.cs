@@ -21,6 +21,7 @@ public sealed class PlantedBugTests
     [TestCase("shutdown-uncounted-remote-loan", "Leaks")]
     [TestCase("lifecycle-hidden-timer", "Timers")]
     [TestCase("supervision-eaten-outcome", "CallOutcome")]
+    [TestCase("http-server-stale-echo", "Application:http-server-stale-echo")]
     public void PlantedBug_SweepFindsAFailingSeed_AndReplayReproducesIt(string workload, string checker)
     {
         SimulationResult? failure = null;
@@ -65,6 +66,7 @@ public sealed class PlantedBugTests
         "lifecycle-misaddressed-down" or "lifecycle-hidden-timer" => "lifecycle",
         "shutdown-uncounted-remote-loan" => "shutdown",
         "supervision-eaten-outcome" => "supervision",
+        "http-server-stale-echo" => "http-server",
         _ => null,
     };
 

@@ -16,7 +16,7 @@ internal static class SimulationCatalog
     /// <summary>Rounds the sweep allows after the faults stop for the run to converge.</summary>
     public const int SweepLivenessRounds = 20_000;
 
-    public static readonly string[] SweepWorkloads = ["dispatcher", "callmesh", "tcp-echo", "supervision", "lifecycle", "shutdown"];
+    public static readonly string[] SweepWorkloads = ["dispatcher", "callmesh", "tcp-echo", "supervision", "lifecycle", "shutdown", "http-server"];
 
     public static ISimulationWorkload Create(string name) => name switch
     {
@@ -34,6 +34,8 @@ internal static class SimulationCatalog
         "shutdown-uncounted-remote-loan" => new LifecycleWorkload(LifecycleMode.Shutdown, "shutdown-uncounted-remote-loan", () => new UncountedRemoteLoanBug()),
         "lifecycle-hidden-timer" => new LifecycleWorkload(LifecycleMode.Cancellation, "lifecycle-hidden-timer", () => new HiddenTimerBug()),
         "supervision-eaten-outcome" => new LifecycleWorkload(LifecycleMode.Supervision, "supervision-eaten-outcome", () => new EatenOutcomeBug()),
+        "http-server" => new HttpServerWorkload<SimEchoHandler>(),
+        "http-server-stale-echo" => new HttpServerWorkload<StaleEchoHandler>("http-server-stale-echo"),
         _ => throw new ArgumentException($"unknown simulation workload '{name}'", nameof(name)),
     };
 

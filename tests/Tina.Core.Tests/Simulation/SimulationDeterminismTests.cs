@@ -21,6 +21,7 @@ public sealed class SimulationDeterminismTests
     [TestCase("supervision")]
     [TestCase("lifecycle")]
     [TestCase("shutdown")]
+    [TestCase("http-server")]
     public void SameSeed_TwiceInProcess_SameTraceHash(string workload)
     {
         foreach (ulong seed in s_seeds)
@@ -40,6 +41,7 @@ public sealed class SimulationDeterminismTests
     [TestCase("supervision")]
     [TestCase("lifecycle")]
     [TestCase("shutdown")]
+    [TestCase("http-server")]
     public void DifferentSeeds_DifferentTraceHashes(string workload)
     {
         Assert.That(Run(workload, 1).TraceHash, Is.Not.EqualTo(Run(workload, 2).TraceHash));
@@ -51,6 +53,7 @@ public sealed class SimulationDeterminismTests
     [TestCase("supervision")]
     [TestCase("lifecycle")]
     [TestCase("shutdown")]
+    [TestCase("http-server")]
     public void SameSeed_InAFreshProcess_SameTraceHash(string workload)
     {
         const ulong seed = 0xC0FFEE;

@@ -35,6 +35,10 @@ public sealed class SimulationReplayTests
             ("lifecycle", 0xEF36_D414_C3E4_A215), // a remote watch refused by a full table whose Refused Down is lost (known defect)
             ("supervision", 0x7153_0000_5EED_0001),
             ("shutdown", 0x7153_0000_5EED_0001),
+            ("http-server", 0xB32E_7116_08E8_FD0D), // a bodiless pipelined request whose head completed at a full output waited for bytes that never came: 408 after a shed 503's Connection: close
+            ("http-server", 0x9C82_E161_5D65_624B), // the same stall after the faults: 408 to a request read whole
+            ("http-server", 0xF8DD_D240_7E3F_1076), // a slow-reading client's next request crosses the server's idle close (the keep-alive race, allowed)
+            ("http-server", 0x4623_786A_1488_9291), // a parse error in a chunked body answered 400, then the same receive's body-rate check answered 408
         })
         {
             yield return new TestCaseData(workload, seed)

@@ -3,7 +3,7 @@ namespace Tina.Simulation.Workloads;
 /// <summary>The workloads by name, for the runner and the sweep.</summary>
 internal static class WorkloadCatalog
 {
-    public static readonly string[] Names = ["dispatcher", "callmesh", "tcp-echo", "supervision", "lifecycle", "shutdown"];
+    public static readonly string[] Names = ["dispatcher", "callmesh", "tcp-echo", "supervision", "lifecycle", "shutdown", "http-server"];
 
     public static ISimulationWorkload? Create(string name) => name switch
     {
@@ -13,6 +13,7 @@ internal static class WorkloadCatalog
         "supervision" => new LifecycleWorkload(LifecycleMode.Supervision),
         "lifecycle" => new LifecycleWorkload(LifecycleMode.Cancellation),
         "shutdown" => new LifecycleWorkload(LifecycleMode.Shutdown),
+        "http-server" => new HttpServerWorkload<SimEchoHandler>(),
         _ => null,
     };
 }
