@@ -61,7 +61,8 @@ internal sealed class Listener : IIsolate
         {
             if (!done.IsSuccess)
             {
-                Console.Error.WriteLine($"shard {ctx.ShardId}: listen failed: {done.Result}");
+                // ctx.Log, not the console: a console write blocks the shard thread (TINA002).
+                ctx.Log(TinaLogLevel.Error, "listen failed (errno or kind)", done.Result.Kind == IoErrorKind.Os ? done.Result.OsError : (int)done.Result.Kind);
                 SelfTest.Fail();
                 ctx.RequestStop();
                 return Effect.Done;
@@ -156,7 +157,7 @@ internal sealed class EchoClient : IIsolate
 
         if (!done.IsSuccess)
         {
-            Console.Error.WriteLine($"client {_start.Seed}: {done}");
+            ctx.Log(TinaLogLevel.Error, "client operation failed (seed, operation)", _start.Seed, (long)done.Operation);
             SelfTest.Fail();
             return _socket.IsNone || done.Operation == IoOperation.Close ? Effect.Done : ctx.Close(_socket);
         }
@@ -172,7 +173,7 @@ internal sealed class EchoClient : IIsolate
                 ReadOnlySpan<byte> data = ctx.ReceivedData(in done);
                 if (data.Length == 0 || data.Length > _length - _received || !data.SequenceEqual(_expected.AsSpan(_received, data.Length)))
                 {
-                    Console.Error.WriteLine($"client {_start.Seed}: wrong echo in message {_message}");
+                    ctx.Log(TinaLogLevel.Error, "wrong echo (seed, message)", _start.Seed, _message);
                     SelfTest.Fail();
                     return ctx.Close(_socket);
                 }
