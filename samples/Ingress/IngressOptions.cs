@@ -40,6 +40,12 @@ public sealed class IngressOptions
     /// <summary>CPU time one GET /work costs its handler (the overload benchmark's route), in microseconds: 1..1,000,000.</summary>
     public int WorkMicroseconds { get; set; } = 100;
 
+    /// <summary>
+    /// Requests one connection may carry before the server answers with <c>Connection: close</c> (so a client rebalances
+    /// over processes now and then). Behind a load balancer's pool, or for a load test that holds its connections, raise it.
+    /// </summary>
+    public int MaxRequestsPerConnection { get; set; } = 1000;
+
     /// <summary>Idle time after which a kept-alive connection is closed.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(75);
 

@@ -44,6 +44,7 @@ public sealed class IngressServer : IDisposable
             MaxConnectionsPerShard = options.MaxConnectionsPerShard,
             MaxConnectionsPerClient = options.MaxConnectionsPerClient,
             KeepAliveTimeout = options.KeepAliveTimeout,
+            MaxRequestsPerConnection = options.MaxRequestsPerConnection,
             HandlerCallSlotsPerShard = options.HandlerCallSlotsPerShard,
             MaxHandlerRequestBytes = options.MaxHandlerRequestBytes,
             MaxHandlerResponseBytes = options.MaxHandlerResponseBytes,

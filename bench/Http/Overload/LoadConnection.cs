@@ -4,18 +4,22 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace Overload;
 
 /// <summary>
-/// One keep-alive connection: a writer thread sends requests on the schedule (rate / connections a second) and a
-/// reader thread times every answer against its request's send stamp (responses come in request order). At most
-/// InFlight requests are unanswered: a scheduled request that finds the window full is dropped and counted, never
-/// queued, so the offered rate is what was sent and no backlog outlives the run.
+/// One keep-alive connection. The scheduler thread offers it the requests due on its schedule (<see cref="Offer"/>);
+/// an asynchronous read loop (<see cref="ReadAsync"/>) times every answer against its request's send stamp (responses
+/// come in request order). At most InFlight requests are unanswered: a request due when the window is full is dropped
+/// and counted, never queued, so the offered rate is what was sent and no backlog outlives the run.
 /// </summary>
 /// <remarks>
-/// Threads: the writer alone writes <see cref="_stamps"/>[seq] and then <see cref="_written"/> (a release), the
-/// reader reads <see cref="_written"/> (acquire) before a stamp, and alone writes <see cref="_answered"/>.
+/// Threads: the scheduler thread alone writes <see cref="_stamps"/>[seq], <see cref="Sent"/>, <see cref="Dropped"/>,
+/// <see cref="Scheduled"/> and then <see cref="_written"/> (a release); the read loop reads <see cref="_written"/>
+/// (acquire) before a stamp, and alone writes <see cref="_answered"/> and the answer counts. No thread per
+/// connection: hundreds of connections are one scheduler thread and the thread pool's socket engine, so the client's
+/// own scheduling does not become the latency it measures.
 /// </remarks>
 internal sealed class LoadConnection : IDisposable
 {
@@ -25,13 +29,15 @@ internal sealed class LoadConnection : IDisposable
     private readonly byte[] _requests;
     private readonly int _requestLength;
     private readonly LoadRun _run;
+    private readonly LatencyHistogram _accepted;
     private long _written;
     private long _answered;
 
-    public LoadConnection(LoadOptions options, LoadRun run)
+    public LoadConnection(LoadOptions options, LoadRun run, LatencyHistogram accepted)
     {
         _options = options;
         _run = run;
+        _accepted = accepted;
         _stamps = new long[options.InFlight];
         byte[] one = Encoding.ASCII.GetBytes($"GET {options.Path} HTTP/1.1\r\nHost: {options.Host}\r\n\r\n");
         _requestLength = one.Length;
@@ -45,58 +51,53 @@ internal sealed class LoadConnection : IDisposable
         _socket.Connect(new IPEndPoint(IPAddress.Parse(options.Host), options.Port));
     }
 
-    public LatencyHistogram Accepted { get; } = new();
+    /// <summary>Requests due so far on this connection's schedule (the scheduler's bookkeeping).</summary>
+    public long Scheduled;
 
     public long Sent;
     public long Dropped;
     public long Ok;
     public long Shed;
     public long Other;
-    public string? Error;
+    public volatile string? Error;
 
-    public void Write(Stopwatch clock, double until, CancellationToken stop)
+    /// <summary>Whether every request written has been answered.</summary>
+    public bool Settled => Volatile.Read(ref _answered) == Volatile.Read(ref _written);
+
+    /// <summary>Scheduler thread: <paramref name="due"/> requests are due now; sends what the window has room for.</summary>
+    public void Offer(int due)
     {
-        double perSecond = _options.Rate / _options.Connections;
-        double scheduled = 0; // requests due so far on this connection's schedule
+        if (Error is not null)
+        {
+            return;
+        }
+
+        long room = _options.InFlight - (_written - Volatile.Read(ref _answered));
+        int send = (int)Math.Min(due, room);
+        if (_run.Measuring)
+        {
+            Dropped += due - Math.Max(send, 0);
+            Sent += Math.Max(send, 0);
+        }
+
+        if (send <= 0)
+        {
+            return;
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        for (int i = 0; i < send; i++)
+        {
+            _stamps[(_written + i) & (_stamps.Length - 1)] = now;
+        }
+
+        Volatile.Write(ref _written, _written + send); // before the bytes leave: the answer may beat the Send's return
         try
         {
-            while (!stop.IsCancellationRequested && clock.Elapsed.TotalSeconds < until && Error is null)
+            int offset = 0, length = send * _requestLength;
+            while (offset < length)
             {
-                double due = clock.Elapsed.TotalSeconds * perSecond;
-                int n = (int)(due - scheduled);
-                if (n <= 0)
-                {
-                    Thread.Sleep(1);
-                    continue;
-                }
-
-                scheduled += n;
-                long room = _options.InFlight - (_written - Volatile.Read(ref _answered));
-                int send = (int)Math.Min(n, room);
-                if (_run.Measuring)
-                {
-                    Dropped += n - send;
-                    Sent += send;
-                }
-
-                if (send <= 0)
-                {
-                    continue;
-                }
-
-                long now = Stopwatch.GetTimestamp();
-                for (int i = 0; i < send; i++)
-                {
-                    _stamps[(_written + i) & (_stamps.Length - 1)] = now;
-                }
-
-                int offset = 0, length = send * _requestLength;
-                while (offset < length)
-                {
-                    offset += _socket.Send(_requests, offset, length - offset, SocketFlags.None);
-                }
-
-                Volatile.Write(ref _written, _written + send);
+                offset += _socket.Send(_requests, offset, length - offset, SocketFlags.None);
             }
         }
         catch (SocketException e)
@@ -105,14 +106,14 @@ internal sealed class LoadConnection : IDisposable
         }
     }
 
-    /// <summary>Reads answers until every written request is answered after the writer stopped (or the stream ends).</summary>
-    public void Read(Func<bool> writerDone)
+    /// <summary>Reads answers until the socket is closed under it (at the end of the run) or the server closes it.</summary>
+    public async Task ReadAsync()
     {
-        byte[] buffer = new byte[256 * 1024];
+        byte[] buffer = new byte[64 * 1024];
         int start = 0, end = 0;
         try
         {
-            while (!(writerDone() && Volatile.Read(ref _answered) == Volatile.Read(ref _written)))
+            while (true)
             {
                 int parsed;
                 while ((parsed = TryParse(buffer.AsSpan(start, end - start), out int status)) > 0)
@@ -126,7 +127,7 @@ internal sealed class LoadConnection : IDisposable
                         if (status == 200)
                         {
                             Ok++;
-                            Accepted.Add(micros);
+                            _accepted.Add(micros);
                         }
                         else if (status == 503)
                         {
@@ -150,26 +151,26 @@ internal sealed class LoadConnection : IDisposable
                     start = 0;
                 }
 
-                // Wait for bytes without sleeping (a sleep would add its remainder to the next latency), waking every
-                // 50 ms to see whether the writer is done.
-                if (!_socket.Poll(50_000, SelectMode.SelectRead))
-                {
-                    continue;
-                }
-
-                int got = _socket.Receive(buffer, end, buffer.Length - end, SocketFlags.None);
+                int got = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None).ConfigureAwait(false);
                 if (got == 0)
                 {
-                    Error = "the server closed the connection";
+                    Error ??= "the server closed the connection";
                     return;
                 }
 
                 end += got;
             }
         }
-        catch (SocketException e)
+        catch (SocketException e) when (!_run.Finished)
         {
-            Error = "read: " + e.Message;
+            Error ??= "read: " + e.Message;
+        }
+        catch (SocketException)
+        {
+            // The run is over and the socket was closed under the pending receive.
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 

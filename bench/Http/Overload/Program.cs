@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using Overload;
 
 // Open-loop load at --rate requests/s over --connections for --warmup + --seconds, then one Markdown table row:
@@ -11,56 +12,86 @@ using Overload;
 // p50/p99/p99.9, and the server's RSS (first and last 10 s medians, max) when --pid is given.
 LoadOptions options = LoadOptions.Parse(args);
 var run = new LoadRun();
+var accepted = new LatencyHistogram();
 var connections = new List<LoadConnection>();
 for (int i = 0; i < options.Connections; i++)
 {
-    connections.Add(new LoadConnection(options, run));
+    connections.Add(new LoadConnection(options, run, accepted));
 }
 
-using var stop = new CancellationTokenSource();
-var clock = Stopwatch.StartNew();
-double until = options.Warmup + options.Seconds;
-int writersDone = 0;
-var threads = new List<Thread>();
+var readers = new List<Task>();
 foreach (LoadConnection c in connections)
 {
-    var writer = new Thread(() =>
-    {
-        c.Write(clock, until, stop.Token);
-        Interlocked.Increment(ref writersDone);
-    }) { IsBackground = true };
-    var reader = new Thread(() => c.Read(() => Volatile.Read(ref writersDone) == options.Connections)) { IsBackground = true };
-    threads.Add(writer);
-    threads.Add(reader);
-    writer.Start();
-    reader.Start();
+    readers.Add(Task.Run(c.ReadAsync));
 }
 
+// This thread is the scheduler: about every millisecond it offers each connection the requests its schedule
+// (rate / connections a second) has made due since, and once a second it samples the server's RSS.
 var rss = new RssSampler(options.ServerPid);
-Thread.Sleep(TimeSpan.FromSeconds(options.Warmup));
-run.Measuring = true;
-double measuredFrom = clock.Elapsed.TotalSeconds;
-while (clock.Elapsed.TotalSeconds < until)
+var clock = Stopwatch.StartNew();
+double until = options.Warmup + options.Seconds;
+double perConnection = options.Rate / options.Connections;
+double measuredFrom = 0;
+double nextSample = options.Warmup + 1;
+while (true)
 {
-    Thread.Sleep(1000);
-    rss.Sample();
+    double now = clock.Elapsed.TotalSeconds;
+    if (now >= until)
+    {
+        break;
+    }
+
+    if (!run.Measuring && now >= options.Warmup)
+    {
+        run.Measuring = true;
+        measuredFrom = now;
+    }
+
+    if (now >= nextSample)
+    {
+        rss.Sample();
+        nextSample += 1;
+    }
+
+    long due = (long)(now * perConnection);
+    foreach (LoadConnection c in connections)
+    {
+        int n = (int)(due - c.Scheduled);
+        if (n > 0)
+        {
+            c.Scheduled = due;
+            c.Offer(n);
+        }
+    }
+
+    Thread.Sleep(1);
 }
 
 double measuredFor = clock.Elapsed.TotalSeconds - measuredFrom;
 run.Measuring = false;
-foreach (Thread t in threads)
+
+// What was written is still owed: wait (bounded) for every answer, then close the sockets under the pending receives.
+var settle = Stopwatch.StartNew();
+while (settle.Elapsed < TimeSpan.FromSeconds(30) && !connections.TrueForAll(c => c.Settled || c.Error is not null))
 {
-    if (!t.Join(TimeSpan.FromSeconds(30)))
-    {
-        Console.Error.WriteLine("a connection did not finish within 30 s of the end");
-    }
+    Thread.Sleep(10);
 }
 
-var accepted = new LatencyHistogram();
+if (!connections.TrueForAll(c => c.Settled || c.Error is not null))
+{
+    Console.Error.WriteLine("some requests were still unanswered 30 s after the end");
+}
+
+run.Finished = true;
+foreach (LoadConnection c in connections)
+{
+    c.Dispose();
+}
+
+Task.WaitAll(readers.ToArray(), TimeSpan.FromSeconds(10));
 long sent = 0, dropped = 0, ok = 0, shed = 0, other = 0;
 foreach (LoadConnection c in connections)
 {
-    accepted.Merge(c.Accepted);
     sent += c.Sent;
     dropped += c.Dropped;
     ok += c.Ok;
@@ -70,8 +101,6 @@ foreach (LoadConnection c in connections)
     {
         Console.Error.WriteLine($"connection error: {c.Error}");
     }
-
-    c.Dispose();
 }
 
 static string Ms(double micros) => (micros / 1000).ToString("F2", CultureInfo.InvariantCulture);
