@@ -75,7 +75,7 @@ public sealed class PackagedFeed
 
         string solution = WritePackSolution();
         PackResult = Dotnet.Run(Root,
-            ["pack", solution, "-c", "Release", "-o", Feed, "-tl:off", "-nologo",
+            ["pack", solution, "-c", "Release", "-o", Feed, "-tl:off", "-nologo", "-nodeReuse:false",
              "-p:Version=" + Version, "-p:UseArtifactsOutput=true", "-p:ArtifactsPath=" + Path.Combine(Root, "artifacts")],
             TimeSpan.FromMinutes(10),
             new Dictionary<string, string> { ["TINA_CI"] = "true" });

@@ -48,13 +48,13 @@ public sealed class TemplateTests(string shortName, string name, string handlerF
         }
 
         string solution = Path.Combine(_directory, name + ".slnx");
-        _build = Dotnet.Run(_directory, ["build", solution, "-tl:off", "-nologo"], s_long, Feed.ProjectEnvironment);
+        _build = Dotnet.Run(_directory, ["build", solution, "-tl:off", "-nologo", "-nodeReuse:false"], s_long, Feed.ProjectEnvironment);
         if (!_build.Succeeded)
         {
             return;
         }
 
-        _test = Dotnet.Run(_directory, ["test", solution, "--no-build", "-tl:off", "-nologo"], s_long, Feed.ProjectEnvironment);
+        _test = Dotnet.Run(_directory, ["test", solution, "--no-build", "-tl:off", "-nologo", "-nodeReuse:false"], s_long, Feed.ProjectEnvironment);
 
         // Last, as it breaks the project: the planted call in the first handler of the app.
         string handler = Path.Combine(_directory, name, handlerFile);
@@ -68,7 +68,7 @@ public sealed class TemplateTests(string shortName, string name, string handlerF
 
         File.WriteAllText(handler, source.Insert(body + 1, "\n        " + Planted));
         string app = Path.Combine(_directory, name, name + ".csproj");
-        _plantedBuild = Dotnet.Run(_directory, ["build", app, "--no-restore", "-tl:off", "-nologo"], s_long, Feed.ProjectEnvironment);
+        _plantedBuild = Dotnet.Run(_directory, ["build", app, "--no-restore", "-tl:off", "-nologo", "-nodeReuse:false"], s_long, Feed.ProjectEnvironment);
     }
 
     [Test]
