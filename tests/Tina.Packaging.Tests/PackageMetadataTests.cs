@@ -119,5 +119,6 @@ public sealed class PackageMetadataTests
         Assert.That(templates.Entries, Does.Contain("content/tina-ingress/.template.config/template.json"));
         Assert.That(templates.Entries, Has.None.Contains("/bin/").And.None.Contains("/obj/"));
         Assert.That(templates.Entries, Has.None.EndsWith(".dll"));
+        Assert.That(templates.Metadata.Element("dependencies"), Is.Null, "a template package depends on nothing");
     }
 }
