@@ -41,7 +41,7 @@ public sealed class TemplateTests(string shortName, string name, string handlerF
             return;
         }
 
-        _create = Dotnet.Run(Feed.Projects, ["new", shortName, "-n", name, "-o", _directory, "--debug:custom-hive", hive], s_short);
+        _create = Dotnet.Run(Feed.Projects, ["new", shortName, "-n", name, "-o", _directory, "--no-update-check", "--debug:custom-hive", hive], s_short);
         if (!_create.Succeeded)
         {
             return;
