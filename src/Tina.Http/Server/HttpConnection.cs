@@ -97,7 +97,15 @@ internal sealed partial class HttpConnection : IIsolate
 
         if (message.Kind == MessageKind.Reply)
         {
-            OnHandlerReply(ref ctx, in message);
+            if (_streamCallOut)
+            {
+                OnStreamReply(ref ctx, in message); // streaming hook (Streaming/HttpConnection.Streaming.cs)
+            }
+            else
+            {
+                OnHandlerReply(ref ctx, in message);
+            }
+
             return Pump(ref ctx);
         }
 
@@ -166,6 +174,11 @@ internal sealed partial class HttpConnection : IIsolate
 
         PumpProxy(ref ctx); // proxy hook
 
+        if (StreamCallReady)
+        {
+            return StartStreamCall(ref ctx); // streaming hook
+        }
+
         if (_startCall)
         {
             _startCall = false;
@@ -188,7 +201,7 @@ internal sealed partial class HttpConnection : IIsolate
             }
         }
 
-        if ((_closeAfterFlush || (_peerClosed && _stashLength == 0 && _phase != HttpConnectionPhase.Calling && !ProxyBlocksParsing)) && !_sending && _outputLength == 0)
+        if ((_closeAfterFlush || (_peerClosed && _stashLength == 0 && _phase != HttpConnectionPhase.Calling && !ProxyBlocksParsing && !StreamBlocksParsing)) && !_sending && _outputLength == 0)
         {
             return Finish(ref ctx);
         }
@@ -217,10 +230,10 @@ internal sealed partial class HttpConnection : IIsolate
             return ctx.WaitForIo();
         }
 
-        return _phase == HttpConnectionPhase.Calling || ProxyBlocksParsing ? Effect.Receive : Finish(ref ctx);
+        return _phase == HttpConnectionPhase.Calling || ProxyBlocksParsing || _streamCallOut ? Effect.Receive : Finish(ref ctx);
     }
 
-    private bool CanParse => _phase != HttpConnectionPhase.Calling && _outputLength < _options.MaxPendingResponseBytes && !_closeAfterFlush && !ProxyBlocksParsing;
+    private bool CanParse => _phase != HttpConnectionPhase.Calling && _outputLength < _options.MaxPendingResponseBytes && !_closeAfterFlush && !ProxyBlocksParsing && !StreamBlocksParsing;
 
     private TimeSpan ReceiveTimeout(TimeSpan now)
     {
@@ -305,7 +318,7 @@ internal sealed partial class HttpConnection : IIsolate
 
             if (!CanParse)
             {
-                if (_phase != HttpConnectionPhase.Calling && !data.IsEmpty)
+                if (_phase != HttpConnectionPhase.Calling && !StreamBlocksParsing && !data.IsEmpty)
                 {
                     _shard.Count(HttpServerCounter.ParsePauses);
                 }
@@ -323,10 +336,34 @@ internal sealed partial class HttpConnection : IIsolate
                 _headDeadline = now + _options.HeaderTimeout;
             }
 
-            HttpParseEvent ev = parser.Parse(data, out int consumed, out ReadOnlySpan<byte> body);
+            ReadOnlySpan<byte> input = data;
+            bool limited = false;
+            if (StreamLimitsInput) // streaming hook: a body piece never exceeds what the request area can take
+            {
+                int room = StreamRoom;
+                if (room == 0)
+                {
+                    _streamCallDue = true; // CanParse is false now: the loop stops at its top
+                    continue;
+                }
+
+                if (data.Length > room)
+                {
+                    input = data[..room];
+                    limited = true;
+                }
+            }
+
+            HttpParseEvent ev = parser.Parse(input, out int consumed, out ReadOnlySpan<byte> body);
             data = data[consumed..];
             if (ev == HttpParseEvent.NeedMoreData)
             {
+                if (limited && !data.IsEmpty)
+                {
+                    continue; // the cut input was framing only (a chunk line): the area still has room
+                }
+
+                StreamInputDrained(); // streaming hook
                 break;
             }
 
@@ -386,7 +423,8 @@ internal sealed partial class HttpConnection : IIsolate
                 return;
             }
 
-            if (parser.ContentLength > _options.MaxHandlerRequestBytes - head)
+            bool streaming = _server.Routes[_route].IsStreaming;
+            if (!streaming && parser.ContentLength > _options.MaxHandlerRequestBytes - head)
             {
                 RefuseHandlerRequest(now, 413);
                 return;
@@ -409,6 +447,10 @@ internal sealed partial class HttpConnection : IIsolate
 
             _slotHead = WriteHeadLayout(parser, _shard.CallSlots.Request(_slot, _generation));
             _slotBody = 0;
+            if (streaming)
+            {
+                BeginStream(); // streaming hook: the body goes to the handler piece by piece
+            }
             if (parser.ExpectContinue && hasBody)
             {
                 Append("HTTP/1.1 100 Continue\r\n\r\n"u8);
@@ -438,6 +480,12 @@ internal sealed partial class HttpConnection : IIsolate
             return;
         }
 
+        if (_stream)
+        {
+            StreamBody(body); // streaming hook
+            return;
+        }
+
         if (_slot < 0)
         {
             return; // an inline route reads and drops the body (bounded by the parser's MaxBodyBytes)
@@ -460,6 +508,12 @@ internal sealed partial class HttpConnection : IIsolate
         if (_proxyRoute is not null)
         {
             ProxyComplete(); // proxy hook
+            return;
+        }
+
+        if (_stream)
+        {
+            StreamComplete(); // streaming hook
             return;
         }
 
@@ -755,6 +809,7 @@ internal sealed partial class HttpConnection : IIsolate
     private Effect Finish(ref Context ctx)
     {
         ProxyAbandon(ref ctx); // proxy hook
+        StreamAbandon(ref ctx); // streaming hook
         if (!ctx.CanStart(IoOperation.Close) || _socket.IsNone)
         {
             Leave();

@@ -97,6 +97,21 @@ public sealed partial class HttpServer : IDisposable
     /// its requests are shed by <paramref name="priority"/> (lower classes first; see <see cref="HttpPriority"/>).
     /// </summary>
     public HttpServer MapHandler<THandler>(string method, string path, HttpPriority priority = HttpPriority.Normal)
+        where THandler : class, IIsolate, new() => MapHandlerRoute<THandler>(method, path, priority, streaming: false);
+
+    /// <summary>
+    /// Maps a route served piece by piece by a handler isolate of type <typeparamref name="THandler"/> (see
+    /// <see cref="HttpStreamingHandler"/>): the handler gets the head, then the body in pieces of at most
+    /// <see cref="HttpServerOptions.MaxHandlerRequestBytes"/>, one call at a time (the connection stops reading its
+    /// socket while a call is out), and answers with a head and body pieces of at most
+    /// <see cref="HttpServerOptions.MaxHandlerResponseBytes"/> each, written to the client as they come. Bodies of any
+    /// length (up to <see cref="Parsing.HttpParserOptions.MaxBodyBytes"/>) stream through one call slot. Shed like
+    /// <see cref="MapHandler{THandler}"/> at the head.
+    /// </summary>
+    public HttpServer MapStreamingHandler<THandler>(string method, string path, HttpPriority priority = HttpPriority.Normal)
+        where THandler : class, IIsolate, new() => MapHandlerRoute<THandler>(method, path, priority, streaming: true);
+
+    private HttpServer MapHandlerRoute<THandler>(string method, string path, HttpPriority priority, bool streaming)
         where THandler : class, IIsolate, new()
     {
         CheckMutable();
@@ -114,7 +129,7 @@ public sealed partial class HttpServer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(priority), priority, "Low, Normal or High.");
         }
 
-        _routeList.Add(new HttpRoute(Token(method, nameof(method)), PathBytes(path), null, null, index) { Priority = priority });
+        _routeList.Add(new HttpRoute(Token(method, nameof(method)), PathBytes(path), null, null, index) { Priority = priority, IsStreaming = streaming });
         return this;
     }
 

@@ -78,6 +78,12 @@ public enum HttpServerCounter
     /// <summary>Shed requests of class <see cref="HttpPriority.High"/>.</summary>
     ShedHigh,
 
+    /// <summary>Calls made to streaming handlers (one per request piece or pull; also counted in <see cref="HandlerCalls"/>).</summary>
+    StreamCalls,
+
+    /// <summary>Streaming requests that ended early (client gone, connection failed) after their handler had seen their head; the handler got an <see cref="HttpStreamAbort"/>.</summary>
+    StreamAborts,
+
     /// <summary>The number of counters.</summary>
     Count,
 }
