@@ -207,6 +207,12 @@ public sealed partial class HttpServer : IDisposable
 #pragma warning restore RS0030
     }
 
+    /// <summary>Connections open on shard <paramref name="shard"/> (a volatile read of a count the shard keeps; 0 before it starts).</summary>
+    public int OpenConnections(int shard) => ShardOrNull(shard) is HttpShard s ? s.Connections : 0;
+
+    /// <summary>Call slots held on shard <paramref name="shard"/> by handler requests (plain or streaming) in progress (a volatile read).</summary>
+    public int CallSlotsInUse(int shard) => ShardOrNull(shard) is HttpShard s ? s.CallSlots.PublishedInUse : 0;
+
     /// <summary>A per-shard counter (a volatile read of a value the shard writes; exact once the shard is quiet).</summary>
     public long Counter(int shard, HttpServerCounter counter) =>
         ShardOrNull(shard) is HttpShard s ? Volatile.Read(ref s.Counters[(int)counter]) : 0;

@@ -40,7 +40,14 @@ internal sealed class HttpShard
 
     public long[] Counters { get; } = new long[(int)HttpServerCounter.Count];
 
-    public int Connections { get; private set; }
+    private int _connections;
+
+    /// <summary>Open connections: written by the shard only; other threads (the drain's waiter, tests) read it volatile.</summary>
+    public int Connections
+    {
+        get => System.Threading.Volatile.Read(ref _connections);
+        private set => System.Threading.Volatile.Write(ref _connections, value);
+    }
 
     private int _listeningPort;
 
