@@ -33,6 +33,14 @@ internal sealed class StreamClient : IDisposable
         _socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
     }
 
+    /// <summary>Takes over an accepted socket (a test upstream's side of a connection).</summary>
+    public StreamClient(Socket accepted)
+    {
+        _socket = accepted;
+        _socket.ReceiveTimeout = 10_000;
+        _socket.SendTimeout = 10_000;
+    }
+
     public Socket Socket => _socket;
 
     /// <summary>Bytes of body written so far (read by another thread while the writer runs).</summary>
@@ -80,6 +88,21 @@ internal sealed class StreamClient : IDisposable
         {
             SendAll("0\r\n\r\n"u8);
         }
+    }
+
+    /// <summary>A request's line and fields, or a null line at end of stream (a test upstream's side).</summary>
+    public (string? Line, Dictionary<string, string> Fields) ReadRequestHead()
+    {
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string? first = ReadLine();
+        string? line;
+        while (first is not null && (line = ReadLine()) is { Length: > 0 })
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            fields[line[..colon]] = line[(colon + 1)..].Trim();
+        }
+
+        return (first, fields);
     }
 
     /// <summary>The status line's code and the fields (lower-case names), or status 0 at end of stream.</summary>
@@ -136,6 +159,19 @@ internal sealed class StreamClient : IDisposable
 
             ReadCrlf();
         }
+    }
+
+    /// <summary>A short Content-Length body as Latin-1 text.</summary>
+    public string ReadText(Dictionary<string, string> fields)
+    {
+        int length = int.Parse(fields["Content-Length"], System.Globalization.CultureInfo.InvariantCulture);
+        var text = new StringBuilder();
+        while (text.Length < length && (_start < _end || Fill()))
+        {
+            text.Append((char)_in[_start++]);
+        }
+
+        return text.ToString();
     }
 
     public bool SeesEndOfStream()
