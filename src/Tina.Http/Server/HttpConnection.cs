@@ -28,6 +28,21 @@ internal sealed partial class HttpConnection : IIsolate
     private IoAddress _peer;
     private bool _hasPeer;
     private bool _left;
+    private bool _receivedAny; // a byte of a request has come since the connection's start or its last response
+
+    /// <summary>This connection's index in <see cref="HttpShard.Live"/> (moved by the shard when another leaves).</summary>
+    internal int LiveIndex { get; set; } = -1;
+
+    /// <summary>The isolate's handle, for the drain (the listener, its parent, cancels idle connections).</summary>
+    internal Handle Self { get; private set; }
+
+    /// <summary>
+    /// Nothing in flight: no request begun (idle after a response, or fresh), nothing to send, no call out. A drain
+    /// cancels such a connection at once; any other finishes its request and closes after the response.
+    /// </summary>
+    internal bool IdleForDrain =>
+        (_phase == HttpConnectionPhase.Idle || (_phase == HttpConnectionPhase.Head && !_receivedAny))
+        && !_receivedAny && !_sending && _outputLength == 0 && _stashLength == 0 && _calledHandler < 0 && !_stream && _proxyLink is null;
 
     private bool _receiving;
     private bool _sending;
@@ -84,6 +99,8 @@ internal sealed partial class HttpConnection : IIsolate
             _peer = start.Peer;
             _hasPeer = start.HasPeer;
             _buffers = _shard.RentBuffers();
+            Self = ctx.Self;
+            LiveIndex = _shard.AddLive(this);
             _buffers.Parser.Reset();
             _phase = HttpConnectionPhase.Head;
             _headDeadline = ctx.Now + _options.HeaderTimeout;
@@ -167,6 +184,11 @@ internal sealed partial class HttpConnection : IIsolate
     /// <summary>Starts what can start: the handler call, the next send, the next receive; or closes when all is done.</summary>
     private Effect Pump(ref Context ctx)
     {
+        if (_shard.Draining && _phase == HttpConnectionPhase.Idle && _stashLength == 0 && !_closeAfterFlush)
+        {
+            _closeAfterFlush = true; // idle once its last send is done: a drain that found it sending closes it now
+        }
+
         if ((_stashLength > 0 || _parsePaused) && CanParse)
         {
             Process(ref ctx, _buffers!.Stash.AsSpan(0, _stashLength));
@@ -328,6 +350,11 @@ internal sealed partial class HttpConnection : IIsolate
                 // output is sent; the stash cannot, being empty. (Found by the http-server simulation workload.)
                 _parsePaused = _phase != HttpConnectionPhase.Calling && data.IsEmpty;
                 break;
+            }
+
+            if (!data.IsEmpty)
+            {
+                _receivedAny = true;
             }
 
             if (_phase == HttpConnectionPhase.Idle && !data.IsEmpty)
@@ -536,7 +563,8 @@ internal sealed partial class HttpConnection : IIsolate
     {
         _phase = HttpConnectionPhase.Idle;
         _idleSince = now;
-        if (!_keepAlive)
+        _receivedAny = _stashLength > 0; // a pipelined next request may already be here
+        if (!_keepAlive || _shard.Draining) // a drain closes every connection after the response it owes
         {
             _closeAfterFlush = true;
         }
@@ -731,6 +759,11 @@ internal sealed partial class HttpConnection : IIsolate
     /// <summary>Date, Connection and the empty line that ends the head.</summary>
     private void AppendTrailerFields(TimeSpan now)
     {
+        if (_shard.Draining)
+        {
+            _keepAlive = false; // the server drains: this is the connection's last response
+        }
+
         _shard.Date.Refresh(now);
         Append("Date: "u8);
         Append(_shard.Date.Value);
@@ -837,6 +870,8 @@ internal sealed partial class HttpConnection : IIsolate
             _calledHandler = -1;
         }
 
+        _shard.RemoveLive(LiveIndex);
+        LiveIndex = -1;
         _shard.Leave(_hasPeer, _peer);
         _shard.Count(HttpServerCounter.ConnectionsClosed);
         if (_buffers is not null)

@@ -38,6 +38,9 @@ public sealed partial class HttpServer : IDisposable
     private HttpShard?[] _shards = [];
     private bool _frozen;
     private int _id = -1;
+    private TinaRuntime? _runtime;
+    private Handle[] _gates = [];
+    private bool _drainBegun;
 
     /// <summary>Creates a server with a copy of <paramref name="options"/> (validated at <see cref="Configure"/>).</summary>
     public HttpServer(HttpServerOptions? options = null)
@@ -144,6 +147,7 @@ public sealed partial class HttpServer : IDisposable
         CheckMutable();
         Options.Validate();
         Freeze();
+        spec.AddIsolate(() => new HttpDrainGate(this), slots: 1, mailboxCapacity: 8);
         spec.AddIsolate(() => new HttpListener(this), slots: 2, mailboxCapacity: 8);
         spec.AddIsolate(() => new HttpConnection(this), slots: Options.MaxConnectionsPerShard, mailboxCapacity: 8);
         ConfigureProxies(spec); // proxy hook (Proxy/HttpServer.Proxy.cs)
@@ -156,7 +160,10 @@ public sealed partial class HttpServer : IDisposable
         _id = HttpServerRegistry.Register(this);
     }
 
-    /// <summary>Spawns the listener on every shard of <paramref name="runtime"/> (before or after its Start).</summary>
+    /// <summary>
+    /// Spawns the listener on every shard of <paramref name="runtime"/> (before or after its Start), each under a
+    /// drain gate (the isolate <see cref="BeginDrain"/> reaches).
+    /// </summary>
     /// <exception cref="InvalidOperationException">Not configured, or a listener could not be spawned.</exception>
     public void Start(TinaRuntime runtime)
     {
@@ -166,14 +173,83 @@ public sealed partial class HttpServer : IDisposable
             throw new InvalidOperationException("Configure the server into the spec before starting it.");
         }
 
+        var gates = new Handle[runtime.ShardCount];
         for (int shard = 0; shard < runtime.ShardCount; shard++)
         {
-            SpawnResult spawned = runtime.Spawn<HttpListener, HttpListenerStart>(shard, new HttpListenerStart(shard));
+            SpawnResult spawned = runtime.Spawn<HttpDrainGate, HttpListenerStart>(shard, new HttpListenerStart(shard));
             if (!spawned.IsOk)
             {
                 throw new InvalidOperationException($"The HTTP listener could not be spawned on shard {shard}: {spawned.Status}.");
             }
+
+            gates[shard] = spawned.Handle;
         }
+
+        _runtime = runtime;
+        _gates = gates;
+    }
+
+    /// <summary>
+    /// Begins a graceful drain on every shard: the listeners close their sockets (a new connect is refused), idle
+    /// connections (kept alive between requests, or accepted with nothing sent yet) close at once, and a connection
+    /// with a request in flight finishes it, its response says <c>Connection: close</c>, then it closes. Delivered to
+    /// each shard as a message (to its drain gate), so it returns at once; watch <see cref="IsDrained"/> or call
+    /// <see cref="WaitForDrain"/>. False when some shard could not be told (the runtime is stopping); calling it again
+    /// is harmless.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The server was not started.</exception>
+    public bool BeginDrain()
+    {
+        TinaRuntime runtime = _runtime ?? throw new InvalidOperationException("Start the server before draining it.");
+        bool all = true;
+        foreach (Handle gate in _gates)
+        {
+            all &= runtime.Send(gate, new HttpDrainRequest(_id)) == SendResult.Ok;
+        }
+
+        Volatile.Write(ref _drainBegun, true);
+        return all;
+    }
+
+    /// <summary>True once a drain has begun, every listener has closed and no connection is open on any shard.</summary>
+    public bool IsDrained
+    {
+        get
+        {
+            if (!Volatile.Read(ref _drainBegun))
+            {
+                return false;
+            }
+
+            for (int shard = 0; shard < _gates.Length; shard++)
+            {
+                if (ShardOrNull(shard) is HttpShard s && (!s.ListenerClosed || s.Connections > 0))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Waits (polling every millisecond, from outside the shards) until <see cref="IsDrained"/>; false on timeout.</summary>
+    public bool WaitForDrain(TimeSpan timeout)
+    {
+#pragma warning disable RS0030 // an outside caller's bounded wait (never a shard thread: the shards do the draining it waits for)
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (!IsDrained)
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        return true;
+#pragma warning restore RS0030
     }
 
     /// <summary>The port shard <paramref name="shard"/> listens on, or 0 while it is not listening yet.</summary>

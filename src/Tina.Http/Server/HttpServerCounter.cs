@@ -84,6 +84,9 @@ public enum HttpServerCounter
     /// <summary>Streaming requests that ended early (client gone, connection failed) after their handler had seen their head; the handler got an <see cref="HttpStreamAbort"/>.</summary>
     StreamAborts,
 
+    /// <summary>Idle connections (nothing in flight) closed at once by a drain (<see cref="HttpServer.BeginDrain"/>).</summary>
+    DrainIdleClosed,
+
     /// <summary>The number of counters.</summary>
     Count,
 }
