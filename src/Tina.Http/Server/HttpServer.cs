@@ -38,9 +38,8 @@ public sealed partial class HttpServer : IDisposable
     private HttpShard?[] _shards = [];
     private bool _frozen;
     private int _id = -1;
-    private TinaRuntime? _runtime;
-    private Handle[] _gates = [];
-    private bool _drainBegun;
+    private HttpGateRef?[] _gates = [];
+    private int _drainShards; // 0 until a drain begins; then the shards it was sent to
 
     /// <summary>Creates a server with a copy of <paramref name="options"/> (validated at <see cref="Configure"/>).</summary>
     public HttpServer(HttpServerOptions? options = null)
@@ -157,6 +156,7 @@ public sealed partial class HttpServer : IDisposable
         }
 
         _shards = new HttpShard?[TinaSpec.ShardCountMax];
+        _gates = new HttpGateRef?[TinaSpec.ShardCountMax];
         _id = HttpServerRegistry.Register(this);
     }
 
@@ -173,7 +173,6 @@ public sealed partial class HttpServer : IDisposable
             throw new InvalidOperationException("Configure the server into the spec before starting it.");
         }
 
-        var gates = new Handle[runtime.ShardCount];
         for (int shard = 0; shard < runtime.ShardCount; shard++)
         {
             SpawnResult spawned = runtime.Spawn<HttpDrainGate, HttpListenerStart>(shard, new HttpListenerStart(shard));
@@ -181,47 +180,54 @@ public sealed partial class HttpServer : IDisposable
             {
                 throw new InvalidOperationException($"The HTTP listener could not be spawned on shard {shard}: {spawned.Status}.");
             }
-
-            gates[shard] = spawned.Handle;
         }
-
-        _runtime = runtime;
-        _gates = gates;
     }
 
     /// <summary>
     /// Begins a graceful drain on every shard: the listeners close their sockets (a new connect is refused), idle
     /// connections (kept alive between requests, or accepted with nothing sent yet) close at once, and a connection
     /// with a request in flight finishes it, its response says <c>Connection: close</c>, then it closes. Delivered to
-    /// each shard as a message (to its drain gate), so it returns at once; watch <see cref="IsDrained"/> or call
-    /// <see cref="WaitForDrain"/>. False when some shard could not be told (the runtime is stopping); calling it again
-    /// is harmless.
+    /// each shard of <paramref name="runtime"/> as a message (to its drain gate, through
+    /// <see cref="TinaRuntime.Send{T}"/>), so it returns at once; watch <see cref="IsDrained"/> or call
+    /// <see cref="WaitForDrain"/>. False when some shard could not be told (its gate has not started, or the runtime is
+    /// stopping); calling it again is harmless.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The server was not started.</exception>
-    public bool BeginDrain()
+    /// <exception cref="InvalidOperationException">The server was not configured.</exception>
+    public bool BeginDrain(TinaRuntime runtime)
     {
-        TinaRuntime runtime = _runtime ?? throw new InvalidOperationException("Start the server before draining it.");
-        bool all = true;
-        foreach (Handle gate in _gates)
+        ArgumentNullException.ThrowIfNull(runtime);
+        if (_id < 0)
         {
-            all &= runtime.Send(gate, new HttpDrainRequest(_id)) == SendResult.Ok;
+            throw new InvalidOperationException("Configure and start the server before draining it.");
         }
 
-        Volatile.Write(ref _drainBegun, true);
+        bool all = true;
+        int shards = Math.Min(runtime.ShardCount, _gates.Length);
+        for (int shard = 0; shard < shards; shard++)
+        {
+            HttpGateRef? gate = Volatile.Read(ref _gates[shard]);
+            all &= gate is not null && runtime.Send(gate.Handle, new HttpDrainRequest(_id)) == SendResult.Ok;
+        }
+
+        Volatile.Write(ref _drainShards, shards);
         return all;
     }
+
+    /// <summary>A shard's drain gate has started: it is the isolate <see cref="BeginDrain"/> tells (published for outside threads).</summary>
+    internal void GateStarted(int shard, Handle gate) => Volatile.Write(ref _gates[shard], new HttpGateRef(gate));
 
     /// <summary>True once a drain has begun, every listener has closed and no connection is open on any shard.</summary>
     public bool IsDrained
     {
         get
         {
-            if (!Volatile.Read(ref _drainBegun))
+            int shards = Volatile.Read(ref _drainShards);
+            if (shards == 0)
             {
                 return false;
             }
 
-            for (int shard = 0; shard < _gates.Length; shard++)
+            for (int shard = 0; shard < shards; shard++)
             {
                 if (ShardOrNull(shard) is HttpShard s && (!s.ListenerClosed || s.Connections > 0))
                 {
@@ -316,6 +322,9 @@ public sealed partial class HttpServer : IDisposable
 
         return state;
     }
+
+    /// <summary>A gate's handle, immutable once published (a struct cannot be written atomically for other threads).</summary>
+    private sealed record HttpGateRef(Handle Handle);
 
     internal SpawnResult SpawnHandler(ref Context ctx, int handler) => _spawners[handler](ref ctx);
 

@@ -38,7 +38,7 @@ public sealed class DrainTests
         WaitFor(() => server[HttpServerCounter.HandlerCalls] == 1 && server[HttpServerCounter.ConnectionsAccepted] == 3, "the held request is with the handler");
         Assert.That(server.Server.IsDrained, Is.False);
 
-        Assert.That(server.Server.BeginDrain(), Is.True);
+        Assert.That(server.Server.BeginDrain(server.Runtime), Is.True);
         WaitFor(() => server.Server.ListeningPort(0) == 0, "the listener closed");
 
         Assert.That(idle.SeesEndOfStream(), Is.True, "an idle kept-alive connection is closed at once");
@@ -61,7 +61,7 @@ public sealed class DrainTests
         Assert.That(server.Server.WaitForDrain(TimeSpan.FromSeconds(10)), Is.True);
         Assert.That(server.Server.IsDrained, Is.True);
         Assert.That(server[HttpServerCounter.DrainIdleClosed], Is.EqualTo(2));
-        Assert.That(server.Server.BeginDrain(), Is.True, "a second drain is harmless");
+        Assert.That(server.Server.BeginDrain(server.Runtime), Is.True, "a second drain is harmless");
         Assert.That(server.Server.IsDrained, Is.True);
     }
 
@@ -70,7 +70,7 @@ public sealed class DrainTests
     {
         using var server = new TestServer();
         Assert.That(server.Server.IsDrained, Is.False, "not before a drain begins");
-        Assert.That(server.Server.BeginDrain(), Is.True);
+        Assert.That(server.Server.BeginDrain(server.Runtime), Is.True);
         Assert.That(server.Server.WaitForDrain(TimeSpan.FromSeconds(10)), Is.True);
         Assert.That(server.Server.ListeningPort(0), Is.Zero);
     }
@@ -79,7 +79,8 @@ public sealed class DrainTests
     public void Draining_an_unstarted_server_is_refused()
     {
         using var server = new HttpServer();
-        Assert.Throws<InvalidOperationException>(() => server.BeginDrain());
+        using var runtime = TinaRuntime.Create(new TinaSpec { ShardCount = 1, PinThreads = false });
+        Assert.Throws<InvalidOperationException>(() => server.BeginDrain(runtime));
     }
 
     private static void WaitFor(Func<bool> condition, string what)

@@ -31,6 +31,7 @@ internal sealed class HttpDrainGate : IIsolate
             }
 
             _listener = listener.Handle;
+            _server.GateStarted(ctx.ShardId, ctx.Self);
             return Effect.Receive;
         }
 
