@@ -76,11 +76,16 @@ public sealed class DrainTests
     }
 
     [Test]
-    public void Draining_an_unstarted_server_is_refused()
+    public void Draining_a_server_not_configured_throws_and_one_not_started_reaches_no_shard()
     {
-        using var server = new HttpServer();
-        using var runtime = TinaRuntime.Create(new TinaSpec { ShardCount = 1, PinThreads = false });
-        Assert.Throws<InvalidOperationException>(() => server.BeginDrain(runtime));
+        using var unconfigured = new HttpServer();
+        using var server = new HttpServer(new HttpServerOptions { Address = IoAddress.Loopback, Port = 0 });
+        var spec = new TinaSpec { ShardCount = 1, PinThreads = false };
+        spec.UseIo(new IoOptions());
+        server.Configure(spec);
+        using TinaRuntime runtime = TinaRuntime.Create(spec);
+        Assert.Throws<InvalidOperationException>(() => unconfigured.BeginDrain(runtime));
+        Assert.That(server.BeginDrain(runtime), Is.False, "no drain gate has started");
     }
 
     private static void WaitFor(Func<bool> condition, string what)
