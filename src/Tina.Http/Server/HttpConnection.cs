@@ -138,6 +138,9 @@ internal sealed partial class HttpConnection : IIsolate
 
         switch (done.Operation)
         {
+            case IoOperation.Receive when _lingering:
+                return OnLingerReceive(ref ctx, in done); // lingering hook: read and drop until the client stops
+
             case IoOperation.Receive:
                 _receiving = false;
                 if (done.IsSuccess && done.Result.Bytes > 0)
@@ -225,7 +228,12 @@ internal sealed partial class HttpConnection : IIsolate
 
         if ((_closeAfterFlush || (_peerClosed && _stashLength == 0 && _phase != HttpConnectionPhase.Calling && !ProxyBlocksParsing && !StreamBlocksParsing)) && !_sending && _outputLength == 0)
         {
-            return Finish(ref ctx);
+            if (_lingering)
+            {
+                return _receiving ? ctx.WaitForIo() : Finish(ref ctx);
+            }
+
+            return _lingerWanted && !_peerClosed && StartLinger(ref ctx, out Effect linger) ? linger : Finish(ref ctx);
         }
 
         if (!_receiving && !_closeAfterFlush && !_peerClosed && _stashLength == 0 && CanParse)
@@ -664,6 +672,7 @@ internal sealed partial class HttpConnection : IIsolate
         {
             _keepAlive = false;
             _closeAfterFlush = true;
+            _lingerWanted = true; // its body is unread
         }
 
         WriteResponse(now, 503, _server.RetryAfterLine, default);
@@ -705,6 +714,7 @@ internal sealed partial class HttpConnection : IIsolate
     /// <summary>Answers <paramref name="status"/> with Connection: close; nothing after it is parsed.</summary>
     private void FailRequest(TimeSpan now, int status)
     {
+        _lingerWanted = true; // request bytes may still be coming: close lingering, so the client reads this answer
         ReleaseSlot();
         _keepAlive = false;
         _isHead = false;

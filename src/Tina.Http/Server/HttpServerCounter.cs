@@ -87,6 +87,9 @@ public enum HttpServerCounter
     /// <summary>Idle connections (nothing in flight) closed at once by a drain (<see cref="HttpServer.BeginDrain"/>).</summary>
     DrainIdleClosed,
 
+    /// <summary>Connections closed lingering after an error answer (send side shut, the client's remaining bytes read and dropped).</summary>
+    LingeringCloses,
+
     /// <summary>The number of counters.</summary>
     Count,
 }
