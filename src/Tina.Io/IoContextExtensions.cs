@@ -228,6 +228,16 @@ public static class IoContextExtensions
         ReactorOf(ref ctx).TryGetPeerAddress(socket, out address);
 
     /// <summary>
+    /// Shuts the connection's send side now (shutdown SHUT_WR on Linux: epoll and io_uring): the peer reads the bytes
+    /// already sent, then an end of stream, while this side can still receive (a lingering close: read and drop what
+    /// the peer is still sending, so closing with unread bytes does not reset the connection and discard the answer).
+    /// Call it with no Send in flight on the socket (a later Send fails). Synchronous, no completion, no Io effect.
+    /// False for a stale handle, a socket that is not an open connection, or a backend that cannot (IOCP and the
+    /// simulated network: not wired; close as before).
+    /// </summary>
+    public static bool ShutdownSend(this ref Context ctx, SocketHandle socket) => ReactorOf(ref ctx).ShutdownSend(socket);
+
+    /// <summary>
     /// Makes another isolate of this shard the socket's owner (its exit will close it). Only the current owner may
     /// do this. False for a stale socket, an owner elsewhere, or a dead or remote new owner.
     /// </summary>

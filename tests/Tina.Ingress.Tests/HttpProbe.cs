@@ -57,6 +57,39 @@ public sealed class HttpProbe : IDisposable
         return probe.Read();
     }
 
+    /// <summary>True when the server closed the connection (end of stream or reset) with nothing more sent.</summary>
+    public bool SeesEndOfStream()
+    {
+        if (_pending.Count > 0)
+        {
+            return false;
+        }
+
+        byte[] one = new byte[1];
+        try
+        {
+            return _socket.Receive(one) == 0;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>True when a new connection to <paramref name="port"/> is refused (nothing listens).</summary>
+    public static bool ConnectIsRefused(int port)
+    {
+        try
+        {
+            using var probe = new HttpProbe(port);
+            return false;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return true;
+        }
+    }
+
     public void Dispose() => _socket.Dispose();
 
     private int HeadEnd()

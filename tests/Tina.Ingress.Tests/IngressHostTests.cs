@@ -81,11 +81,13 @@ public sealed class IngressHostTests
     }
 
     [Test]
-    public async Task Stop_TurnsHealthToDraining_AndARequestInFlightCompletes_BeforeTheHostStops()
+    public async Task Stop_TurnsHealthToDraining_ClosesTheListener_AndARequestInFlightCompletes_BeforeTheHostStops()
     {
-        using IHost host = IngressHost.Build(s_args);
+        // A drain delay long enough for /healthz to be probed on fresh connections before the listener closes.
+        using IHost host = IngressHost.Build([.. s_args, "--Ingress:DrainDelay=00:00:03"]);
         await host.StartAsync();
         int port = PortOf(host);
+        IngressServer ingress = host.Services.GetRequiredService<IngressServer>();
         using var inFlight = new HttpProbe(port);
         inFlight.Write("GET /plaintext HTTP/1.1\r\nHost: test\r\n"); // head not finished: the request is in flight
         WaitUntilOpen(host, 1);
@@ -94,13 +96,22 @@ public sealed class IngressHostTests
         HttpAnswer health = WaitForHealth(port, 503);
         Assert.That(health.Body, Is.EqualTo("draining\n"));
 
+        // After the drain delay the server drains: its listener closes, and a new connect is refused.
+        for (int i = 0; i < 2_000 && ingress.Server.ListeningPort(0) != 0; i++)
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.That(ingress.Server.ListeningPort(0), Is.Zero, "the listener closed after the drain delay");
+        Assert.That(HttpProbe.ConnectIsRefused(port), Is.True, "new connections are refused while draining");
+        Assert.That(stopping.IsCompleted, Is.False, "the host waits while a request is in flight");
+
         inFlight.Write("\r\n");
         HttpAnswer answer = inFlight.Read();
         Assert.That(answer.Status, Is.EqualTo(200));
         Assert.That(answer.Body, Is.EqualTo("Hello, World!"));
-        Assert.That(stopping.IsCompleted, Is.False, "the host waits while a connection is open");
-
-        inFlight.Dispose();
+        Assert.That(answer.Headers["Connection"], Is.EqualTo("close"), "the last response of a draining server");
+        Assert.That(inFlight.SeesEndOfStream(), Is.True, "the server closes the connection after it");
         Assert.That(await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(30))), Is.SameAs(stopping), "the host stopped once the connection closed");
         await stopping;
     }

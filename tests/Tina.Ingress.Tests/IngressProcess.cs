@@ -62,11 +62,20 @@ public sealed class IngressProcess : IDisposable
     /// <summary>Sends SIGTERM and waits (bounded) for the exit.</summary>
     public bool Terminate(TimeSpan timeout)
     {
-        using (Process kill = Process.Start("kill", $"-TERM {_process.Id}"))
-        {
-            kill.WaitForExit(10_000);
-        }
+        SignalTerm();
+        return WaitForExit(timeout);
+    }
 
+    /// <summary>Sends SIGTERM without waiting for the exit.</summary>
+    public void SignalTerm()
+    {
+        using Process kill = Process.Start("kill", $"-TERM {_process.Id}");
+        kill.WaitForExit(10_000);
+    }
+
+    /// <summary>Waits (bounded) for the exit, then for the redirected output to be flushed.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
         bool exited = _process.WaitForExit(timeout);
         if (exited)
         {

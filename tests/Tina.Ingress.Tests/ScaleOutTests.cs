@@ -50,6 +50,39 @@ public sealed class ScaleOutTests
         Assert.That(second.ExitCode, Is.Zero, second.Output);
     }
 
+    [Test]
+    public void OnSigterm_TheProcessAnswersItsRequestInFlight_RefusesNewConnections_ThenExitsZero()
+    {
+        int port = FreePort();
+        using var process = new IngressProcess(port);
+        Assert.That(process.WaitUntilListening(TimeSpan.FromSeconds(60)), Is.True, process.Output);
+        Assert.That(HttpProbe.Get(port, "/plaintext").Status, Is.EqualTo(200));
+        using var inFlight = new HttpProbe(port);
+        inFlight.Write("GET /plaintext HTTP/1.1\r\nHost: test\r\n"); // head not finished: the request is in flight
+
+        process.SignalTerm();
+        bool refused = false;
+        for (int i = 0; i < 3_000 && !refused; i++) // bounded: 30 s
+        {
+            refused = HttpProbe.ConnectIsRefused(port);
+            if (!refused)
+            {
+                System.Threading.Thread.Sleep(10);
+            }
+        }
+
+        Assert.That(refused, Is.True, "the draining process refuses new connections: " + process.Output);
+        inFlight.Write("\r\n");
+        HttpAnswer answer = inFlight.Read();
+        Assert.That(answer.Status, Is.EqualTo(200));
+        Assert.That(answer.Body, Is.EqualTo("Hello, World!"));
+        Assert.That(answer.Headers["Connection"], Is.EqualTo("close"));
+        Assert.That(inFlight.SeesEndOfStream(), Is.True);
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the process exited after the drain");
+        Assert.That(process.ExitCode, Is.Zero, process.Output);
+        Assert.That(process.Output, Does.Contain("Ingress drained: 0 connections still open"), process.Output);
+    }
+
     private static int FreePort()
     {
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -25,6 +25,7 @@ internal sealed class HttpCallSlots
     private readonly int _requestBytes;
     private readonly int _responseBytes;
     private int _freeCount;
+    private int _published; // InUse, written by the shard after each change, read by other threads (diagnostics, tests)
 
     public HttpCallSlots(int count, int requestBytes, int responseBytes)
     {
@@ -47,6 +48,9 @@ internal sealed class HttpCallSlots
 
     public int InUse => _free.Length - _freeCount;
 
+    /// <summary><see cref="InUse"/> as last published by the shard: safe to read from any thread (a recent value, never torn).</summary>
+    public int PublishedInUse => System.Threading.Volatile.Read(ref _published);
+
     public bool TryAcquire(out int slot, out uint generation)
     {
         if (_freeCount == 0)
@@ -57,6 +61,7 @@ internal sealed class HttpCallSlots
         }
 
         slot = _free[--_freeCount];
+        System.Threading.Volatile.Write(ref _published, InUse);
         _busy[slot] = true;
         _handler[slot] = -1;
         generation = ++_generations[slot];
@@ -75,6 +80,7 @@ internal sealed class HttpCallSlots
         _busy[slot] = false;
         _generations[slot]++;
         _free[_freeCount++] = slot;
+        System.Threading.Volatile.Write(ref _published, InUse);
     }
 
     /// <summary>The connection makes the slot's Call to handler type <paramref name="handler"/> at <paramref name="now"/>.</summary>

@@ -28,6 +28,21 @@ internal sealed partial class HttpConnection : IIsolate
     private IoAddress _peer;
     private bool _hasPeer;
     private bool _left;
+    private bool _receivedAny; // a byte of a request has come since the connection's start or its last response
+
+    /// <summary>This connection's index in <see cref="HttpShard.Live"/> (moved by the shard when another leaves).</summary>
+    internal int LiveIndex { get; set; } = -1;
+
+    /// <summary>The isolate's handle, for the drain (the listener, its parent, cancels idle connections).</summary>
+    internal Handle Self { get; private set; }
+
+    /// <summary>
+    /// Nothing in flight: no request begun (idle after a response, or fresh), nothing to send, no call out. A drain
+    /// cancels such a connection at once; any other finishes its request and closes after the response.
+    /// </summary>
+    internal bool IdleForDrain =>
+        (_phase == HttpConnectionPhase.Idle || (_phase == HttpConnectionPhase.Head && !_receivedAny))
+        && !_receivedAny && !_sending && _outputLength == 0 && _stashLength == 0 && _calledHandler < 0 && !_stream && _proxyLink is null;
 
     private bool _receiving;
     private bool _sending;
@@ -84,6 +99,8 @@ internal sealed partial class HttpConnection : IIsolate
             _peer = start.Peer;
             _hasPeer = start.HasPeer;
             _buffers = _shard.RentBuffers();
+            Self = ctx.Self;
+            LiveIndex = _shard.AddLive(this);
             _buffers.Parser.Reset();
             _phase = HttpConnectionPhase.Head;
             _headDeadline = ctx.Now + _options.HeaderTimeout;
@@ -97,7 +114,15 @@ internal sealed partial class HttpConnection : IIsolate
 
         if (message.Kind == MessageKind.Reply)
         {
-            OnHandlerReply(ref ctx, in message);
+            if (_streamCallOut)
+            {
+                OnStreamReply(ref ctx, in message); // streaming hook (Streaming/HttpConnection.Streaming.cs)
+            }
+            else
+            {
+                OnHandlerReply(ref ctx, in message);
+            }
+
             return Pump(ref ctx);
         }
 
@@ -113,6 +138,9 @@ internal sealed partial class HttpConnection : IIsolate
 
         switch (done.Operation)
         {
+            case IoOperation.Receive when _lingering:
+                return OnLingerReceive(ref ctx, in done); // lingering hook: read and drop until the client stops
+
             case IoOperation.Receive:
                 _receiving = false;
                 if (done.IsSuccess && done.Result.Bytes > 0)
@@ -159,12 +187,22 @@ internal sealed partial class HttpConnection : IIsolate
     /// <summary>Starts what can start: the handler call, the next send, the next receive; or closes when all is done.</summary>
     private Effect Pump(ref Context ctx)
     {
+        if (_shard.Draining && _phase == HttpConnectionPhase.Idle && _stashLength == 0 && !_closeAfterFlush)
+        {
+            _closeAfterFlush = true; // idle once its last send is done: a drain that found it sending closes it now
+        }
+
         if ((_stashLength > 0 || _parsePaused) && CanParse)
         {
             Process(ref ctx, _buffers!.Stash.AsSpan(0, _stashLength));
         }
 
         PumpProxy(ref ctx); // proxy hook
+
+        if (StreamCallReady)
+        {
+            return StartStreamCall(ref ctx); // streaming hook
+        }
 
         if (_startCall)
         {
@@ -188,9 +226,14 @@ internal sealed partial class HttpConnection : IIsolate
             }
         }
 
-        if ((_closeAfterFlush || (_peerClosed && _stashLength == 0 && _phase != HttpConnectionPhase.Calling && !ProxyBlocksParsing)) && !_sending && _outputLength == 0)
+        if ((_closeAfterFlush || (_peerClosed && _stashLength == 0 && _phase != HttpConnectionPhase.Calling && !ProxyBlocksParsing && !StreamBlocksParsing)) && !_sending && _outputLength == 0)
         {
-            return Finish(ref ctx);
+            if (_lingering)
+            {
+                return _receiving ? ctx.WaitForIo() : Finish(ref ctx);
+            }
+
+            return _lingerWanted && !_peerClosed && StartLinger(ref ctx, out Effect linger) ? linger : Finish(ref ctx);
         }
 
         if (!_receiving && !_closeAfterFlush && !_peerClosed && _stashLength == 0 && CanParse)
@@ -217,10 +260,10 @@ internal sealed partial class HttpConnection : IIsolate
             return ctx.WaitForIo();
         }
 
-        return _phase == HttpConnectionPhase.Calling || ProxyBlocksParsing ? Effect.Receive : Finish(ref ctx);
+        return _phase == HttpConnectionPhase.Calling || ProxyBlocksParsing || _streamCallOut ? Effect.Receive : Finish(ref ctx);
     }
 
-    private bool CanParse => _phase != HttpConnectionPhase.Calling && _outputLength < _options.MaxPendingResponseBytes && !_closeAfterFlush && !ProxyBlocksParsing;
+    private bool CanParse => _phase != HttpConnectionPhase.Calling && _outputLength < _options.MaxPendingResponseBytes && !_closeAfterFlush && !ProxyBlocksParsing && !StreamBlocksParsing;
 
     private TimeSpan ReceiveTimeout(TimeSpan now)
     {
@@ -305,7 +348,7 @@ internal sealed partial class HttpConnection : IIsolate
 
             if (!CanParse)
             {
-                if (_phase != HttpConnectionPhase.Calling && !data.IsEmpty)
+                if (_phase != HttpConnectionPhase.Calling && !StreamBlocksParsing && !data.IsEmpty)
                 {
                     _shard.Count(HttpServerCounter.ParsePauses);
                 }
@@ -317,16 +360,45 @@ internal sealed partial class HttpConnection : IIsolate
                 break;
             }
 
+            if (!data.IsEmpty)
+            {
+                _receivedAny = true;
+            }
+
             if (_phase == HttpConnectionPhase.Idle && !data.IsEmpty)
             {
                 _phase = HttpConnectionPhase.Head;
                 _headDeadline = now + _options.HeaderTimeout;
             }
 
-            HttpParseEvent ev = parser.Parse(data, out int consumed, out ReadOnlySpan<byte> body);
+            ReadOnlySpan<byte> input = data;
+            bool limited = false;
+            if (StreamLimitsInput) // streaming hook: a body piece never exceeds what the request area can take
+            {
+                int room = StreamRoom;
+                if (room == 0)
+                {
+                    _streamCallDue = true; // CanParse is false now: the loop stops at its top
+                    continue;
+                }
+
+                if (data.Length > room)
+                {
+                    input = data[..room];
+                    limited = true;
+                }
+            }
+
+            HttpParseEvent ev = parser.Parse(input, out int consumed, out ReadOnlySpan<byte> body);
             data = data[consumed..];
             if (ev == HttpParseEvent.NeedMoreData)
             {
+                if (limited && !data.IsEmpty)
+                {
+                    continue; // the cut input was framing only (a chunk line): the area still has room
+                }
+
+                StreamInputDrained(); // streaming hook
                 break;
             }
 
@@ -386,7 +458,8 @@ internal sealed partial class HttpConnection : IIsolate
                 return;
             }
 
-            if (parser.ContentLength > _options.MaxHandlerRequestBytes - head)
+            bool streaming = _server.Routes[_route].IsStreaming;
+            if (!streaming && parser.ContentLength > _options.MaxHandlerRequestBytes - head)
             {
                 RefuseHandlerRequest(now, 413);
                 return;
@@ -409,6 +482,10 @@ internal sealed partial class HttpConnection : IIsolate
 
             _slotHead = WriteHeadLayout(parser, _shard.CallSlots.Request(_slot, _generation));
             _slotBody = 0;
+            if (streaming)
+            {
+                BeginStream(); // streaming hook: the body goes to the handler piece by piece
+            }
             if (parser.ExpectContinue && hasBody)
             {
                 Append("HTTP/1.1 100 Continue\r\n\r\n"u8);
@@ -438,6 +515,12 @@ internal sealed partial class HttpConnection : IIsolate
             return;
         }
 
+        if (_stream)
+        {
+            StreamBody(body); // streaming hook
+            return;
+        }
+
         if (_slot < 0)
         {
             return; // an inline route reads and drops the body (bounded by the parser's MaxBodyBytes)
@@ -463,6 +546,12 @@ internal sealed partial class HttpConnection : IIsolate
             return;
         }
 
+        if (_stream)
+        {
+            StreamComplete(); // streaming hook
+            return;
+        }
+
         if (_slot >= 0)
         {
             _phase = HttpConnectionPhase.Calling;
@@ -482,7 +571,8 @@ internal sealed partial class HttpConnection : IIsolate
     {
         _phase = HttpConnectionPhase.Idle;
         _idleSince = now;
-        if (!_keepAlive)
+        _receivedAny = _stashLength > 0; // a pipelined next request may already be here
+        if (!_keepAlive || _shard.Draining) // a drain closes every connection after the response it owes
         {
             _closeAfterFlush = true;
         }
@@ -582,6 +672,7 @@ internal sealed partial class HttpConnection : IIsolate
         {
             _keepAlive = false;
             _closeAfterFlush = true;
+            _lingerWanted = true; // its body is unread
         }
 
         WriteResponse(now, 503, _server.RetryAfterLine, default);
@@ -623,6 +714,7 @@ internal sealed partial class HttpConnection : IIsolate
     /// <summary>Answers <paramref name="status"/> with Connection: close; nothing after it is parsed.</summary>
     private void FailRequest(TimeSpan now, int status)
     {
+        _lingerWanted = true; // request bytes may still be coming: close lingering, so the client reads this answer
         ReleaseSlot();
         _keepAlive = false;
         _isHead = false;
@@ -677,6 +769,11 @@ internal sealed partial class HttpConnection : IIsolate
     /// <summary>Date, Connection and the empty line that ends the head.</summary>
     private void AppendTrailerFields(TimeSpan now)
     {
+        if (_shard.Draining)
+        {
+            _keepAlive = false; // the server drains: this is the connection's last response
+        }
+
         _shard.Date.Refresh(now);
         Append("Date: "u8);
         Append(_shard.Date.Value);
@@ -755,6 +852,7 @@ internal sealed partial class HttpConnection : IIsolate
     private Effect Finish(ref Context ctx)
     {
         ProxyAbandon(ref ctx); // proxy hook
+        StreamAbandon(ref ctx); // streaming hook
         if (!ctx.CanStart(IoOperation.Close) || _socket.IsNone)
         {
             Leave();
@@ -782,6 +880,8 @@ internal sealed partial class HttpConnection : IIsolate
             _calledHandler = -1;
         }
 
+        _shard.RemoveLive(LiveIndex);
+        LiveIndex = -1;
         _shard.Leave(_hasPeer, _peer);
         _shard.Count(HttpServerCounter.ConnectionsClosed);
         if (_buffers is not null)

@@ -33,6 +33,11 @@ internal sealed class HttpListener : IIsolate
 
         if (message.Kind is MessageKind.Cancel or MessageKind.Shutdown || _shard is null)
         {
+            if (message.Kind == MessageKind.Cancel && _shard is { Draining: true })
+            {
+                Drain(ref ctx, _shard);
+            }
+
             return Effect.Done; // the listener socket closes with its owner
         }
 
@@ -68,6 +73,31 @@ internal sealed class HttpListener : IIsolate
 
             default:
                 return Effect.Receive;
+        }
+    }
+
+    /// <summary>
+    /// The drain (the gate cancelled this listener): close the listening socket now, so a new connect is refused, and
+    /// cancel every connection that has nothing in flight (its children; a Cancel abandons the Receive it waits in).
+    /// The others close after their current response (<see cref="HttpShard.Draining"/>).
+    /// </summary>
+    private void Drain(ref Context ctx, HttpShard shard)
+    {
+        if (!_listener.IsNone)
+        {
+            ctx.CloseNow(_listener);
+            _listener = SocketHandle.None;
+        }
+
+        shard.ListeningPort = 0;
+        shard.ListenerClosed = true;
+        foreach (HttpConnection? connection in shard.Live)
+        {
+            if (connection is { IdleForDrain: true })
+            {
+                _ = ctx.Cancel(connection.Self);
+                shard.Count(HttpServerCounter.DrainIdleClosed);
+            }
         }
     }
 

@@ -32,6 +32,9 @@ internal sealed class HttpRoute
     /// <summary>The class of the route's requests under overload (handler routes; a static answer costs what a 503 would, so it is never shed).</summary>
     public HttpPriority Priority { get; init; } = HttpPriority.Normal;
 
+    /// <summary>A streaming handler route (<see cref="HttpServer.MapStreamingHandler{THandler}"/>): bodies go to the handler piece by piece.</summary>
+    public bool IsStreaming { get; init; }
+
     /// <summary>"Allow: ...\r\n" listing every method mapped on this path (for 405), set at freeze.</summary>
     public byte[] AllowLine { get; set; } = [];
 }

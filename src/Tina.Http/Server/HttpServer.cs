@@ -38,6 +38,8 @@ public sealed partial class HttpServer : IDisposable
     private HttpShard?[] _shards = [];
     private bool _frozen;
     private int _id = -1;
+    private HttpGateRef?[] _gates = [];
+    private int _drainShards; // 0 until a drain begins; then the shards it was sent to
 
     /// <summary>Creates a server with a copy of <paramref name="options"/> (validated at <see cref="Configure"/>).</summary>
     public HttpServer(HttpServerOptions? options = null)
@@ -97,6 +99,21 @@ public sealed partial class HttpServer : IDisposable
     /// its requests are shed by <paramref name="priority"/> (lower classes first; see <see cref="HttpPriority"/>).
     /// </summary>
     public HttpServer MapHandler<THandler>(string method, string path, HttpPriority priority = HttpPriority.Normal)
+        where THandler : class, IIsolate, new() => MapHandlerRoute<THandler>(method, path, priority, streaming: false);
+
+    /// <summary>
+    /// Maps a route served piece by piece by a handler isolate of type <typeparamref name="THandler"/> (see
+    /// <see cref="HttpStreamingHandler"/>): the handler gets the head, then the body in pieces of at most
+    /// <see cref="HttpServerOptions.MaxHandlerRequestBytes"/>, one call at a time (the connection stops reading its
+    /// socket while a call is out), and answers with a head and body pieces of at most
+    /// <see cref="HttpServerOptions.MaxHandlerResponseBytes"/> each, written to the client as they come. Bodies of any
+    /// length (up to <see cref="Parsing.HttpParserOptions.MaxBodyBytes"/>) stream through one call slot. Shed like
+    /// <see cref="MapHandler{THandler}"/> at the head.
+    /// </summary>
+    public HttpServer MapStreamingHandler<THandler>(string method, string path, HttpPriority priority = HttpPriority.Normal)
+        where THandler : class, IIsolate, new() => MapHandlerRoute<THandler>(method, path, priority, streaming: true);
+
+    private HttpServer MapHandlerRoute<THandler>(string method, string path, HttpPriority priority, bool streaming)
         where THandler : class, IIsolate, new()
     {
         CheckMutable();
@@ -114,7 +131,7 @@ public sealed partial class HttpServer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(priority), priority, "Low, Normal or High.");
         }
 
-        _routeList.Add(new HttpRoute(Token(method, nameof(method)), PathBytes(path), null, null, index) { Priority = priority });
+        _routeList.Add(new HttpRoute(Token(method, nameof(method)), PathBytes(path), null, null, index) { Priority = priority, IsStreaming = streaming });
         return this;
     }
 
@@ -129,6 +146,7 @@ public sealed partial class HttpServer : IDisposable
         CheckMutable();
         Options.Validate();
         Freeze();
+        spec.AddIsolate(() => new HttpDrainGate(this), slots: 1, mailboxCapacity: 8);
         spec.AddIsolate(() => new HttpListener(this), slots: 2, mailboxCapacity: 8);
         spec.AddIsolate(() => new HttpConnection(this), slots: Options.MaxConnectionsPerShard, mailboxCapacity: 8);
         ConfigureProxies(spec); // proxy hook (Proxy/HttpServer.Proxy.cs)
@@ -138,10 +156,14 @@ public sealed partial class HttpServer : IDisposable
         }
 
         _shards = new HttpShard?[TinaSpec.ShardCountMax];
+        _gates = new HttpGateRef?[TinaSpec.ShardCountMax];
         _id = HttpServerRegistry.Register(this);
     }
 
-    /// <summary>Spawns the listener on every shard of <paramref name="runtime"/> (before or after its Start).</summary>
+    /// <summary>
+    /// Spawns the listener on every shard of <paramref name="runtime"/> (before or after its Start), each under a
+    /// drain gate (the isolate <see cref="BeginDrain"/> reaches).
+    /// </summary>
     /// <exception cref="InvalidOperationException">Not configured, or a listener could not be spawned.</exception>
     public void Start(TinaRuntime runtime)
     {
@@ -153,12 +175,87 @@ public sealed partial class HttpServer : IDisposable
 
         for (int shard = 0; shard < runtime.ShardCount; shard++)
         {
-            SpawnResult spawned = runtime.Spawn<HttpListener, HttpListenerStart>(shard, new HttpListenerStart(shard));
+            SpawnResult spawned = runtime.Spawn<HttpDrainGate, HttpListenerStart>(shard, new HttpListenerStart(shard));
             if (!spawned.IsOk)
             {
                 throw new InvalidOperationException($"The HTTP listener could not be spawned on shard {shard}: {spawned.Status}.");
             }
         }
+    }
+
+    /// <summary>
+    /// Begins a graceful drain on every shard: the listeners close their sockets (a new connect is refused), idle
+    /// connections (kept alive between requests, or accepted with nothing sent yet) close at once, and a connection
+    /// with a request in flight finishes it, its response says <c>Connection: close</c>, then it closes. Delivered to
+    /// each shard of <paramref name="runtime"/> as a message (to its drain gate, through
+    /// <see cref="TinaRuntime.Send{T}"/>), so it returns at once; watch <see cref="IsDrained"/> or call
+    /// <see cref="WaitForDrain"/>. False when some shard could not be told (its gate has not started, or the runtime is
+    /// stopping); calling it again is harmless.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The server was not configured.</exception>
+    public bool BeginDrain(TinaRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        if (_id < 0)
+        {
+            throw new InvalidOperationException("Configure and start the server before draining it.");
+        }
+
+        bool all = true;
+        int shards = Math.Min(runtime.ShardCount, _gates.Length);
+        for (int shard = 0; shard < shards; shard++)
+        {
+            HttpGateRef? gate = Volatile.Read(ref _gates[shard]);
+            all &= gate is not null && runtime.Send(gate.Handle, new HttpDrainRequest(_id)) == SendResult.Ok;
+        }
+
+        Volatile.Write(ref _drainShards, shards);
+        return all;
+    }
+
+    /// <summary>A shard's drain gate has started: it is the isolate <see cref="BeginDrain"/> tells (published for outside threads).</summary>
+    internal void GateStarted(int shard, Handle gate) => Volatile.Write(ref _gates[shard], new HttpGateRef(gate));
+
+    /// <summary>True once a drain has begun, every listener has closed and no connection is open on any shard.</summary>
+    public bool IsDrained
+    {
+        get
+        {
+            int shards = Volatile.Read(ref _drainShards);
+            if (shards == 0)
+            {
+                return false;
+            }
+
+            for (int shard = 0; shard < shards; shard++)
+            {
+                if (ShardOrNull(shard) is HttpShard s && (!s.ListenerClosed || s.Connections > 0))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Waits (polling every millisecond, from outside the shards) until <see cref="IsDrained"/>; false on timeout.</summary>
+    public bool WaitForDrain(TimeSpan timeout)
+    {
+#pragma warning disable RS0030 // an outside caller's bounded wait (never a shard thread: the shards do the draining it waits for)
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (!IsDrained)
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        return true;
+#pragma warning restore RS0030
     }
 
     /// <summary>The port shard <paramref name="shard"/> listens on, or 0 while it is not listening yet.</summary>
@@ -192,6 +289,12 @@ public sealed partial class HttpServer : IDisposable
 #pragma warning restore RS0030
     }
 
+    /// <summary>Connections open on shard <paramref name="shard"/> (a volatile read of a count the shard keeps; 0 before it starts).</summary>
+    public int OpenConnections(int shard) => ShardOrNull(shard) is HttpShard s ? s.Connections : 0;
+
+    /// <summary>Call slots held on shard <paramref name="shard"/> by handler requests (plain or streaming) in progress (a volatile read).</summary>
+    public int CallSlotsInUse(int shard) => ShardOrNull(shard) is HttpShard s ? s.CallSlots.PublishedInUse : 0;
+
     /// <summary>A per-shard counter (a volatile read of a value the shard writes; exact once the shard is quiet).</summary>
     public long Counter(int shard, HttpServerCounter counter) =>
         ShardOrNull(shard) is HttpShard s ? Volatile.Read(ref s.Counters[(int)counter]) : 0;
@@ -219,6 +322,9 @@ public sealed partial class HttpServer : IDisposable
 
         return state;
     }
+
+    /// <summary>A gate's handle, immutable once published (a struct cannot be written atomically for other threads).</summary>
+    private sealed record HttpGateRef(Handle Handle);
 
     internal SpawnResult SpawnHandler(ref Context ctx, int handler) => _spawners[handler](ref ctx);
 

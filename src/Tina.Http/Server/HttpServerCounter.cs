@@ -78,6 +78,18 @@ public enum HttpServerCounter
     /// <summary>Shed requests of class <see cref="HttpPriority.High"/>.</summary>
     ShedHigh,
 
+    /// <summary>Calls made to streaming handlers (one per request piece or pull; also counted in <see cref="HandlerCalls"/>).</summary>
+    StreamCalls,
+
+    /// <summary>Streaming requests that ended early (client gone, connection failed) after their handler had seen their head; the handler got an <see cref="HttpStreamAbort"/>.</summary>
+    StreamAborts,
+
+    /// <summary>Idle connections (nothing in flight) closed at once by a drain (<see cref="HttpServer.BeginDrain"/>).</summary>
+    DrainIdleClosed,
+
+    /// <summary>Connections closed lingering after an error answer (send side shut, the client's remaining bytes read and dropped).</summary>
+    LingeringCloses,
+
     /// <summary>The number of counters.</summary>
     Count,
 }

@@ -44,6 +44,17 @@ public sealed class HttpServerOptions
     /// <summary>A kept-alive connection with no byte of a next request for this long is closed, without a response (default 75 s). 1 ms..1 day.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(75);
 
+    /// <summary>
+    /// Lingering close (default 2 s; 0: off): a connection closed after an error answer (a parser status, 413, 431, a
+    /// 503 with its body unread) first shuts its send side and reads and drops what the client is still sending, for at
+    /// most this long, so the client reads the answer instead of a reset that discards it. Linux (epoll, io_uring)
+    /// only; elsewhere the connection closes at once. 0..1 day.
+    /// </summary>
+    public TimeSpan LingerTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The most request bytes a lingering close reads and drops before it closes anyway (default 1 MiB). 0..1 GiB.</summary>
+    public long LingerMaxBytes { get; set; } = 1 << 20;
+
     /// <summary>Requests served on one connection; the last response carries <c>Connection: close</c> (default 1,000). 1..int.MaxValue.</summary>
     public int MaxRequestsPerConnection { get; set; } = 1000;
 
@@ -154,6 +165,8 @@ public sealed class HttpServerOptions
         Range(nameof(MinRequestBodyBytesPerSecond), MinRequestBodyBytesPerSecond, 0, 1 << 30);
         Duration(nameof(MinRequestBodyRateGrace), MinRequestBodyRateGrace, TimeSpan.Zero);
         Duration(nameof(KeepAliveTimeout), KeepAliveTimeout, TimeSpan.FromMilliseconds(1));
+        Duration(nameof(LingerTimeout), LingerTimeout, TimeSpan.Zero);
+        Range(nameof(LingerMaxBytes), LingerMaxBytes, 0, 1 << 30);
         Range(nameof(MaxRequestsPerConnection), MaxRequestsPerConnection, 1, int.MaxValue);
         Range(nameof(MaxConnectionsPerShard), MaxConnectionsPerShard, 1, Handle.SlotMax);
         Range(nameof(MaxConnectionsPerClient), MaxConnectionsPerClient, 1, Handle.SlotMax);

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Tina.Io;
 
@@ -27,6 +28,7 @@ internal sealed class HttpShard
         _perClient = new Dictionary<IoAddress, int>(options.MaxConnectionsPerShard + 1);
         Handlers = new Handle[handlerCount];
         Admission = new HttpAdmission(options, handlerCount);
+        _live = new HttpConnection?[options.MaxConnectionsPerShard]; // the listener admits no more than this
     }
 
     /// <summary>Load shedding's signals and decision for this shard.</summary>
@@ -40,7 +42,14 @@ internal sealed class HttpShard
 
     public long[] Counters { get; } = new long[(int)HttpServerCounter.Count];
 
-    public int Connections { get; private set; }
+    private int _connections;
+
+    /// <summary>Open connections: written by the shard only; other threads (the drain's waiter, tests) read it volatile.</summary>
+    public int Connections
+    {
+        get => System.Threading.Volatile.Read(ref _connections);
+        private set => System.Threading.Volatile.Write(ref _connections, value);
+    }
 
     private int _listeningPort;
 
@@ -48,6 +57,52 @@ internal sealed class HttpShard
     {
         get => System.Threading.Volatile.Read(ref _listeningPort);
         set => System.Threading.Volatile.Write(ref _listeningPort, value);
+    }
+
+    private bool _listenerClosed;
+    private HttpConnection?[] _live;
+    private int _liveCount;
+
+    /// <summary>Set once by the shard's <see cref="HttpDrainGate"/>: every response from now on says <c>Connection: close</c>.</summary>
+    public bool Draining { get; set; }
+
+    /// <summary>The listener has closed its socket for a drain (written by the shard, read volatile by the drain's waiter).</summary>
+    public bool ListenerClosed
+    {
+        get => System.Threading.Volatile.Read(ref _listenerClosed);
+        set => System.Threading.Volatile.Write(ref _listenerClosed, value);
+    }
+
+    /// <summary>The live connections, for the drain to find the idle ones (entries 0..LiveCount-1).</summary>
+    public ReadOnlySpan<HttpConnection?> Live => _live.AsSpan(0, _liveCount);
+
+    /// <summary>A connection starts: its index in <see cref="Live"/> (the table grows to the connection limit once, never per request).</summary>
+    public int AddLive(HttpConnection connection)
+    {
+        if (_liveCount == _live.Length)
+        {
+            System.Array.Resize(ref _live, System.Math.Max(16, _live.Length * 2));
+        }
+
+        _live[_liveCount] = connection;
+        return _liveCount++;
+    }
+
+    /// <summary>A connection ends: the last entry moves into its place (and is told its new index).</summary>
+    public void RemoveLive(int index)
+    {
+        if ((uint)index >= (uint)_liveCount)
+        {
+            return;
+        }
+
+        HttpConnection? last = _live[--_liveCount];
+        _live[_liveCount] = null;
+        if (index < _liveCount && last is not null)
+        {
+            _live[index] = last;
+            last.LiveIndex = index;
+        }
     }
 
     public void Count(HttpServerCounter counter) => Counters[(int)counter]++;

@@ -106,5 +106,7 @@ internal sealed unsafe class LinuxSocketLayer : ISocketLayer
             && SockAddr.TryDecode(sockaddr, length, Libc.AF_INET, Libc.AF_INET6, out address, out _);
     }
 
+    public bool ShutdownSend(int descriptor) => Libc.Shutdown(descriptor, Libc.SHUT_WR) == 0;
+
     public void CloseUnregistered(int descriptor) => Libc.Close(descriptor);
 }

@@ -29,6 +29,12 @@ internal unsafe interface ISocketLayer
         return false;
     }
 
+    /// <summary>
+    /// Shuts the descriptor's send side (a FIN after the bytes already queued; receiving goes on); false when the layer
+    /// cannot (then the caller closes as before).
+    /// </summary>
+    bool ShutdownSend(int descriptor) => false;
+
     /// <summary>Closes a descriptor the backend has never seen (a socket whose setup failed).</summary>
     void CloseUnregistered(int descriptor);
 

@@ -360,6 +360,10 @@ internal sealed unsafe partial class IoReactor
 
     public int LocalPort(SocketHandle socket) => Resolve(socket, out int index) ? _sockets.LocalPort(_table[index].Descriptor) : -1;
 
+    /// <summary>shutdown(SHUT_WR) on an open connection, synchronously (it never blocks: the FIN queues behind the sent bytes).</summary>
+    public bool ShutdownSend(SocketHandle socket) =>
+        Resolve(socket, out int index) && _table[index].State == ConnectionState.Open && _sockets.ShutdownSend(_table[index].Descriptor);
+
     public bool TryGetPeerAddress(SocketHandle socket, out IoAddress address)
     {
         address = default;

@@ -329,6 +329,46 @@ public sealed class ProxyTests
     }
 
     [Test]
+    public void A_64_MiB_body_streams_through_the_proxy_both_ways_with_bounded_memory()
+    {
+        const long size = 64L << 20;
+        using var upstream = new StreamUpstream();
+        using var proxy = new ProxyTestServer([upstream.Port], server: s => s.Parser = s.Parser with { MaxBodyBytes = 1L << 30 });
+        using var client = new Tina.Http.Tests.Server.StreamClient(proxy.Port);
+        client.Send("GET /api/source?n=1000 HTTP/1.1\r\nHost: a\r\n\r\n"); // first use of the pool, link and areas
+        (int warm, var warmFields) = client.ReadHead();
+        Assert.That(warm, Is.EqualTo(200));
+        Assert.That(client.ReadPatternBody(warmFields), Is.EqualTo(1000));
+
+        long before = GC.GetTotalAllocatedBytes(true);
+        client.Send($"PUT /api/sink HTTP/1.1\r\nHost: a\r\nContent-Length: {size}\r\n\r\n");
+        client.WriteBody(size, chunked: false);
+        (int putStatus, var putFields) = client.ReadHead();
+        string matched = client.ReadText(putFields);
+        long afterPut = GC.GetTotalAllocatedBytes(true);
+        Assert.That(putStatus, Is.EqualTo(200));
+        Assert.That(matched, Is.EqualTo(size.ToString(System.Globalization.CultureInfo.InvariantCulture)), "the upstream got every byte of the upload, in order");
+
+        client.Send($"GET /api/source?n={size} HTTP/1.1\r\nHost: a\r\n\r\n");
+        (int getStatus, var fields) = client.ReadHead();
+        long got = client.ReadPatternBody(fields);
+        long allocated = GC.GetTotalAllocatedBytes(true) - before;
+        TestContext.Out.WriteLine($"allocated {allocated} B over {2 * size} B proxied ({afterPut - before} B for the upload)");
+
+        Assert.That(getStatus, Is.EqualTo(200));
+        Assert.That(got, Is.EqualTo(size), "every byte of the download, in order");
+        Assert.That(allocated, Is.LessThan(4L << 20), "the proxy, the upstream and the client hold fixed buffers only");
+        client.Dispose();
+        long deadline = Environment.TickCount64 + 10_000;
+        while (proxy.Server.OpenConnections(0) != 0 && Environment.TickCount64 < deadline)
+        {
+            Thread.Sleep(10);
+        }
+
+        Assert.That(proxy.Server.OpenConnections(0), Is.Zero);
+    }
+
+    [Test]
     public void Head_requests_forward_the_declared_length_without_a_body()
     {
         using var upstream = new TestUpstream(TestUpstream.Answer(_ => "HTTP/1.1 200 OK\r\nContent-Length: 42\r\n\r\n"));

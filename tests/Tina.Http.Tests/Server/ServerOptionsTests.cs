@@ -14,6 +14,8 @@ public sealed class ServerOptionsTests
     {
         yield return Bad("HttpServerOptions.HeaderTimeout", o => o.HeaderTimeout = TimeSpan.Zero);
         yield return Bad("HttpServerOptions.KeepAliveTimeout", o => o.KeepAliveTimeout = TimeSpan.FromDays(2));
+        yield return Bad("HttpServerOptions.LingerTimeout", o => o.LingerTimeout = TimeSpan.FromSeconds(-1));
+        yield return Bad("HttpServerOptions.LingerMaxBytes", o => o.LingerMaxBytes = -1);
         yield return Bad("HttpServerOptions.MinRequestBodyBytesPerSecond", o => o.MinRequestBodyBytesPerSecond = -1);
         yield return Bad("HttpServerOptions.MinRequestBodyRateGrace", o => o.MinRequestBodyRateGrace = TimeSpan.FromSeconds(-1));
         yield return Bad("HttpServerOptions.MaxRequestsPerConnection", o => o.MaxRequestsPerConnection = 0);
