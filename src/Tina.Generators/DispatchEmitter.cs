@@ -63,7 +63,7 @@ internal static class DispatchEmitter
         if (kinds.Count == 0)
         {
             EmitTypeSwitch(w, anyKind);
-            EmitFallback(w, model.Other, kindOnly: null);
+            EmitFallback(w, model.Other, kindOnly: null, knownKind: null);
             return;
         }
 
@@ -77,14 +77,14 @@ internal static class DispatchEmitter
             if (kind is "Timer" or "Resume")
             {
                 // No payload type is ever set on these kinds (tag 0): nothing typed can match.
-                EmitFallback(w, model.Other, kindOnly);
+                EmitFallback(w, model.Other, kindOnly, kind);
             }
             else
             {
                 List<HandlerModel> typed = model.Handlers.Where(h => h.Kind == kind && h.PayloadType is not null).ToList();
                 typed.AddRange(anyKind.Where(a => !typed.Any(t => t.PayloadType == a.PayloadType)));
                 EmitTypeSwitch(w, typed);
-                EmitFallback(w, model.Other, kindOnly);
+                EmitFallback(w, model.Other, kindOnly, kind);
             }
 
             w.Indent--;
@@ -93,7 +93,7 @@ internal static class DispatchEmitter
         w.Line("default:");
         w.Indent++;
         EmitTypeSwitch(w, anyKind);
-        EmitFallback(w, model.Other, kindOnly: null);
+        EmitFallback(w, model.Other, kindOnly: null, knownKind: null);
         w.Indent--;
         w.Close();
     }
@@ -125,7 +125,7 @@ internal static class DispatchEmitter
         }
     }
 
-    private static void EmitFallback(Writer w, string? other, HandlerModel? kindOnly)
+    private static void EmitFallback(Writer w, string? other, HandlerModel? kindOnly, string? knownKind)
     {
         if (kindOnly is not null)
         {
@@ -138,7 +138,12 @@ internal static class DispatchEmitter
         else
         {
             // Nothing handles it: drop it, and fail a call at once rather than let its caller wait for the timeout.
-            w.Line("return message.Kind == " + Kind + "Call ? ctx.FailReply() : global::Tina.Effect.Receive;");
+            w.Line(knownKind switch
+            {
+                null => "return message.Kind == " + Kind + "Call ? ctx.FailReply() : global::Tina.Effect.Receive;",
+                "Call" => "return ctx.FailReply();",
+                _ => "return global::Tina.Effect.Receive;",
+            });
         }
     }
 
