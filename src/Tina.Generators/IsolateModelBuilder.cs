@@ -40,7 +40,7 @@ internal static class IsolateModelBuilder
 
         foreach (IMethodSymbol method in type.GetMembers().OfType<IMethodSymbol>())
         {
-            if (method.Name == "OnMessage" || method.ExplicitInterfaceImplementations.Any(m => m.Name == "OnMessage"))
+            if (IsOnMessage(method, symbols))
             {
                 diagnostics.Add(Diagnostic(DiagnosticIds.OnMessageWrittenByHand, method.Locations.FirstOrDefault(), type.Name));
                 canGenerate = false;
@@ -225,6 +225,12 @@ internal static class IsolateModelBuilder
 
         return null;
     }
+
+    /// <summary>An implementation of IIsolate.OnMessage, implicit or explicit (an unrelated overload is not one).</summary>
+    private static bool IsOnMessage(IMethodSymbol method, TinaSymbols symbols) =>
+        method.ExplicitInterfaceImplementations.Any(m => m.Name == "OnMessage") ||
+        (method.Name == "OnMessage" && method.Parameters.Length == 2 &&
+         TinaSymbols.Is(method.Parameters[0].Type, symbols.Context) && TinaSymbols.Is(method.Parameters[1].Type, symbols.Message));
 
     private static bool IsMessageParameter(IParameterSymbol parameter, TinaSymbols symbols) =>
         TinaSymbols.Is(parameter.Type, symbols.Message) && parameter.RefKind is RefKind.In or RefKind.RefReadOnlyParameter or RefKind.None;

@@ -172,6 +172,24 @@ public sealed class DiagnosticTests
     }
 
     [Test]
+    public void UnrelatedOnMessageOverloadIsNotTina105()
+    {
+        GeneratorRun run = GeneratorRun.Of(Sources.Isolate(JobHandler + "\npublic static int OnMessage(int x) => x;"));
+        Assert.That(run.Ids, Is.Empty);
+        Assert.That(run.CompilerProblems, Is.Empty);
+    }
+
+    [Test]
+    public void ReadonlyStructIsolateCompiles()
+    {
+        string source = Sources.Isolate("[Handles] private static Effect OnJob(ref Context ctx, in Job job) => Effect.Receive;")
+            .Replace("public partial struct Worker", "public readonly partial struct Worker");
+        GeneratorRun run = GeneratorRun.Of(source);
+        Assert.That(run.Ids, Is.Empty);
+        Assert.That(run.CompilerProblems, Is.Empty);
+    }
+
+    [Test]
     public void ExplicitOnMessageWithTinaHandlersIsTina105()
     {
         GeneratorRun run = GeneratorRun.Of(Sources.Isolate(
