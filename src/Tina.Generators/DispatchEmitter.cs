@@ -7,8 +7,9 @@ namespace Tina.Generators;
 
 /// <summary>
 /// Writes a [TinaHandlers] isolate's OnMessage. The shape is chosen for speed: no kind switch unless a handler names a
-/// kind; one switch on the payload's type tag with compile-time constants (the C# compiler turns it into a balanced
-/// compare tree, the JIT into a few immediate compares); the payload read once, unchecked, by the case that matched.
+/// kind; one switch on the payload's type tag with compile-time constants (a compare tree for up to three types, a
+/// jump table on a perfect dense index of the tags from four on, see <see cref="DenseIndex"/>); the payload read once,
+/// unchecked, by the case that matched.
 /// Generic payload types, whose tags only the runtime knows, are compared against MessageType&lt;T&gt;.Id after the switch.
 /// </summary>
 internal static class DispatchEmitter
