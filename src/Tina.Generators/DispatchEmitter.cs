@@ -67,7 +67,7 @@ internal static class DispatchEmitter
         if (kinds.Count == 0)
         {
             EmitTypeSwitch(w, anyKind);
-            EmitFallback(w, model.Other, kindOnly: null, knownKind: null);
+            EmitFallback(w, model.Other, kindOnly: null);
             return;
         }
 
@@ -81,14 +81,14 @@ internal static class DispatchEmitter
             if (kind is "Timer" or "Resume")
             {
                 // No payload type is ever set on these kinds (tag 0): nothing typed can match.
-                EmitFallback(w, model.Other, kindOnly, kind);
+                EmitFallback(w, model.Other, kindOnly);
             }
             else
             {
                 List<HandlerModel> typed = model.Handlers.Where(h => h.Kind == kind && h.PayloadType is not null).ToList();
                 typed.AddRange(anyKind.Where(a => !typed.Any(t => t.PayloadType == a.PayloadType)));
                 EmitTypeSwitch(w, typed);
-                EmitFallback(w, model.Other, kindOnly, kind);
+                EmitFallback(w, model.Other, kindOnly);
             }
 
             w.Indent--;
@@ -97,7 +97,7 @@ internal static class DispatchEmitter
         w.Line("default:");
         w.Indent++;
         EmitTypeSwitch(w, anyKind);
-        EmitFallback(w, model.Other, kindOnly: null, knownKind: null);
+        EmitFallback(w, model.Other, kindOnly: null);
         w.Indent--;
         w.Close();
     }
@@ -165,7 +165,7 @@ internal static class DispatchEmitter
         w.Close();
     }
 
-    private static void EmitFallback(Writer w, string? other, HandlerModel? kindOnly, string? knownKind)
+    private static void EmitFallback(Writer w, string? other, HandlerModel? kindOnly)
     {
         if (kindOnly is not null)
         {
@@ -177,13 +177,9 @@ internal static class DispatchEmitter
         }
         else
         {
-            // Nothing handles it: drop it, and fail a call at once rather than let its caller wait for the timeout.
-            w.Line(knownKind switch
-            {
-                null => "return message.Kind == " + Kind + "Call ? ctx.FailReply() : global::Tina.Effect.Receive;",
-                "Call" => "return ctx.FailReply();",
-                _ => "return global::Tina.Effect.Receive;",
-            });
+            // Nothing handles it: dropped, as a hand-written chain's last line does. A call so dropped is answered
+            // NoReply by the runtime when the handler returns, so its caller does not wait for the timeout.
+            w.Line("return global::Tina.Effect.Receive;");
         }
     }
 

@@ -265,7 +265,7 @@ internal static class IsolateModelBuilder
             }
             else if (!covered.Contains(accepted))
             {
-                string fate = other is null ? "nothing and be dropped (a call failed)" : $"the catch-all '{other.Name}'";
+                string fate = other is null ? "nothing and be dropped (a call answered NoReply)" : $"the catch-all '{other.Name}'";
                 diagnostics.Add(Diagnostic(DiagnosticIds.AcceptedTypeUnhandled, at, type.Name, accepted.Name, fate));
             }
         }

@@ -116,7 +116,7 @@ public sealed class DiagnosticTests
         GeneratorRun run = GeneratorRun.Of(source);
         Assert.That(run.Ids, Is.EqualTo(new[] { "TINA103" }));
         Assert.That(run.GeneratorDiagnostics[0].GetMessage(), Is.EqualTo(
-            "'Worker' accepts 'Quit', but no [Handles] method takes it: it would go to nothing and be dropped (a call failed)"));
+            "'Worker' accepts 'Quit', but no [Handles] method takes it: it would go to nothing and be dropped (a call answered NoReply)"));
         Assert.That(source.Substring(run.GeneratorDiagnostics[0].Location.SourceSpan.Start, run.GeneratorDiagnostics[0].Location.SourceSpan.Length), Is.EqualTo("typeof(Quit)"));
         Assert.That(run.GeneratorDiagnostics[0].Severity, Is.EqualTo(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
     }

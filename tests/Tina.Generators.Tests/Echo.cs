@@ -2,7 +2,7 @@ namespace Tina.Generators.Tests;
 
 /// <summary>
 /// A generated class isolate with no catch-all: answers a Ping call with twice its value, quits on Quit. A call of any
-/// other type is failed by the generated default.
+/// other type is dropped by the generated default, and the runtime answers it NoReply.
 /// </summary>
 [TinaHandlers]
 public sealed partial class Echo

@@ -107,7 +107,7 @@ public sealed class GeneratedCodeTests
                                     case {{quit}}: // global::App.Quit
                                         return OnQuit(ref ctx, global::Tina.GeneratedDispatch.ReadPayload<global::App.Quit>(in message));
                                 }
-                                return ctx.FailReply();
+                                return global::Tina.Effect.Receive;
                             case global::Tina.MessageKind.Timer:
                                 return OnTimer(ref ctx, in message);
                             default:
@@ -116,7 +116,7 @@ public sealed class GeneratedCodeTests
                                     case {{quit}}: // global::App.Quit
                                         return OnQuit(ref ctx, global::Tina.GeneratedDispatch.ReadPayload<global::App.Quit>(in message));
                                 }
-                                return message.Kind == global::Tina.MessageKind.Call ? ctx.FailReply() : global::Tina.Effect.Receive;
+                                return global::Tina.Effect.Receive;
                         }
                     }
                 }

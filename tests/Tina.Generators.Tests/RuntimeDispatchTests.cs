@@ -74,12 +74,12 @@ public sealed class RuntimeDispatchTests
     }
 
     [Test]
-    public void UnhandledCallIsFailedAndTheFailureGoesToTheKindOnlyReplyHandler()
+    public void UnhandledCallIsAnsweredNoReplyAndTheFailureGoesToTheKindOnlyReplyHandler()
     {
         using IsolateTestKit<Recorder> kit = Kit();
         kit.Deliver(new AskEcho(Unknown: true));
         Assert.That(kit.Instance.FailedReplies, Is.EqualTo(1));
-        Assert.That(kit.Instance.LastFailure, Is.EqualTo(CallStatus.Failed));
+        Assert.That(kit.Instance.LastFailure, Is.EqualTo(CallStatus.NoReply));
         Assert.That(kit.Instance.Replies, Is.Zero);
     }
 
@@ -93,11 +93,11 @@ public sealed class RuntimeDispatchTests
     }
 
     [Test]
-    public void ClassIsolateWithoutCatchAllFailsAnUnknownCallAndDropsAnUnknownSend()
+    public void ClassIsolateWithoutCatchAllDropsAnUnknownCallAndAnUnknownSend()
     {
         using var kit = new IsolateTestKit<Echo>();
         kit.Call(new Note(1), out Message failed);
-        Assert.That(failed.Status, Is.EqualTo(CallStatus.Failed));
+        Assert.That(failed.Status, Is.EqualTo(CallStatus.NoReply));
         Assert.That(kit.Deliver(new Stray(1)), Is.EqualTo(Effect.Receive));
         kit.Call(new Ping(5), out Message answered);
         Assert.That(answered.As<Pong>().Value, Is.EqualTo(10));

@@ -2,7 +2,7 @@ namespace Tina.Benchmarks;
 
 /// <summary>
 /// <see cref="ChainOf8"/> as typed handlers: Tina's generator writes OnMessage. The catch-all drops the rest, as the
-/// chain's last line does (without it, the generated default also fails an unknown call, which needs the context).
+/// chain's last line does (the generated default does the same; the catch-all is here to mirror the chain line for line).
 /// </summary>
 [TinaHandlers]
 public partial struct GeneratedOf8

@@ -10,8 +10,8 @@ namespace Tina;
 /// </summary>
 /// <remarks>
 /// The type, and every type it is nested in, must be <c>partial</c> (TINA100), and must not write <c>OnMessage</c>
-/// itself (TINA105). A message nothing handles is dropped (<see cref="Effect.Receive"/>); an unhandled call is failed
-/// at once (<see cref="Context.FailReply()"/>), so its caller does not wait for the timeout.
+/// itself (TINA105). A message nothing handles is dropped (<see cref="Effect.Receive"/>), as a hand-written chain's last
+/// line does; a call so dropped is answered <see cref="CallStatus.NoReply"/> by the runtime at once.
 /// See design/analyzers.md, "Typed handlers (generator)".
 /// </remarks>
 /// <example>
