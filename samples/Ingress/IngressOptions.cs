@@ -46,6 +46,12 @@ public sealed class IngressOptions
     /// </summary>
     public int MaxRequestsPerConnection { get; set; } = 1000;
 
+    /// <summary>
+    /// The connections' share of a tick's dispatch (HttpServerOptions.ConnectionBudgetWeight): with CPU-heavy handlers,
+    /// lower <c>Tina:DispatchQuantum</c> and raise this, so responses are flushed between shorter runs of handler work.
+    /// </summary>
+    public int ConnectionBudgetWeight { get; set; } = 1;
+
     /// <summary>Idle time after which a kept-alive connection is closed.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(75);
 

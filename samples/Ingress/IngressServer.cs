@@ -45,6 +45,7 @@ public sealed class IngressServer : IDisposable
             MaxConnectionsPerClient = options.MaxConnectionsPerClient,
             KeepAliveTimeout = options.KeepAliveTimeout,
             MaxRequestsPerConnection = options.MaxRequestsPerConnection,
+            ConnectionBudgetWeight = options.ConnectionBudgetWeight,
             HandlerCallSlotsPerShard = options.HandlerCallSlotsPerShard,
             MaxHandlerRequestBytes = options.MaxHandlerRequestBytes,
             MaxHandlerResponseBytes = options.MaxHandlerResponseBytes,

@@ -53,9 +53,12 @@ while (true)
         nextSample += 1;
     }
 
-    long due = (long)(now * perConnection);
-    foreach (LoadConnection c in connections)
+    // Each connection's schedule is offset by its share of one period (i / connections), so the connections' requests
+    // fall evenly over time instead of all at once each period (in step, 384 connections would be 384-request bursts).
+    for (int i = 0; i < connections.Count; i++)
     {
+        LoadConnection c = connections[i];
+        long due = (long)((now * perConnection) + ((double)i / connections.Count));
         int n = (int)(due - c.Scheduled);
         if (n > 0)
         {

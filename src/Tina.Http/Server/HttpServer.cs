@@ -148,7 +148,7 @@ public sealed partial class HttpServer : IDisposable
         Freeze();
         spec.AddIsolate(() => new HttpDrainGate(this), slots: 1, mailboxCapacity: 8);
         spec.AddIsolate(() => new HttpListener(this), slots: 2, mailboxCapacity: 8);
-        spec.AddIsolate(() => new HttpConnection(this), slots: Options.MaxConnectionsPerShard, mailboxCapacity: 8);
+        spec.AddIsolate(() => new HttpConnection(this), slots: Options.MaxConnectionsPerShard, mailboxCapacity: 8, budgetWeight: Options.ConnectionBudgetWeight);
         ConfigureProxies(spec); // proxy hook (Proxy/HttpServer.Proxy.cs)
         foreach (Action<TinaSpec, int> register in _registrars)
         {

@@ -89,6 +89,15 @@ public sealed class HttpServerOptions
     public int HandlerMailboxCapacity { get; set; } = 256;
 
     /// <summary>
+    /// The connection isolates' share of each tick's dispatch (their type's <c>BudgetWeight</c>: this ×
+    /// <c>TinaSpec.DispatchQuantum</c> connection invocations per tick; default 1, 1..255). A shard flushes what its
+    /// isolates wrote (responses included) once per tick, so a tick that runs a CPU-heavy handler
+    /// <c>DispatchQuantum</c> times delays every response by that much; a smaller <c>DispatchQuantum</c> with a larger
+    /// weight here keeps the connections' share per tick while shortening the handlers' (design/http.md).
+    /// </summary>
+    public int ConnectionBudgetWeight { get; set; } = 1;
+
+    /// <summary>
     /// Largest request handed to a handler isolate, head (method, target, fields, in the layout of
     /// <see cref="HttpRequestView"/>) and body together (default 64 KiB); a bigger one gets 413 (body) or 431 (head) and
     /// close, before any body is read when the length is declared. 256..16 MiB.
@@ -175,6 +184,7 @@ public sealed class HttpServerOptions
         Range(nameof(ReceiveBytes), ReceiveBytes, 512, 1 << 20);
         Duration(nameof(SendTimeout), SendTimeout, TimeSpan.FromMilliseconds(1));
         Range(nameof(HandlerMailboxCapacity), HandlerMailboxCapacity, 1, 65536);
+        Range(nameof(ConnectionBudgetWeight), ConnectionBudgetWeight, 1, 255);
         Range(nameof(MaxHandlerRequestBytes), MaxHandlerRequestBytes, 256, 16 << 20);
         Range(nameof(MaxHandlerResponseBytes), MaxHandlerResponseBytes, 64, 16 << 20);
         Range(nameof(HandlerCallSlotsPerShard), HandlerCallSlotsPerShard, 1, 65536);
