@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using NUnit.Framework;
@@ -21,24 +22,52 @@ public sealed class DenseIndexTests
     }
 
     [Test]
-    public void FourOrMoreHandlersSwitchOnTheDenseIndex()
+    public void NineOrMoreHandlersSwitchOnTheDenseIndex()
     {
-        GeneratorRun run = GeneratorRun.Of(Sources.Prelude + """
-            public readonly record struct Fourth(int Value);
-
-            [TinaHandlers]
-            public partial struct Worker
-            {
-                [Handles] private Effect A(ref Context ctx, in Job job) => Effect.Receive;
-                [Handles] private Effect B(ref Context ctx, in Quit quit) => Effect.Done;
-                [Handles] private Effect C(ref Context ctx, in Pong pong) => Effect.Receive;
-                [Handles] private Effect D(ref Context ctx, in Fourth fourth) => Effect.Receive;
-            }
-            """);
+        GeneratorRun run = GeneratorRun.Of(Sources.Prelude + Types(9) + Isolate(9));
         Assert.That(run.Ids, Is.Empty);
         Assert.That(run.CompilerProblems, Is.Empty);
         Assert.That(run.Generated[0], Does.Contain("switch ((message.PayloadType >> "));
-        Assert.That(run.Generated[0], Does.Contain("if (message.PayloadType == " + "0x" + TypeTag.Hash("App.Fourth").ToString("X8", System.Globalization.CultureInfo.InvariantCulture) + "u)"));
+        Assert.That(run.Generated[0], Does.Contain("if (message.PayloadType == " + "0x" + TypeTag.Hash("App.T8").ToString("X8", System.Globalization.CultureInfo.InvariantCulture) + "u)"));
+    }
+
+    [Test]
+    public void EightOrFewerHandlersAreTestedInDeclarationOrder()
+    {
+        GeneratorRun run = GeneratorRun.Of(Sources.Prelude + Types(8) + Isolate(8));
+        Assert.That(run.Ids, Is.Empty);
+        Assert.That(run.CompilerProblems, Is.Empty);
+        string code = run.Generated[0];
+        Assert.That(code, Does.Not.Contain("switch"));
+        int previous = -1;
+        for (int i = 0; i < 8; i++)
+        {
+            int at = code.IndexOf("if (message.PayloadType == 0x" + TypeTag.Hash("App.T" + i).ToString("X8", System.Globalization.CultureInfo.InvariantCulture) + "u)", StringComparison.Ordinal);
+            Assert.That(at, Is.GreaterThan(previous), $"T{i} is tested after T{i - 1}");
+            previous = at;
+        }
+    }
+
+    private static string Types(int count)
+    {
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"public readonly record struct T{i}(int Value);\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Isolate(int count)
+    {
+        var text = new System.Text.StringBuilder("[TinaHandlers]\npublic partial struct Worker\n{\n");
+        for (int i = 0; i < count; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"    [Handles] private Effect On{i}(ref Context ctx, in T{i} m) => Effect.Receive;\n");
+        }
+
+        return text.Append("}\n").ToString();
     }
 
     private static uint NextPowerOfTwo(int count)

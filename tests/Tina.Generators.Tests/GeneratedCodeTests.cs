@@ -100,21 +100,21 @@ public sealed class GeneratedCodeTests
                         switch (message.Kind)
                         {
                             case global::Tina.MessageKind.Call:
-                                switch (message.PayloadType)
+                                if (message.PayloadType == {{job}}) // global::App.Job
                                 {
-                                    case {{job}}: // global::App.Job
-                                        return OnJob(ref ctx, global::Tina.GeneratedDispatch.ReadPayload<global::App.Job>(in message));
-                                    case {{quit}}: // global::App.Quit
-                                        return OnQuit(ref ctx, global::Tina.GeneratedDispatch.ReadPayload<global::App.Quit>(in message));
+                                    return OnJob(ref ctx, global::Tina.GeneratedDispatch.ReadPayload<global::App.Job>(in message));
+                                }
+                                if (message.PayloadType == {{quit}}) // global::App.Quit
+                                {
+                                    return OnQuit(ref ctx, global::Tina.GeneratedDispatch.ReadPayload<global::App.Quit>(in message));
                                 }
                                 return global::Tina.Effect.Receive;
                             case global::Tina.MessageKind.Timer:
                                 return OnTimer(ref ctx, in message);
                             default:
-                                switch (message.PayloadType)
+                                if (message.PayloadType == {{quit}}) // global::App.Quit
                                 {
-                                    case {{quit}}: // global::App.Quit
-                                        return OnQuit(ref ctx, global::Tina.GeneratedDispatch.ReadPayload<global::App.Quit>(in message));
+                                    return OnQuit(ref ctx, global::Tina.GeneratedDispatch.ReadPayload<global::App.Quit>(in message));
                                 }
                                 return global::Tina.Effect.Receive;
                         }
