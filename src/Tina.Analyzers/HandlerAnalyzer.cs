@@ -68,6 +68,11 @@ internal sealed class HandlerAnalyzer : DiagnosticAnalyzer
         symbolStart.RegisterOperationAction(
             operationContext =>
             {
+                if (InAttribute(operationContext.Operation))
+                {
+                    return;   // an attribute's arguments are metadata, evaluated by whoever reads them, never on the message path
+                }
+
                 ISymbol member = MemberOf(operationContext.ContainingSymbol, symbols, out ISymbol? contextFunction);
                 if (!SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, type.OriginalDefinition))
                 {
@@ -142,6 +147,20 @@ internal sealed class HandlerAnalyzer : DiagnosticAnalyzer
         }
 
         return current;
+    }
+
+    /// <summary>Whether <paramref name="operation"/> is part of an attribute (<c>[Handles(MessageKind.Call)]</c> on a handler).</summary>
+    private static bool InAttribute(IOperation operation)
+    {
+        for (IOperation? at = operation; at is not null; at = at.Parent)
+        {
+            if (at.Kind == OperationKind.Attribute)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -29,6 +29,25 @@ public sealed class AllocationInHandlerTests
         """;
 
     [Test]
+    public Task AttributeArguments_OnAHandler_AreNotReported() =>
+        AnalyzerTest<HandlerAnalyzer>.Run("""
+            using System;
+            using Tina;
+
+            [AttributeUsage(AttributeTargets.Method)]
+            public sealed class RouteAttribute : Attribute
+            {
+                public RouteAttribute(string[] paths, Type kind) { }
+            }
+
+            public sealed class Routed : IIsolate
+            {
+                [Route(new[] { "/a", "/b" }, typeof(int))]
+                public Effect OnMessage(ref Context ctx, in Message message) => Effect.Receive;
+            }
+            """);
+
+    [Test]
     public Task Linq_IsReported() =>
         AnalyzerTest<HandlerAnalyzer>.Run(
             Handler("int total = {|#0:_values.Sum()|};"),
