@@ -59,12 +59,13 @@ public sealed class PackageMetadataTests
     }
 
     [Test]
-    public void TinaCore_CarriesTheAnalyzerAndItsCodeFixes()
+    public void TinaCore_CarriesTheAnalyzerItsCodeFixesAndTheGenerator()
     {
         Nupkg core = Nupkg.Open(Feed.PackagePath("Tina.Core"));
 
         Assert.That(core.Entries, Does.Contain("analyzers/dotnet/cs/Tina.Analyzers.dll"));
         Assert.That(core.Entries, Does.Contain("analyzers/dotnet/cs/Tina.Analyzers.CodeFixes.dll"));
+        Assert.That(core.Entries, Does.Contain("analyzers/dotnet/cs/Tina.Generators.dll"));
         Assert.That(core.Dependencies().Keys, Has.None.StartsWith("Tina."), "the analyzer is inside, not a dependency");
     }
 

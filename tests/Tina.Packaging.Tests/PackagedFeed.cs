@@ -112,14 +112,14 @@ public sealed class PackagedFeed
     public string PackagePath(string id, string extension = ".nupkg") => Path.Combine(Feed, $"{id}.{Version}{extension}");
 
     /// <summary>
-    /// A solution listing what to pack, so one `dotnet pack` builds it all (one restore, one graph). The analyzer
-    /// projects are listed too (they do not pack): a project reference to a project outside the solution is built in
+    /// A solution listing what to pack, so one `dotnet pack` builds it all (one restore, one graph). The analyzer and
+    /// generator projects are listed too (they do not pack): a project reference to a project outside the solution is built in
     /// its default configuration, not the solution's, and Tina.Core packs the analyzers of its own configuration.
     /// </summary>
     private string WritePackSolution()
     {
         var solution = new StringBuilder("<Solution>\n");
-        foreach (string id in Packages.Append(TemplatePackage).Append("Tina.Analyzers").Append("Tina.Analyzers.CodeFixes"))
+        foreach (string id in Packages.Append(TemplatePackage).Append("Tina.Analyzers").Append("Tina.Analyzers.CodeFixes").Append("Tina.Generators"))
         {
             string project = Path.Combine(RepositoryRoot, "src", id, id + ".csproj");
             solution.Append(CultureInfo.InvariantCulture, $"  <Project Path=\"{Path.GetRelativePath(Root, project)}\" />\n");
