@@ -186,6 +186,49 @@ public sealed class SheddingTests
     }
 
     [Test]
+    public void StandingQueueDelay_DoesNotShed_WhenNothingWaitsOnTheHandler()
+    {
+        // The delay verdict is the last whole interval's (3 s here, so it outlasts the clients' stop). After a standing
+        // queue forms and the clients stop, every call is answered, so nothing waits on the handler: a request then
+        // starts at once, and shedding it for the old interval's queue would idle the handler. Every queued request
+        // waited at least one pace (10 ms) behind another, over the 5 % of 100 ms (5 ms) Low is shed at.
+        PacedHandler.Pace = TimeSpan.FromMilliseconds(10);
+        using var server = new TestServer(configure: o =>
+        {
+            o.QueueDelayTarget = TimeSpan.FromMilliseconds(100);
+            o.QueueDelayInterval = TimeSpan.FromSeconds(3);
+            o.LowPriorityShedPercent = 5;
+            o.NormalPriorityShedPercent = 5;
+            o.HandlerTimeout = TimeSpan.FromSeconds(30);
+        }, map: s => s.MapHandler<PacedHandler>("GET", "/paced-low", HttpPriority.Low));
+        var statuses = new Dictionary<string, int>();
+        using var stop = new CancellationTokenSource();
+        var threads = new List<Thread>();
+        for (int i = 0; i < 6; i++)
+        {
+            var thread = new Thread(() => ClosedLoop(server.Port, "/paced-low", statuses, stop.Token)) { IsBackground = true };
+            threads.Add(thread);
+            thread.Start();
+        }
+
+        long deadline = Environment.TickCount64 + 20_000;
+        while (server[HttpServerCounter.ShedQueueDelay] == 0 && Environment.TickCount64 < deadline)
+        {
+            Thread.Sleep(10);
+        }
+
+        stop.Cancel();
+        threads.ForEach(t => t.Join(TimeSpan.FromSeconds(15)));
+        Assert.That(server[HttpServerCounter.ShedQueueDelay], Is.GreaterThan(0), "a standing queue formed and shed");
+
+        long shedBefore = server[HttpServerCounter.ShedQueueDelay];
+        using var probe = new RawClient(server.Port);
+        probe.Send("GET /paced-low HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.That(probe.Read()?.Status, Is.EqualTo(200), "nothing waits on the handler: the request is admitted");
+        Assert.That(server[HttpServerCounter.ShedQueueDelay], Is.EqualTo(shedBefore));
+    }
+
+    [Test]
     public void PriorityHeader_OverridesTheRouteClass()
     {
         using var server = new TestServer(configure: o =>
