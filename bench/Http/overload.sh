@@ -6,13 +6,14 @@
 #   3. overload: 10 x capacity for L seconds — goodput, accepted p50/p99, shed rate, the server's RSS over the run.
 #
 #   bench/Http/overload.sh [--cost MICROSECONDS] [--seconds S] [--long L] [--connections C] [--in-flight N]
-#                          [--quantum Q] [--connection-weight W]
+#                          [--quantum Q] [--connection-weight W] [--handler-queue N]
 #
 # Defaults: 384 connections with one request in flight each (more than the handler queue's Normal share, 192, so
 # the handler queue and the queueing delay can fill and shed), Tina:DispatchQuantum 8 and the connections' budget
 # weight 32: a shard flushes its responses once per tick, so at the default quantum (256) one tick would run the
 # 200 µs handler 256 times (51 ms) before any response left; at 8 a tick holds 1.6 ms of handler work while the
-# connections keep 256 invocations per tick.
+# connections keep 256 invocations per tick. --handler-queue sets Ingress:MaxHandlerQueue (default 256), which bounds
+# the wait in the handler's queue (queue x cost).
 #
 # The load generator holds its connections for the whole run, as a load balancer's pool does, so the ingress runs
 # with MaxRequestsPerConnection raised (at the default 1000 it closes each connection after 1000 answers, and a
@@ -29,6 +30,7 @@ CONNECTIONS=384
 IN_FLIGHT=1
 QUANTUM=8
 WEIGHT=32
+QUEUE=256
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --cost) COST="$2"; shift 2 ;;
@@ -38,6 +40,7 @@ while [[ $# -gt 0 ]]; do
     --in-flight) IN_FLIGHT="$2"; shift 2 ;;
     --quantum) QUANTUM="$2"; shift 2 ;;
     --connection-weight) WEIGHT="$2"; shift 2 ;;
+    --handler-queue) QUEUE="$2"; shift 2 ;;
     -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown option '$1'" >&2; exit 2 ;;
   esac
@@ -54,7 +57,7 @@ PORT=5091
 taskset -c 0 dotnet samples/Ingress/bin/Release/net10.0/Ingress.dll --urls "http://127.0.0.1:$PORT" --Tina:ShardCount=1 \
   --Ingress:WorkMicroseconds="$COST" --Ingress:MaxRequestsPerConnection=100000000 \
   --Tina:DispatchQuantum="$QUANTUM" --Ingress:ConnectionBudgetWeight="$WEIGHT" \
-  --Ingress:MaxConnectionsPerShard=8192 --Ingress:MaxConnectionsPerClient=8192 >/dev/null 2>&1 &
+  --Ingress:MaxConnectionsPerShard=8192 --Ingress:MaxConnectionsPerClient=8192 --Ingress:MaxHandlerQueue="$QUEUE" >/dev/null 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

@@ -46,6 +46,7 @@ public sealed class IngressServer : IDisposable
             KeepAliveTimeout = options.KeepAliveTimeout,
             MaxRequestsPerConnection = options.MaxRequestsPerConnection,
             ConnectionBudgetWeight = options.ConnectionBudgetWeight,
+            MaxHandlerQueue = options.MaxHandlerQueue,
             HandlerCallSlotsPerShard = options.HandlerCallSlotsPerShard,
             MaxHandlerRequestBytes = options.MaxHandlerRequestBytes,
             MaxHandlerResponseBytes = options.MaxHandlerResponseBytes,
