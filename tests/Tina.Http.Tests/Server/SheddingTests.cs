@@ -155,25 +155,7 @@ public sealed class SheddingTests
             o.NormalPriorityShedPercent = 10;
             o.HandlerTimeout = TimeSpan.FromSeconds(30);
         }, map: s => s.MapHandler<PacedHandler>("GET", "/paced-low", HttpPriority.Low).MapHandler<PacedHandler>("GET", "/paced-high", HttpPriority.High));
-        var statuses = new Dictionary<string, int>();
-        using var stop = new CancellationTokenSource();
-        var threads = new List<Thread>();
-        for (int i = 0; i < 6; i++)
-        {
-            string path = i < 3 ? "/paced-low" : "/paced-high";
-            var thread = new Thread(() => ClosedLoop(server.Port, path, statuses, stop.Token)) { IsBackground = true };
-            threads.Add(thread);
-            thread.Start();
-        }
-
-        long deadline = Environment.TickCount64 + 20_000; // bounded: a standing queue forms in well under a second
-        while (server[HttpServerCounter.ShedQueueDelay] == 0 && Environment.TickCount64 < deadline)
-        {
-            Thread.Sleep(10);
-        }
-
-        stop.Cancel();
-        threads.ForEach(t => t.Join(TimeSpan.FromSeconds(15)));
+        Dictionary<string, int> statuses = FeedUntilTheDelaySheds(server, i => i < 3 ? "/paced-low" : "/paced-high");
         Assert.That(server[HttpServerCounter.ShedQueueDelay], Is.GreaterThan(0), "the standing queue sheds");
         Assert.That(server[HttpServerCounter.ShedHigh], Is.Zero, "High is not shed below its target");
         lock (statuses)
@@ -201,24 +183,7 @@ public sealed class SheddingTests
             o.NormalPriorityShedPercent = 5;
             o.HandlerTimeout = TimeSpan.FromSeconds(30);
         }, map: s => s.MapHandler<PacedHandler>("GET", "/paced-low", HttpPriority.Low));
-        var statuses = new Dictionary<string, int>();
-        using var stop = new CancellationTokenSource();
-        var threads = new List<Thread>();
-        for (int i = 0; i < 6; i++)
-        {
-            var thread = new Thread(() => ClosedLoop(server.Port, "/paced-low", statuses, stop.Token)) { IsBackground = true };
-            threads.Add(thread);
-            thread.Start();
-        }
-
-        long deadline = Environment.TickCount64 + 20_000;
-        while (server[HttpServerCounter.ShedQueueDelay] == 0 && Environment.TickCount64 < deadline)
-        {
-            Thread.Sleep(10);
-        }
-
-        stop.Cancel();
-        threads.ForEach(t => t.Join(TimeSpan.FromSeconds(15)));
+        FeedUntilTheDelaySheds(server, _ => "/paced-low");
         Assert.That(server[HttpServerCounter.ShedQueueDelay], Is.GreaterThan(0), "a standing queue formed and shed");
 
         long shedBefore = server[HttpServerCounter.ShedQueueDelay];
@@ -293,6 +258,35 @@ public sealed class SheddingTests
     }
 
     /// <summary>One request at a time on one kept-alive connection until stopped; counts "path status".</summary>
+    /// <summary>
+    /// Six closed-loop clients (client i on <paramref name="pathOf"/>(i)) keep the paced handler fed until the
+    /// queueing-delay signal has shed (bounded: a standing queue forms within a few intervals), then stop and are
+    /// joined, so every call has its answer when this returns. The statuses they saw, by "path status".
+    /// </summary>
+    private static Dictionary<string, int> FeedUntilTheDelaySheds(TestServer server, Func<int, string> pathOf)
+    {
+        var statuses = new Dictionary<string, int>();
+        using var stop = new CancellationTokenSource();
+        var threads = new List<Thread>();
+        for (int i = 0; i < 6; i++)
+        {
+            string path = pathOf(i);
+            var thread = new Thread(() => ClosedLoop(server.Port, path, statuses, stop.Token)) { IsBackground = true };
+            threads.Add(thread);
+            thread.Start();
+        }
+
+        long deadline = Environment.TickCount64 + 20_000;
+        while (server[HttpServerCounter.ShedQueueDelay] == 0 && Environment.TickCount64 < deadline)
+        {
+            Thread.Sleep(10);
+        }
+
+        stop.Cancel();
+        threads.ForEach(t => t.Join(TimeSpan.FromSeconds(15)));
+        return statuses;
+    }
+
     private static void ClosedLoop(int port, string path, Dictionary<string, int> statuses, CancellationToken stop)
     {
         using var client = new RawClient(port);
