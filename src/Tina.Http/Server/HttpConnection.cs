@@ -41,7 +41,7 @@ internal sealed partial class HttpConnection : IIsolate
     /// cancels such a connection at once; any other finishes its request and closes after the response.
     /// </summary>
     internal bool IdleForDrain =>
-        (_phase == HttpConnectionPhase.Idle || (_phase == HttpConnectionPhase.Head && !_receivedAny))
+        (_phase is HttpConnectionPhase.Idle or HttpConnectionPhase.Head)
         && !_receivedAny && !_sending && _outputLength == 0 && _stashLength == 0 && _calledHandler < 0 && !_stream && _proxyLink is null;
 
     private bool _receiving;
@@ -580,6 +580,17 @@ internal sealed partial class HttpConnection : IIsolate
 
     private Effect StartCall(ref Context ctx)
     {
+        Handle handler = BeginHandlerCall(ref ctx);
+        return ctx.Call(handler, new HttpHandlerRequest(_server.Id, _slot, _generation, _slotHead, _slotBody), _options.HandlerTimeout);
+    }
+
+    /// <summary>
+    /// The bookkeeping of a Call to the route's handler (plain or streaming): the handler isolate (spawned at its first
+    /// use on this shard; Handle.None when that failed, and the Call then fails), the call counted, its slot stamped for
+    /// the queueing delay, the handler queue's count raised (lowered when its outcome comes).
+    /// </summary>
+    private Handle BeginHandlerCall(ref Context ctx)
+    {
         HttpRoute route = _server.Routes[_route];
         Handle handler = _shard.Handlers[route.Handler];
         if (handler.IsNone)
@@ -593,7 +604,7 @@ internal sealed partial class HttpConnection : IIsolate
         _shard.CallSlots.Called(_slot, route.Handler, ctx.Now);
         _shard.Admission.CallStarted(route.Handler);
         _calledHandler = route.Handler;
-        return ctx.Call(handler, new HttpHandlerRequest(_server.Id, _slot, _generation, _slotHead, _slotBody), _options.HandlerTimeout);
+        return handler;
     }
 
     private void OnHandlerReply(ref Context ctx, in Message message)

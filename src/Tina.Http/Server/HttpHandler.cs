@@ -33,9 +33,7 @@ public static class HttpHandler
     /// <summary>The request, valid during this invocation; <see cref="HttpRequestView.IsValid"/> is false when its call already ended.</summary>
     public static HttpRequestView Read(ref Context ctx, in HttpHandlerRequest request)
     {
-        HttpShard? shard = ShardOf(ref ctx, request.Server);
-        Started(ref ctx, shard, in request);
-        Span<byte> area = shard is not null ? shard.CallSlots.Request(request.Slot, request.Generation) : default;
+        Span<byte> area = HttpHandlerSlot.RequestArea(ref ctx, request.Server, request.Slot, request.Generation);
         if (area.IsEmpty || request.HeadBytes <= 0 || request.HeadBytes + request.BodyBytes > area.Length)
         {
             return default;
@@ -54,45 +52,16 @@ public static class HttpHandler
     /// <exception cref="ArgumentException">The content type holds a control byte (a header injection).</exception>
     public static Effect Respond(ref Context ctx, in HttpHandlerRequest request, int status, scoped ReadOnlySpan<byte> contentType, scoped ReadOnlySpan<byte> body)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(status, 200);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(status, 599);
-        foreach (byte b in contentType)
-        {
-            if (b < 0x20 || b == 0x7F)
-            {
-                throw new ArgumentException("A content type may not hold control bytes.", nameof(contentType));
-            }
-        }
-
-        HttpShard? shard = ShardOf(ref ctx, request.Server);
-        Started(ref ctx, shard, in request);
-        Span<byte> area = shard is not null ? shard.CallSlots.Response(request.Slot, request.Generation) : default;
-        int headerBytes = contentType.IsEmpty ? 0 : "Content-Type: "u8.Length + contentType.Length + 2;
+        HttpHandlerSlot.CheckHead(status, contentType);
+        Span<byte> area = HttpHandlerSlot.ResponseArea(ref ctx, request.Server, request.Slot, request.Generation);
+        int headerBytes = HttpHandlerSlot.ContentTypeBytes(contentType);
         if (area.IsEmpty || headerBytes + body.Length > area.Length)
         {
             return ctx.FailReply();
         }
 
-        if (headerBytes > 0)
-        {
-            "Content-Type: "u8.CopyTo(area);
-            contentType.CopyTo(area["Content-Type: "u8.Length..]);
-            "\r\n"u8.CopyTo(area[(headerBytes - 2)..]);
-        }
-
+        HttpHandlerSlot.WriteContentType(area, contentType);
         body.CopyTo(area[headerBytes..]);
         return ctx.Reply(new HttpHandlerResponse(status, request.Slot, request.Generation, headerBytes, body.Length));
-    }
-
-    private static HttpShard? ShardOf(ref Context ctx, int server) => HttpServerRegistry.Get(server)?.ShardOrNull(ctx.ShardId);
-
-    /// <summary>The handler's first touch of a call is its start: the wait since the Call feeds the queueing-delay signal.</summary>
-    private static void Started(ref Context ctx, HttpShard? shard, in HttpHandlerRequest request)
-    {
-        TimeSpan now = ctx.Now;
-        if (shard is not null && shard.CallSlots.TryStart(request.Slot, request.Generation, now, out int handler, out TimeSpan sojourn))
-        {
-            shard.Admission.HandlerStarted(handler, now, sojourn);
-        }
     }
 }

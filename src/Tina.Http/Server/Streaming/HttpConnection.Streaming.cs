@@ -93,20 +93,8 @@ internal sealed partial class HttpConnection
     private Effect StartStreamCall(ref Context ctx)
     {
         _streamCallDue = false;
-        HttpRoute route = _server.Routes[_route];
-        Handle handler = _shard.Handlers[route.Handler];
-        if (handler.IsNone)
-        {
-            SpawnResult spawned = _server.SpawnHandler(ref ctx, route.Handler);
-            handler = spawned.IsOk ? spawned.Handle : Handle.None;
-            _shard.Handlers[route.Handler] = handler;
-        }
-
-        _shard.Count(HttpServerCounter.HandlerCalls);
+        Handle handler = BeginHandlerCall(ref ctx);
         _shard.Count(HttpServerCounter.StreamCalls);
-        _shard.CallSlots.Called(_slot, route.Handler, ctx.Now);
-        _shard.Admission.CallStarted(route.Handler);
-        _calledHandler = route.Handler;
         _streamCallFlags = (_streamHeadSent ? 0 : HttpStreamRequest.FlagHead) | (_streamRequestEnded ? HttpStreamRequest.FlagLast : 0);
         _streamCallOut = true;
         _streamCallAt = ctx.Now;

@@ -59,7 +59,7 @@ public static class HttpStreamingHandler
 
     /// <summary>The most header plus body bytes one reply may carry (<see cref="HttpServerOptions.MaxHandlerResponseBytes"/>).</summary>
     public static int ResponseCapacity(ref Context ctx, in HttpStreamRequest request) =>
-        ShardOf(ref ctx, request.Server) is HttpShard shard ? shard.CallSlots.Response(request.Slot, request.Generation).Length : 0;
+        HttpHandlerSlot.ShardOf(ref ctx, request.Server) is HttpShard shard ? shard.CallSlots.Response(request.Slot, request.Generation).Length : 0;
 
     /// <summary>
     /// Starts the response: a status (200..599), an optional Content-Type, the body length (-1: chunked, or
@@ -70,31 +70,16 @@ public static class HttpStreamingHandler
     /// <exception cref="ArgumentException">The content type holds a control byte (a header injection).</exception>
     public static Effect RespondHead(ref Context ctx, in HttpStreamRequest request, int status, scoped ReadOnlySpan<byte> contentType, long contentLength, scoped ReadOnlySpan<byte> body, bool end)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(status, 200);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(status, 599);
+        HttpHandlerSlot.CheckHead(status, contentType);
         ArgumentOutOfRangeException.ThrowIfLessThan(contentLength, -1);
-        foreach (byte b in contentType)
-        {
-            if (b < 0x20 || b == 0x7F)
-            {
-                throw new ArgumentException("A content type may not hold control bytes.", nameof(contentType));
-            }
-        }
-
         Span<byte> area = ResponseArea(ref ctx, in request);
-        int headerBytes = contentType.IsEmpty ? 0 : "Content-Type: "u8.Length + contentType.Length + 2;
+        int headerBytes = HttpHandlerSlot.ContentTypeBytes(contentType);
         if (area.IsEmpty || headerBytes + body.Length > area.Length)
         {
             return ctx.FailReply();
         }
 
-        if (headerBytes > 0)
-        {
-            "Content-Type: "u8.CopyTo(area);
-            contentType.CopyTo(area["Content-Type: "u8.Length..]);
-            "\r\n"u8.CopyTo(area[(headerBytes - 2)..]);
-        }
-
+        HttpHandlerSlot.WriteContentType(area, contentType);
         body.CopyTo(area[headerBytes..]);
         int flags = HttpStreamResponse.FlagHead | (end ? HttpStreamResponse.FlagEnd : 0);
         return ctx.Reply(new HttpStreamResponse(status, request.Slot, request.Generation, headerBytes, body.Length, flags, contentLength));
@@ -115,28 +100,10 @@ public static class HttpStreamingHandler
 
     private static Span<byte> RequestArea(ref Context ctx, in HttpStreamRequest request)
     {
-        HttpShard? shard = ShardOf(ref ctx, request.Server);
-        Started(ref ctx, shard, request.Slot, request.Generation);
-        Span<byte> area = shard is not null ? shard.CallSlots.Request(request.Slot, request.Generation) : default;
+        Span<byte> area = HttpHandlerSlot.RequestArea(ref ctx, request.Server, request.Slot, request.Generation);
         return request.HeadBytes < 0 || request.BodyBytes < 0 || request.HeadBytes + request.BodyBytes > area.Length ? default : area;
     }
 
-    private static Span<byte> ResponseArea(ref Context ctx, in HttpStreamRequest request)
-    {
-        HttpShard? shard = ShardOf(ref ctx, request.Server);
-        Started(ref ctx, shard, request.Slot, request.Generation);
-        return shard is not null ? shard.CallSlots.Response(request.Slot, request.Generation) : default;
-    }
-
-    private static HttpShard? ShardOf(ref Context ctx, int server) => HttpServerRegistry.Get(server)?.ShardOrNull(ctx.ShardId);
-
-    /// <summary>The handler's first touch of a call feeds the queueing-delay signal, as for <see cref="HttpHandler"/>.</summary>
-    private static void Started(ref Context ctx, HttpShard? shard, int slot, uint generation)
-    {
-        TimeSpan now = ctx.Now;
-        if (shard is not null && shard.CallSlots.TryStart(slot, generation, now, out int handler, out TimeSpan sojourn))
-        {
-            shard.Admission.HandlerStarted(handler, now, sojourn);
-        }
-    }
+    private static Span<byte> ResponseArea(ref Context ctx, in HttpStreamRequest request) =>
+        HttpHandlerSlot.ResponseArea(ref ctx, request.Server, request.Slot, request.Generation);
 }
