@@ -1,9 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
-using System.Threading;
 using Tina.Http.Tests.Server;
 
 namespace Tina.Http.Tests.Proxy;
@@ -15,54 +12,11 @@ namespace Tina.Http.Tests.Proxy;
 /// </summary>
 internal sealed class StreamUpstream : IDisposable
 {
-    private readonly Socket _listener;
-    private readonly List<Socket> _accepted = [];
+    private readonly LoopbackAcceptor _acceptor = new("stream upstream", 16, socket => Serve(new StreamClient(socket)));
 
-    public StreamUpstream()
-    {
-        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen(16);
-        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        new Thread(AcceptLoop) { IsBackground = true, Name = "stream upstream" }.Start();
-    }
+    public int Port => _acceptor.Port;
 
-    public int Port { get; }
-
-    public void Dispose()
-    {
-        _listener.Dispose();
-        lock (_accepted)
-        {
-            foreach (Socket s in _accepted)
-            {
-                s.Dispose();
-            }
-        }
-    }
-
-    private void AcceptLoop()
-    {
-        while (true)
-        {
-            Socket socket;
-            try
-            {
-                socket = _listener.Accept();
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            lock (_accepted)
-            {
-                _accepted.Add(socket);
-            }
-
-            new Thread(() => Serve(new StreamClient(socket))) { IsBackground = true, Name = "stream upstream connection" }.Start();
-        }
-    }
+    public void Dispose() => _acceptor.Dispose();
 
     private static void Serve(StreamClient connection)
     {

@@ -2,10 +2,8 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Threading;
 
 namespace Tina.Http.Tests.Proxy;
 
@@ -113,26 +111,18 @@ internal sealed class UpstreamConnection : IDisposable
 /// </summary>
 internal sealed class TestUpstream : IDisposable
 {
-    private readonly Socket _listener;
-    private readonly Thread _acceptor;
+    private readonly LoopbackAcceptor _acceptor;
     private readonly Action<UpstreamConnection> _script;
-    private readonly List<Socket> _accepted = [];
-    private int _accepts;
 
     public TestUpstream(Action<UpstreamConnection> script)
     {
         _script = script;
-        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen(64);
-        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        _acceptor = new Thread(AcceptLoop) { IsBackground = true, Name = "test upstream" };
-        _acceptor.Start();
+        _acceptor = new LoopbackAcceptor("test upstream", 64, Serve);
     }
 
-    public int Port { get; }
+    public int Port => _acceptor.Port;
 
-    public int Accepts => Volatile.Read(ref _accepts);
+    public int Accepts => _acceptor.Accepts;
 
     public ConcurrentQueue<UpstreamRequest> Requests { get; } = new();
 
@@ -147,51 +137,17 @@ internal sealed class TestUpstream : IDisposable
         connection.Close();
     };
 
-    public void Dispose()
+    public void Dispose() => _acceptor.Dispose();
+
+    private void Serve(Socket socket)
     {
-        _listener.Dispose();
-        lock (_accepted)
+        try
         {
-            foreach (Socket s in _accepted)
-            {
-                s.Dispose();
-            }
+            _script(new UpstreamConnection(socket, Requests));
         }
-    }
-
-    private void AcceptLoop()
-    {
-        while (true)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
         {
-            Socket socket;
-            try
-            {
-                socket = _listener.Accept();
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            Interlocked.Increment(ref _accepts);
-            lock (_accepted)
-            {
-                _accepted.Add(socket);
-            }
-
-            var connection = new UpstreamConnection(socket, Requests);
-            var worker = new Thread(() =>
-            {
-                try
-                {
-                    _script(connection);
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
-                {
-                    // The proxy closed the connection under the script: the test asserts what the client saw.
-                }
-            }) { IsBackground = true };
-            worker.Start();
+            // The proxy closed the connection under the script: the test asserts what the client saw.
         }
     }
 }
