@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
-using Tina.Messaging;
 
 namespace Tina;
 
@@ -21,6 +20,5 @@ public static class GeneratedDispatch
     /// <returns>The payload.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ReadPayload<T>(in Message message)
-        where T : unmanaged =>
-        Unsafe.ReadUnaligned<T>(ref Unsafe.As<MessagePayload, byte>(ref Unsafe.AsRef(in message.Payload)));
+        where T : unmanaged => message.PayloadUnchecked<T>();
 }

@@ -63,13 +63,18 @@ public struct Message
     {
         if (TypeId == MessageType<T>.Id)
         {
-            value = Unsafe.ReadUnaligned<T>(ref Unsafe.As<MessagePayload, byte>(ref Unsafe.AsRef(in Payload)));
+            value = PayloadUnchecked<T>();
             return true;
         }
 
         value = default;
         return false;
     }
+
+    /// <summary>The payload read as a <typeparamref name="T"/> with no tag check (the caller has made it): an unaligned load from the inline payload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal readonly T PayloadUnchecked<T>()
+        where T : unmanaged => Unsafe.ReadUnaligned<T>(ref Unsafe.As<MessagePayload, byte>(ref Unsafe.AsRef(in Payload)));
 
     /// <summary>Reads the payload as a <typeparamref name="T"/>; throws when it is another type.</summary>
     public readonly T As<T>()
