@@ -76,7 +76,7 @@ internal sealed class HttpShard
     /// <summary>The live connections, for the drain to find the idle ones (entries 0..LiveCount-1).</summary>
     public ReadOnlySpan<HttpConnection?> Live => _live.AsSpan(0, _liveCount);
 
-    /// <summary>A connection starts: its index in <see cref="Live"/> (the table grows to the connection limit once, never per request).</summary>
+    /// <summary>A connection starts: its index in <see cref="Live"/> (the table is sized to the connection limit at boot; the growth below is only a guard).</summary>
     public int AddLive(HttpConnection connection)
     {
         if (_liveCount == _live.Length)
