@@ -10,5 +10,5 @@ internal readonly ref struct CopyWriter : IEnvelopeWriter
     public CopyWriter(ref Message prepared) => _prepared = ref prepared;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Write(ref Message envelope) => envelope = _prepared;
+    public void Write(ref Message envelope) => Message.CopyCompact(ref envelope, in _prepared);
 }

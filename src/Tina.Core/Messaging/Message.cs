@@ -106,6 +106,38 @@ public struct Message
 
     internal readonly long ReadWord0() => (long)Payload[0];
 
+    /// <summary>Header bytes: everything before <see cref="Payload"/>.</summary>
+    internal const int HeaderBytes = SizeBytes - MessagePayload.SizeBytes;
+
+    /// <summary>Bytes in a cache line, the unit an envelope is copied and stored in.</summary>
+    internal const int LineBytes = 64;
+
+    /// <summary>Largest payload that travels in one line with its header.</summary>
+    internal const int OneLinePayloadMax = LineBytes - HeaderBytes;
+
+    /// <summary>
+    /// Copies <paramref name="source"/> into <paramref name="destination"/>: the header and the payload bytes its
+    /// <see cref="PayloadLength"/> covers, rounded up to a line, so a payload of at most
+    /// <see cref="OneLinePayloadMax"/> bytes costs one line read and one line written, not two. The bytes past the
+    /// payload are not part of the message (every payload writer sets <see cref="PayloadLength"/>; the rings store
+    /// an envelope in exactly these lines), so the destination's are left as they were.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void CopyCompact(ref Message destination, ref readonly Message source)
+    {
+        if (source.PayloadLength <= OneLinePayloadMax)
+        {
+            Unsafe.CopyBlockUnaligned(
+                ref Unsafe.As<Message, byte>(ref destination),
+                ref Unsafe.As<Message, byte>(ref Unsafe.AsRef(in source)),
+                LineBytes);
+        }
+        else
+        {
+            destination = source;
+        }
+    }
+
     /// <summary>Writes every header field; the payload is left to the caller.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void SetHeader(Handle target, Handle source, MessageKind kind, uint correlation)

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Threading;
 
 namespace Tina.Messaging;
@@ -45,13 +46,13 @@ namespace Tina.Messaging;
 internal sealed class SpscRing
 {
     /// <summary>Bytes in one ring line (one cache line).</summary>
-    public const int LineBytes = 64;
+    public const int LineBytes = Message.LineBytes;
 
     /// <summary>Envelope header bytes (everything before <see cref="Message.Payload"/>).</summary>
-    public const int HeaderBytes = Message.SizeBytes - MessagePayload.SizeBytes;
+    public const int HeaderBytes = Message.HeaderBytes;
 
     /// <summary>Largest payload that fits one line with its header.</summary>
-    public const int SmallPayloadMax = LineBytes - HeaderBytes;
+    public const int SmallPayloadMax = Message.OneLinePayloadMax;
 
     // ---- cold, read-only after construction (both sides) ----
     [FieldOffset(0)] private readonly byte[] _storage;    // pinned; 2N lines + guard + alignment slack
@@ -303,4 +304,22 @@ internal sealed class SpscRing
 
     /// <summary>Any thread: true when the producer has published envelopes the consumer has not released.</summary>
     public bool HasPublished() => Volatile.Read(ref _publishedTail) != Volatile.Read(ref _publishedHead);
+
+    /// <summary>
+    /// Consumer, while it polls an empty ring: <see cref="HasPublished"/>, and a prefetch of the line the next entry
+    /// will start at. When the producer publishes, both that line and the tail's are invalidated here; prefetched on
+    /// every poll, the two misses overlap instead of the entry's following the tail's (one cross-core transfer per
+    /// hop instead of two in sequence, on a round trip of small messages). The prefetch is only a hint: what is
+    /// published is still decided by the tail's acquire, so a stale or early line changes nothing but timing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe bool PollPublished()
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref EntryAt(_consumerLine))); // the storage is pinned (constructor)
+        }
+
+        return Volatile.Read(ref _publishedTail) != _consumerHead;
+    }
 }

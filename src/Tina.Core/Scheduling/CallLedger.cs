@@ -94,7 +94,7 @@ internal sealed class CallLedger
 
         timers.Cancel(meta.CallTimer, ref meta.TimerHead);
         EndWait(ref meta);
-        table.ReplySlots[slot] = reply;
+        Message.CopyCompact(ref table.ReplySlots[slot], in reply);
         meta.Flags |= IsolateFlags.ReplyReady;
         table.Schedule(slot);
         CountOutcome(reply.StatusValue);

@@ -67,7 +67,7 @@ internal sealed class InboundRings
         for (int source = 0; source < _rings.Length; source++)
         {
             SpscRing? ring = _rings[source];
-            if (ring is not null && !_held[source] && ring.HasPublished())
+            if (ring is not null && !_held[source] && ring.PollPublished())
             {
                 return true;
             }

@@ -299,6 +299,13 @@ internal sealed partial class Shard
     }
 
     /// <summary>
+    /// The polling runner's cheap look between empty ticks: published envelopes on a system ring or a user ring that
+    /// is not held, an outside post, or a buffer sweep asked for. Any thread may call it; it only reads published
+    /// indices and flags (their producers' release stores), so a true answer means the next tick has work.
+    /// </summary>
+    public bool HasArrivals() => _systemLane.HasInbound() || _inboundRings.HasDeliverable() || _bufferReclaim.SweepRequested;
+
+    /// <summary>
     /// Nanoseconds until the next deadline, or -1 when none is pending: the earliest timer, or the reactor's own
     /// (an accept backing off). The park waits no longer, and the simulator's clock jumps no further.
     /// </summary>

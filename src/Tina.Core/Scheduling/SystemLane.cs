@@ -282,7 +282,7 @@ internal sealed class SystemLane
                     break;
                 }
 
-                slot = backlog.Oldest();
+                Message.CopyCompact(ref slot, in backlog.Oldest());
                 backlog.RemoveOldest();
                 _backlogged--;
             }
@@ -362,7 +362,7 @@ internal sealed class SystemLane
     {
         for (int source = 0; source < _inbound.Length; source++)
         {
-            if (_inbound[source] is { } ring && ring.HasPublished())
+            if (_inbound[source] is { } ring && ring.PollPublished())
             {
                 return true;
             }
