@@ -44,6 +44,10 @@ internal static class Scenarios
             $"{ManyCallers} callers on shard 0, one call outstanding each, to one replier on shard 1; never park",
             pinned => CallReply(pinned, callers: ManyCallers, NeverPark)),
         new Scenario(
+            "sendpingpong",
+            "a relay on shard 0 and one on shard 1 bounce one message with one-way sends (ctx.Send both ways); both shards never park; one round trip = two hops",
+            pinned => SendPingPong(pinned, NeverPark)),
+        new Scenario(
             "callreply-1-poll2000",
             "as callreply-1 with the default IdlePollTicks (2,000)",
             pinned => CallReply(pinned, callers: 1, new TinaSpec().IdlePollTicks)),
@@ -134,6 +138,24 @@ internal static class Scenarios
 
         // Counted on the caller's shard; Total reads every shard's counter without allocating.
         return new Rig(runtime, "round trips", 2, () => runtime.Total(ShardCounter.CallsReplied));
+    }
+
+    private static Rig SendPingPong(bool pinned, int idlePollTicks)
+    {
+        TinaSpec spec = Spec(2, pinned, idlePollTicks);
+        spec.AddIsolate<HopRelay>(slots: 1, mailboxCapacity: 4);
+        var runtime = TinaRuntime.Create(spec);
+        Handle near = runtime.Spawn<HopRelay>(0).Handle;
+        Handle far = runtime.Spawn<HopRelay>(1).Handle;
+        // The first hop goes from outside (posted before the start, delivered by shard 1's first tick); each relay answers the sender of what it got (a hop count that does not
+        // run out during a measurement: long.MaxValue).
+        if (runtime.Send(far, new Hop(near, long.MaxValue)) != SendResult.Ok)
+        {
+            throw new InvalidOperationException("sendpingpong: the first hop was refused");
+        }
+
+        // Each relay handles one message per hop; a round trip is two hops, counted over both shards.
+        return new Rig(runtime, "round trips", 2, () => runtime.Total(ShardCounter.MessagesHandled) / 2);
     }
 
     private static void SpawnProducers(TinaRuntime runtime, int shard, Handle sink)

@@ -12,14 +12,16 @@ internal sealed class ShardRunner
     private readonly TinaRuntime _runtime;
     private readonly int _cpu;
     private readonly int _idlePollTicks;
+    private readonly bool _sharesCpu; // another shard's thread competes for this one's CPU (TinaRuntime.SharesCpu)
     private readonly Thread _thread;
 
-    public ShardRunner(Shard shard, TinaRuntime runtime, int cpu, int idlePollTicks)
+    public ShardRunner(Shard shard, TinaRuntime runtime, int cpu, int idlePollTicks, bool sharesCpu)
     {
         _shard = shard;
         _runtime = runtime;
         _cpu = cpu;
         _idlePollTicks = idlePollTicks;
+        _sharesCpu = sharesCpu;
         _thread = new Thread(Run) { IsBackground = true, Name = $"tina-shard-{shard.Id}" };
     }
 
@@ -71,10 +73,20 @@ internal sealed class ShardRunner
     /// by a look at the inbound rings and the external inbox (<see cref="Shard.HasArrivals"/>: a few reads of lines
     /// the producers write only when they publish), leaving at once when something arrived. A peer's message is
     /// noticed within one short spin instead of at the end of the whole pause, and the full tick (timers, the
-    /// reactor, yielders) still runs at the pace the pause had as one <c>SpinWait(8)</c>.
+    /// reactor, yielders) still runs at the pace the pause had as one <c>SpinWait(8)</c>. A shard that shares its CPU
+    /// with another shard yields the CPU instead.
     /// </summary>
     private void PauseBetweenEmptyTicks()
     {
+        if (_sharesCpu)
+        {
+            // Another shard runs on this CPU: spinning here would keep it off the CPU until the scheduler's time
+            // slice ends (milliseconds), however much work it has. Offer the CPU instead; with nobody else ready
+            // the yield returns at once and this is a poll.
+            Thread.Yield();
+            return;
+        }
+
         for (int probe = 0; probe < ProbesPerPause; probe++)
         {
 #pragma warning disable RS0030 // the idle policy itself: a short pause between empty polls before the shard parks

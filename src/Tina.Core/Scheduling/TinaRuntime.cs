@@ -195,15 +195,19 @@ public sealed class TinaRuntime : IDisposable
             throw new InvalidOperationException("The runtime is already started.");
         }
 
+        var cpus = new int[_shards.Length];
         for (int i = 0; i < _shards.Length; i++)
         {
-            int cpu = -1;
+            cpus[i] = -1;
             if (_spec.PinThreads && ThreadAffinity.IsSupported)
             {
-                cpu = _spec.CoreMap is not null ? _spec.CoreMap[i] : ThreadAffinity.DefaultCpuFor(i);
+                cpus[i] = _spec.CoreMap is not null ? _spec.CoreMap[i] : ThreadAffinity.DefaultCpuFor(i);
             }
+        }
 
-            _runners[i] = new ShardRunner(_shards[i], this, cpu, _spec.IdlePollTicks);
+        for (int i = 0; i < _shards.Length; i++)
+        {
+            _runners[i] = new ShardRunner(_shards[i], this, cpus[i], _spec.IdlePollTicks, SharesCpu(cpus, i));
         }
 
         foreach (ShardRunner? runner in _runners)
@@ -441,6 +445,29 @@ public sealed class TinaRuntime : IDisposable
         }
 
         return rounds;
+    }
+
+    /// <summary>
+    /// Whether shard <paramref name="shard"/>'s thread competes with another shard's for one CPU: pinned to a CPU
+    /// another shard is pinned to (a core map may ask for that), or unpinned with more shard threads than CPUs. Such a
+    /// shard gives its CPU away between empty ticks instead of spinning (see <see cref="ShardRunner"/>).
+    /// </summary>
+    internal static bool SharesCpu(int[] cpus, int shard)
+    {
+        if (cpus[shard] < 0)
+        {
+            return cpus.Length > Environment.ProcessorCount;
+        }
+
+        for (int other = 0; other < cpus.Length; other++)
+        {
+            if (other != shard && cpus[other] == cpus[shard])
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool AnyPendingWork()
