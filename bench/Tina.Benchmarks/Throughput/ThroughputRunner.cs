@@ -38,7 +38,7 @@ internal static class ThroughputRunner
             foreach (bool pinned in PinModes(options, scenario.CanPin, scenario.CanUnpin))
             {
                 int callers = scenario.Name == "callreply-64" ? Scenarios.ManyCallers : 1;
-                bool isCall = scenario.Name.StartsWith("callreply", StringComparison.Ordinal);
+                bool isCall = IsRoundTrip(scenario);
                 List<RunResult> runs = MeasureRuns(
                     () => Measure(scenario, pinned, options),
                     (result, run, attempt) => Describe(pinned, run, attempt, result, isCall, callers, IsBusy(scenario)),
@@ -333,6 +333,10 @@ internal static class ThroughputRunner
         return runs;
     }
 
+    /// <summary>Scenarios measured in round trips (a call and its reply, or two one-way hops).</summary>
+    private static bool IsRoundTrip(Scenario scenario) =>
+        scenario.Name.StartsWith("callreply", StringComparison.Ordinal) || scenario.Name.StartsWith("sendpingpong", StringComparison.Ordinal);
+
     private static string KeptColumn(List<RunResult> runs, bool busy, int discarded) =>
         Stats.Invariant($"{runs.Count(r => Contended(r, busy))} of {runs.Count} kept; {discarded} discarded");
 
@@ -348,7 +352,7 @@ internal static class ThroughputRunner
 
     private static string SummaryRow(Scenario scenario, bool pinned, List<RunResult> runs, int callers, int discarded)
     {
-        bool isCall = scenario.Name.StartsWith("callreply", StringComparison.Ordinal);
+        bool isCall = IsRoundTrip(scenario);
         string throughput = isCall
             ? Stats.MedianRange(runs.Select(r => r.WorkPerSecond), 1e6, "0.000") + " M RT/s"
             : Stats.MedianRange(runs.Select(r => r.WorkPerSecond), 1e6, "0.00") + " M msgs/s";
