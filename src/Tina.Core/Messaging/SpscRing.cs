@@ -14,8 +14,8 @@ namespace Tina.Messaging;
 /// <remarks>
 /// <para>Ownership. Exactly one thread (the producing shard) calls <see cref="TryClaim"/>,
 /// <see cref="Publish"/> and <see cref="PendingCount"/>; exactly one thread (the consuming shard) calls
-/// <see cref="BeginRead"/>, <see cref="ReadAt"/> and <see cref="EndRead"/>. <see cref="HasPublished"/> may be called
-/// by the consumer or by a thread deciding whether to park it.</para>
+/// <see cref="BeginRead"/>, <see cref="ReadAt"/>, <see cref="EndRead"/> and <see cref="PollPublished"/> (it reads the
+/// consumer's private head). <see cref="HasPublished"/> may be called by the consumer or by any other thread.</para>
 /// <para>Capacity. <c>capacity N</c> means N envelopes of any size, exactly as before. The storage is 2N lines
 /// (64-byte aligned, pinned) plus one guard line: an envelope whose payload is at most
 /// <see cref="SmallPayloadMax"/> bytes takes one line (32-byte header + payload), a larger one two consecutive lines.

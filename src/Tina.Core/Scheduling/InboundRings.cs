@@ -56,7 +56,10 @@ internal sealed class InboundRings
         Array.Copy(inbound, _rings, inbound.Length);
     }
 
-    /// <summary>True when a ring that is not held (or the external inbox) has published envelopes.</summary>
+    /// <summary>
+    /// True when a ring that is not held (or the external inbox) has published envelopes. The consuming shard's thread
+    /// only (its tick, park re-check and polling probe): the user rings are asked through their consumer-side poll.
+    /// </summary>
     public bool HasDeliverable()
     {
         if (!_externalHeld && _external.Ring.HasPublished())

@@ -300,8 +300,9 @@ internal sealed partial class Shard
 
     /// <summary>
     /// The polling runner's cheap look between empty ticks: published envelopes on a system ring or a user ring that
-    /// is not held, an outside post, or a buffer sweep asked for. Any thread may call it; it only reads published
-    /// indices and flags (their producers' release stores), so a true answer means the next tick has work.
+    /// is not held, an outside post, or a buffer sweep asked for. The shard's own thread only (the rings are polled from
+    /// their consumer side); it reads published indices and flags (their producers' release stores) and this shard's
+    /// private heads, so a true answer means the next tick has work.
     /// </summary>
     public bool HasArrivals() => _systemLane.HasInbound() || _inboundRings.HasDeliverable() || _bufferReclaim.SweepRequested;
 

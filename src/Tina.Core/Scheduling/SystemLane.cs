@@ -357,7 +357,7 @@ internal sealed class SystemLane
         System.Diagnostics.Debug.Assert(delivered, "a system message is never held");
     }
 
-    /// <summary>True when a system ring has envelopes to take.</summary>
+    /// <summary>True when a system ring has envelopes to take. The consuming shard's thread only (consumer-side poll).</summary>
     public bool HasInbound()
     {
         for (int source = 0; source < _inbound.Length; source++)
