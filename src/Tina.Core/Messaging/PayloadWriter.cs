@@ -24,7 +24,6 @@ internal readonly ref struct PayloadWriter<T> : IEnvelopeWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ref Message envelope)
     {
-        envelope.SetHeader(_target, _source, _kind, _correlation);
-        envelope.SetPayload(in _payload);
+        envelope.SetEnvelope(_target, _source, _kind, _correlation, in _payload);
     }
 }
