@@ -35,6 +35,8 @@ public class CrossShardPathBenchmarks
     private Handle _sink;       // on shard 1
     private Handle _caller;     // on shard 0
     private Handle _replier;    // on shard 1
+    private Handle _nearRelay;  // on shard 0
+    private Handle _farRelay;   // on shard 1
 
     [GlobalSetup]
     public void Setup()
@@ -49,18 +51,22 @@ public class CrossShardPathBenchmarks
         spec.AddIsolate<BurstSender>(slots: 1, mailboxCapacity: 4);
         spec.AddIsolate<PingCaller>(slots: 1, mailboxCapacity: 4);
         spec.AddIsolate<EchoReplier>(slots: 1, mailboxCapacity: 4);
+        spec.AddIsolate<HopRelay>(slots: 2, mailboxCapacity: 4);
         _driven = Driven.Create(spec);
         _runtime = _driven.Runtime;
         _sink = _runtime.Spawn<CountingSink>(1).Handle;
         _sender = _runtime.Spawn<BurstSender>(0).Handle;
         _caller = _runtime.Spawn<PingCaller>(0).Handle;
         _replier = _runtime.Spawn<EchoReplier>(1).Handle;
+        _nearRelay = _runtime.Spawn<HopRelay>(0).Handle;
+        _farRelay = _runtime.Spawn<HopRelay>(1).Handle;
         Driven.UntilIdle(_driven);
 
         BenchmarkCheck.Equal(nameof(OneWay), MessagesPerInvoke, Delta(ShardCounter.MessagesReceivedRemote, () => OneWay()));
         BenchmarkCheck.Equal("refused sends", 0, _driven.InstanceOf<BurstSender>(_sender).Refused);
         BenchmarkCheck.Equal("sink count", MessagesPerInvoke, _driven.InstanceOf<CountingSink>(_sink).Received);
         BenchmarkCheck.Equal(nameof(CallReply), RoundTripsPerInvoke, Delta(ShardCounter.CallsReplied, () => CallReply()));
+        BenchmarkCheck.Equal(nameof(SendPingPong), 2 * RoundTripsPerInvoke, Delta(ShardCounter.MessagesReceivedRemote, () => SendPingPong()));
     }
 
     [GlobalCleanup]
@@ -84,6 +90,19 @@ public class CrossShardPathBenchmarks
     public int CallReply()
     {
         _driven.Send(Handle.None, _caller, new CallerStart(_replier, RoundTripsPerInvoke));
+        return Driven.UntilIdle(_driven);
+    }
+
+    /// <summary>
+    /// Two relays on shards 0 and 1 bounce one message with one-way sends, 1,024 round trips (2,048 hops); reported
+    /// per round trip, the one-way twin of <see cref="CallReply"/>.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = RoundTripsPerInvoke)]
+    public int SendPingPong()
+    {
+        // The driver's kick lands in the far relay's mailbox directly; every hop after it crosses shards, and a hop
+        // count of 2,048 makes 2,048 of them (each relay sends while the count it got is above zero).
+        _driven.Send(Handle.None, _farRelay, new Hop(_nearRelay, 2 * RoundTripsPerInvoke));
         return Driven.UntilIdle(_driven);
     }
 
