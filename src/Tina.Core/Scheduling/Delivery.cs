@@ -29,7 +29,7 @@ internal sealed class Delivery
     private readonly MessagePool _pool;
     private readonly ShardCounters _counters;
     private readonly SpscRing?[] _outbound;     // [target shard] user rings this shard produces into; null for itself
-    private Shard[] _peers = Array.Empty<Shard>();
+    private PaddedInt[] _peerStatus = Array.Empty<PaddedInt>(); // the peers' status cells (Shard.StatusCell)
     private int _mailboxHighWater;              // the deepest mailbox seen on this shard
 
     public Delivery(int id, TinaRuntime runtime, MessagePool pool, ShardCounters counters, int shardCount)
@@ -50,7 +50,7 @@ internal sealed class Delivery
     /// <summary>Wires the rings this shard produces into and the peers whose status a claim reads; once at boot.</summary>
     public void Connect(Shard[] peers, SpscRing?[] outbound)
     {
-        _peers = peers;
+        _peerStatus = Shard.StatusCellsOf(peers);
         Array.Copy(outbound, _outbound, outbound.Length);
     }
 
@@ -104,7 +104,7 @@ internal sealed class Delivery
     public ref Message ClaimRemote(Handle target, out SendResult result, ref int refusedRing)
     {
         int shard = target.Shard;
-        if ((uint)shard >= (uint)_peers.Length || target.IsNone)
+        if ((uint)shard >= (uint)_peerStatus.Length || target.IsNone)
         {
             _counters.Increment(ShardCounter.SendStaleHandle);
             result = SendResult.StaleHandle;
@@ -112,7 +112,7 @@ internal sealed class Delivery
         }
 
         IFaultInjector? faults = _runtime.Faults;
-        if (_peers[shard].Status != ShardStatus.Running || (faults is not null && faults.Partitioned(_id, shard)))
+        if (Shard.ReadStatus(_peerStatus[shard]) != ShardStatus.Running || (faults is not null && faults.Partitioned(_id, shard)))
         {
             _counters.Increment(ShardCounter.SendShardUnavailable);
             result = SendResult.ShardUnavailable;

@@ -1,6 +1,7 @@
 using System;
 using Tina.Diagnostics;
 using Tina.Isolates;
+using Tina.Memory;
 using Tina.Messaging;
 
 namespace Tina.Scheduling;
@@ -32,7 +33,7 @@ internal sealed class RoomWaitList
     private readonly long[] _deadline;      // clock nanoseconds after which it resumes anyway
     private readonly SpscRing?[] _outbound; // the owning shard's user rings, [target shard]; filled at Connect
     private readonly ShardCounters _counters;
-    private Shard[] _peers = Array.Empty<Shard>();
+    private PaddedInt[] _peerStatus = Array.Empty<PaddedInt>(); // the peers' status cells (Shard.StatusCell)
     private int _count;
 
     /// <param name="capacity">The owning shard's slot count (at least 1).</param>
@@ -52,7 +53,7 @@ internal sealed class RoomWaitList
     public int Count => _count;
 
     /// <summary>Wires the peers whose status ends a wait; called once at boot.</summary>
-    public void Connect(Shard[] peers) => _peers = peers;
+    public void Connect(Shard[] peers) => _peerStatus = Shard.StatusCellsOf(peers);
 
     /// <summary>Records a yielder that waits for room in the ring to <paramref name="targetShard"/>.</summary>
     public void Add(long packed, int targetShard, long nowNanoseconds)
@@ -135,7 +136,7 @@ internal sealed class RoomWaitList
         int target = _ring[index];
         SpscRing ring = _outbound[target]!;
         return now >= _deadline[index]
-            || _peers[target].Status != ShardStatus.Running
+            || Shard.ReadStatus(_peerStatus[target]) != ShardStatus.Running
             || ring.FreeSpace() >= Math.Max(1, ring.Capacity / 4);
     }
 

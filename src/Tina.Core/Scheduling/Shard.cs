@@ -141,6 +141,35 @@ internal sealed partial class Shard
     // writes per message (a shared line cost the cross-shard path a cache-line transfer per send).
     private readonly PaddedInt _status = new();
 
+    /// <summary>
+    /// The padded cell behind <see cref="Status"/>. Peers take it once, at <see cref="Connect"/>, and read the cell on
+    /// the hot path (every remote send or outcome): reading <c>peer.Status</c> would load the cell's reference from
+    /// the peer's Shard object, whose lines the peer's thread writes every tick, so each send would pull one of them
+    /// across cores (which line shares which field depends on where the object lands: the layout-dependent mode in
+    /// bench/RESULTS.md, "Fast call path").
+    /// </summary>
+    internal PaddedInt StatusCell => _status;
+
+    /// <summary>The status cells of <paramref name="peers"/>, for a component to read without touching the peers.</summary>
+    internal static PaddedInt[] StatusCellsOf(Shard[] peers)
+    {
+        var cells = new PaddedInt[peers.Length];
+        for (int i = 0; i < peers.Length; i++)
+        {
+            cells[i] = peers[i].StatusCell;
+        }
+
+        return cells;
+    }
+
+    /// <summary>A peer's status through its cell (volatile read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ShardStatus ReadStatus(PaddedInt cell) => (ShardStatus)System.Threading.Volatile.Read(ref cell.Value);
+
+    // The peers' park signals, taken at Connect: FlushOutbound wakes them after every publish (see StatusCell for why
+    // not through the peer's Shard object).
+    private ShardSignal[] _peerSignals = Array.Empty<ShardSignal>();
+
     public TinaRuntime Runtime => _runtime;
 
     public int TypeCount => _types.Length;
@@ -189,6 +218,12 @@ internal sealed partial class Shard
     public void Connect(Shard[] peers, SpscRing?[] outbound, SpscRing?[] inbound)
     {
         _peers = peers;
+        _peerSignals = new ShardSignal[peers.Length];
+        for (int i = 0; i < peers.Length; i++)
+        {
+            _peerSignals[i] = peers[i].Signal;
+        }
+
         _roomWaits.Connect(peers);
         _bufferReclaim.Connect(peers);
         TinaSpec spec = _runtime.Spec;
@@ -345,7 +380,7 @@ internal sealed partial class Shard
             published |= _systemLane.Publish(target);
             if (published)
             {
-                _peers[target].Signal.Wake();
+                _peerSignals[target].Wake();
             }
         }
     }

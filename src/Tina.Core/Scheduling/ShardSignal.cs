@@ -50,15 +50,31 @@ namespace Tina.Scheduling;
 /// (1, 2) still protect <c>_wakePending</c> (2 before 3). A reactor must keep that property: a wake consumed outside
 /// its wait must be consumed before the shard's next re-check, as the io_uring backend does.</para>
 /// </remarks>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)]
 internal sealed class ShardSignal : System.IDisposable
 {
+    // Layout: every peer reads _sleeping after each publish (Wake), so the fields sit 128 bytes into the object with
+    // 128 bytes after them: no neighbouring heap object's fields (written by some shard every tick) can share their
+    // lines or the adjacent-line pair, and a publish costs no cross-core transfer while the shard runs. The fields
+    // themselves are written only around a park and by wakers of a parked shard.
+    [System.Runtime.InteropServices.FieldOffset(Memory.CacheLine.PaddedSize)]
     private readonly object _gate = new(); // the event's monitor, allocated here so no park allocates
-    private int _eventSet;     // the event: 1 = set. Wakers store 1 under _gate and pulse; the sleeper stores 0
-    private int _sleeping;     // 1 while the shard is in (or about to enter) its wait; sleeper writes, wakers read
-    private int _wakePending;  // 1 once a waker has set the event for this sleep; sleeper clears, wakers set (interlocked)
-    private int _forcedWake;   // 1 from a ForceWake until the sleeper's next park consumes it (interlocked)
+    [System.Runtime.InteropServices.FieldOffset(Memory.CacheLine.PaddedSize + 8)]
     private IShardReactor? _wakeTarget; // when set, the shard parks in its reactor and is woken through it
+    [System.Runtime.InteropServices.FieldOffset(Memory.CacheLine.PaddedSize + 16)]
     private System.Action<int>? _parkHook; // tests only: null in production (see ParkHook)
+    [System.Runtime.InteropServices.FieldOffset(Memory.CacheLine.PaddedSize + 24)]
+    private int _eventSet;     // the event: 1 = set. Wakers store 1 under _gate and pulse; the sleeper stores 0
+    [System.Runtime.InteropServices.FieldOffset(Memory.CacheLine.PaddedSize + 28)]
+    private int _sleeping;     // 1 while the shard is in (or about to enter) its wait; sleeper writes, wakers read
+    [System.Runtime.InteropServices.FieldOffset(Memory.CacheLine.PaddedSize + 32)]
+    private int _wakePending;  // 1 once a waker has set the event for this sleep; sleeper clears, wakers set (interlocked)
+    [System.Runtime.InteropServices.FieldOffset(Memory.CacheLine.PaddedSize + 36)]
+    private int _forcedWake;   // 1 from a ForceWake until the sleeper's next park consumes it (interlocked)
+
+    // The CLR ignores StructLayout.Size on a class: this keeps 128 bytes after the fields above. Never read.
+    [System.Runtime.InteropServices.FieldOffset((2 * Memory.CacheLine.PaddedSize) + 40)]
+    private readonly long _endPadding;
 
     /// <summary>
     /// Test seam: when set, <see cref="PrepareToPark"/> calls it with the number of its steps done so far (0 on entry,

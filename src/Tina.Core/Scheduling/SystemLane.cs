@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using Tina.Diagnostics;
+using Tina.Memory;
 using Tina.Messaging;
 
 namespace Tina.Scheduling;
@@ -48,6 +49,7 @@ internal sealed class SystemLane
     private SystemBacklog?[] _backlogs = Array.Empty<SystemBacklog?>(); // [target shard] what its ring could not take
     private int[] _credit = Array.Empty<int>();  // [target shard] requests this shard may still send unanswered
     private Shard[] _peers = Array.Empty<Shard>();
+    private PaddedInt[] _peerStatus = Array.Empty<PaddedInt>(); // the peers' status cells, read per claim (Shard.StatusCell)
     private int _creditMax;
     private int _backlogged;   // entries in all backlogs
 
@@ -87,6 +89,7 @@ internal sealed class SystemLane
     {
         int shardCount = peers.Length;
         _peers = peers;
+        _peerStatus = Shard.StatusCellsOf(peers);
         _inbound = new SpscRing?[shardCount];
         _backlogs = new SystemBacklog?[shardCount];
         _credit = new int[shardCount];
@@ -115,7 +118,7 @@ internal sealed class SystemLane
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Message Claim(int shard)
     {
-        if ((uint)shard >= (uint)_peers.Length || shard == _id || _peers[shard].Status != ShardStatus.Running)
+        if ((uint)shard >= (uint)_peers.Length || shard == _id || Shard.ReadStatus(_peerStatus[shard]) != ShardStatus.Running)
         {
             _counters.Increment(ShardCounter.SystemToUnavailableShard);
             return ref Unsafe.NullRef<Message>();
@@ -260,7 +263,7 @@ internal sealed class SystemLane
             }
 
             SpscRing ring = _outbound[target]!;
-            if (_peers[target].Status != ShardStatus.Running)
+            if (Shard.ReadStatus(_peerStatus[target]) != ShardStatus.Running)
             {
                 // Nothing there will read them: drop and count, so this shard does not wait on it forever.
                 while (!backlog.IsEmpty)
@@ -298,7 +301,7 @@ internal sealed class SystemLane
         {
             SystemBacklog? backlog = _backlogs[target];
             if (backlog is not null && !backlog.IsEmpty
-                && (_outbound[target]!.FreeSpace() > 0 || _peers[target].Status != ShardStatus.Running))
+                && (_outbound[target]!.FreeSpace() > 0 || Shard.ReadStatus(_peerStatus[target]) != ShardStatus.Running))
             {
                 return true;
             }
