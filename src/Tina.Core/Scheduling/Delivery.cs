@@ -20,7 +20,8 @@ namespace Tina.Scheduling;
 /// waits for room (<see cref="RoomWaitList"/>). The high-water mark only grows.</para>
 /// <para>Threads. Owned by one shard: the producer sides of the outbound rings and the mark are touched only by its
 /// thread; <see cref="Publish"/> (the ring's release) makes claimed envelopes visible to the consumer. Peers' status is
-/// read volatile.</para>
+/// read volatile, through the padded cells taken at Connect, never through the peer's Shard object (its lines are
+/// written by the peer every tick; see <see cref="Shard.StatusCell"/>).</para>
 /// </remarks>
 internal sealed class Delivery
 {
