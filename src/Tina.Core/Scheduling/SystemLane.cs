@@ -118,7 +118,7 @@ internal sealed class SystemLane
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref Message Claim(int shard)
     {
-        if ((uint)shard >= (uint)_peers.Length || shard == _id || Shard.ReadStatus(_peerStatus[shard]) != ShardStatus.Running)
+        if ((uint)shard >= (uint)_peerStatus.Length || shard == _id || Shard.ReadStatus(_peerStatus[shard]) != ShardStatus.Running)
         {
             _counters.Increment(ShardCounter.SystemToUnavailableShard);
             return ref Unsafe.NullRef<Message>();

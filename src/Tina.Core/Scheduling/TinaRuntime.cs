@@ -195,16 +195,7 @@ public sealed class TinaRuntime : IDisposable
             throw new InvalidOperationException("The runtime is already started.");
         }
 
-        var cpus = new int[_shards.Length];
-        for (int i = 0; i < _shards.Length; i++)
-        {
-            cpus[i] = -1;
-            if (_spec.PinThreads && ThreadAffinity.IsSupported)
-            {
-                cpus[i] = _spec.CoreMap is not null ? _spec.CoreMap[i] : ThreadAffinity.DefaultCpuFor(i);
-            }
-        }
-
+        int[] cpus = ShardCpus(_spec);
         for (int i = 0; i < _shards.Length; i++)
         {
             _runners[i] = new ShardRunner(_shards[i], this, cpus[i], _spec.IdlePollTicks, SharesCpu(cpus, i));
@@ -445,6 +436,23 @@ public sealed class TinaRuntime : IDisposable
         }
 
         return rounds;
+    }
+
+    /// <summary>
+    /// The CPU each shard's thread is pinned to, or -1 for unpinned: the core map's entry, or the shard's default CPU
+    /// when there is no map; all -1 when pinning is off or unsupported here.
+    /// </summary>
+    internal static int[] ShardCpus(TinaSpec spec)
+    {
+        var cpus = new int[spec.ShardCount];
+        for (int i = 0; i < cpus.Length; i++)
+        {
+            cpus[i] = !spec.PinThreads || !ThreadAffinity.IsSupported ? -1
+                : spec.CoreMap is not null ? spec.CoreMap[i]
+                : ThreadAffinity.DefaultCpuFor(i);
+        }
+
+        return cpus;
     }
 
     /// <summary>

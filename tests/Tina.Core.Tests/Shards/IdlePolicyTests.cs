@@ -38,10 +38,10 @@ public sealed class IdlePolicyTests
     public void The_probe_sees_a_peer_publish_and_an_outside_post_until_the_tick_takes_them()
     {
         TinaSpec spec = Deterministic.Spec(shards: 2);
-        spec.AddIsolate<Tally>(slots: 1);
+        spec.AddIsolate<Counter>(slots: 1);
         spec.AddIsolate<Forwarder>(slots: 1);
         using var sim = new Deterministic(spec);
-        Handle sink = sim.Spawn<Tally>(1);
+        Handle sink = sim.Spawn<Counter>(1);
         Handle forwarder = sim.Spawn<Forwarder>(0);
         sim.RunUntilIdle();
         Assert.That(sim.Shard(1).HasArrivals(), Is.False, "nothing sent yet");
@@ -59,26 +59,10 @@ public sealed class IdlePolicyTests
         Assert.That(sim.Shard(1).HasArrivals(), Is.True, "published by shard 0's flush");
         sim.Runtime.RunRound([1]);
         Assert.That(sim.Shard(1).HasArrivals(), Is.False);
-        Assert.That(sim.Instance<Tally>(sink).Total, Is.EqualTo(2));
+        Assert.That(sim.Instance<Counter>(sink).Total, Is.EqualTo(2));
     }
 
     public readonly record struct Forward(Handle To);
-
-    /// <summary>Adds up the Add messages it gets.</summary>
-    public sealed class Tally : IIsolate
-    {
-        public long Total;
-
-        public Effect OnMessage(ref Context ctx, in Message message)
-        {
-            if (message.Is(out Add add))
-            {
-                Total += add.Amount;
-            }
-
-            return Effect.Receive;
-        }
-    }
 
     /// <summary>Sends Add(1) to the handle it is told.</summary>
     public sealed class Forwarder : IIsolate

@@ -155,12 +155,7 @@ public sealed class SharedCpuStressTests
         Interlocked.Exchange(ref s_replies, 0);
         Interlocked.Exchange(ref s_received, 0);
         TinaSpec spec = Spec(pinnedToOneCpu);
-        int[] cpus = new int[spec.ShardCount];
-        for (int i = 0; i < cpus.Length; i++)
-        {
-            cpus[i] = spec.PinThreads ? spec.CoreMap![i] : -1;
-        }
-
+        int[] cpus = TinaRuntime.ShardCpus(spec);
         Assert.That(TinaRuntime.SharesCpu(cpus, 0) && TinaRuntime.SharesCpu(cpus, 1), Is.True, "the rig shares a CPU");
 
         using TinaRuntime runtime = TinaRuntime.Create(spec);

@@ -5,6 +5,9 @@ public sealed class Counter : IIsolate
 {
     private long _total;
 
+    /// <summary>The sum of the Add messages handled so far (for tests reading the instance).</summary>
+    public long Total => _total;
+
     public Effect OnMessage(ref Context ctx, in Message message)
     {
         if (message.Is(out Add add))
