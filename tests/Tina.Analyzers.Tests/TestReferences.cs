@@ -1,6 +1,4 @@
-using System;
 using System.Collections.Immutable;
-using System.IO;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 
@@ -16,25 +14,6 @@ internal static class TestReferences
     public static ReferenceAssemblies None { get; } = new("net10.0");
 
     /// <summary>The framework's assemblies, Tina.Core and Tina.Io.</summary>
-    public static ImmutableArray<MetadataReference> Assemblies { get; } = Load();
-
-    private static ImmutableArray<MetadataReference> Load()
-    {
-        var result = ImmutableArray.CreateBuilder<MetadataReference>();
-        string runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string trusted)
-        {
-            foreach (string path in trusted.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (string.Equals(Path.GetDirectoryName(path), runtimeDirectory, StringComparison.Ordinal))
-                {
-                    result.Add(MetadataReference.CreateFromFile(path));
-                }
-            }
-        }
-
-        result.Add(MetadataReference.CreateFromFile(typeof(IIsolate).Assembly.Location));
-        result.Add(MetadataReference.CreateFromFile(typeof(Tina.Io.IoCompletion).Assembly.Location));
-        return result.ToImmutable();
-    }
+    public static ImmutableArray<MetadataReference> Assemblies { get; } =
+        Tina.Tests.Shared.RuntimeReferences.With(typeof(IIsolate).Assembly, typeof(Tina.Io.IoCompletion).Assembly);
 }

@@ -14,7 +14,7 @@ namespace Tina.Generators.Tests;
 /// </summary>
 internal sealed class GeneratorRun
 {
-    private static readonly ImmutableArray<MetadataReference> s_references = LoadReferences();
+    private static readonly ImmutableArray<MetadataReference> s_references = Tina.Tests.Shared.RuntimeReferences.With(typeof(IIsolate).Assembly);
 
     private GeneratorRun(ImmutableArray<Diagnostic> generatorDiagnostics, ImmutableArray<string> generated, Compilation output)
     {
@@ -52,24 +52,5 @@ internal sealed class GeneratorRun
         GeneratorDriverRunResult result = driver.GetRunResult();
         ImmutableArray<string> generated = result.GeneratedTrees.Select(t => t.GetText().ToString()).ToImmutableArray();
         return new GeneratorRun(diagnostics, generated, output);
-    }
-
-    private static ImmutableArray<MetadataReference> LoadReferences()
-    {
-        var result = ImmutableArray.CreateBuilder<MetadataReference>();
-        string runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string trusted)
-        {
-            foreach (string path in trusted.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (string.Equals(Path.GetDirectoryName(path), runtimeDirectory, StringComparison.Ordinal))
-                {
-                    result.Add(MetadataReference.CreateFromFile(path));
-                }
-            }
-        }
-
-        result.Add(MetadataReference.CreateFromFile(typeof(IIsolate).Assembly.Location));
-        return result.ToImmutable();
     }
 }
